@@ -1,0 +1,56 @@
+package io.smsreports.events;
+
+import java.util.Objects;
+
+/**
+ * The topics of the SMS Reports pipeline. The constants are the defaults; every deployment may rename
+ * them, so components take a {@code Topics} instance rather than the constants.
+ *
+ * <table>
+ *   <caption>Topics, keys and values</caption>
+ *   <tr><th>topic</th><th>key</th><th>value</th><th>cleanup</th></tr>
+ *   <tr><td>{@value #DEFAULT_CAMPAIGNS}</td><td>messageId</td><td>{@link Campaign}</td><td>compact</td></tr>
+ *   <tr><td>{@value #DEFAULT_DISPATCHES}</td><td>smsId</td><td>{@link SmsDispatched}</td><td>delete</td></tr>
+ *   <tr><td>{@value #DEFAULT_RECEIPTS}</td><td>smsId</td><td>{@link DeliveryReceipt}</td><td>delete</td></tr>
+ *   <tr><td>{@value #DEFAULT_DELIVERED}</td><td>smsId</td><td>{@link SmsDelivered}</td><td>delete</td></tr>
+ *   <tr><td>{@value #DEFAULT_DEAD_LETTERS}</td><td>original key</td><td>original value; headers say why</td><td>delete</td></tr>
+ * </table>
+ *
+ * <p>Keys are plain UTF-8 strings. {@code dispatches} and {@code receipts} must be co-partitioned (same
+ * partition count, default partitioner): the pipeline refuses to start otherwise.
+ *
+ * @param campaigns   campaign metadata and status
+ * @param dispatches  each SMS handed to a provider
+ * @param receipts    delivery receipts from the gateways
+ * @param delivered   one event per SMS confirmed delivered (written by the pipeline)
+ * @param deadLetters poison records with the reason (written by the pipeline)
+ */
+public record Topics(String campaigns, String dispatches, String receipts, String delivered, String deadLetters) {
+
+    public static final String DEFAULT_CAMPAIGNS = "sms.campaigns";
+    public static final String DEFAULT_DISPATCHES = "sms.dispatches";
+    public static final String DEFAULT_RECEIPTS = "sms.receipts";
+    public static final String DEFAULT_DELIVERED = "sms.delivered";
+    public static final String DEFAULT_DEAD_LETTERS = "sms.dlq";
+
+    public Topics {
+        requireName(campaigns, "campaigns");
+        requireName(dispatches, "dispatches");
+        requireName(receipts, "receipts");
+        requireName(delivered, "delivered");
+        requireName(deadLetters, "deadLetters");
+    }
+
+    /** The default topic names. */
+    public static Topics defaults() {
+        return new Topics(DEFAULT_CAMPAIGNS, DEFAULT_DISPATCHES, DEFAULT_RECEIPTS, DEFAULT_DELIVERED, DEFAULT_DEAD_LETTERS);
+    }
+
+    private static void requireName(final String name, final String role) {
+        Objects.requireNonNull(name, () -> "topic name for " + role + " is null");
+        if (name.isBlank() || !name.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw new IllegalArgumentException("invalid topic name for " + role + ": '" + name
+                    + "' (legal: 1-249 characters of [a-zA-Z0-9._-])");
+        }
+    }
+}
