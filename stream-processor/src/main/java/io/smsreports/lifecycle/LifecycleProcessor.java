@@ -1,0 +1,234 @@
+package io.smsreports.lifecycle;
+
+import io.smsreports.reporting.PersonMessage;
+import io.smsreports.reporting.PersonMessages;
+import io.smsreports.reporting.PersonProfile;
+import io.smsreports.state.ExpiryKeys;
+import io.smsreports.topology.PipelineMetrics;
+import io.smsreports.topology.StoreNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Runs {@link SmsLifecycle} over the dispatches and receipts of one task's partitions, keyed by smsId.
+ *
+ * <p>Stores: {@link StoreNames#SMS_STATE} holds each smsId's state; {@link StoreNames#EXPIRY_INDEX} holds
+ * one entry per state, ordered by the time it next needs attention. A wall-clock punctuation reads only the
+ * due head of that index (a bounded range scan, never the whole store), so expiry costs the same with ten
+ * thousand or ten million live SMS. An index entry is never later than its state's next deadline; it may be
+ * earlier (after a final receipt the pending timeout entry stays and, when it fires, reschedules to the
+ * retention deadline), which saves an index write on the hot path.
+ *
+ * <p>Outputs: a {@link Transition} for every change (to {@code sms.delivered} and the reports), and, in the
+ * same task so in the same transaction, the person's message history ({@link StoreNames#PERSON_MESSAGES},
+ * {@link StoreNames#PEOPLE}).
+ */
+public final class LifecycleProcessor implements Processor<String, SmsInput, String, Transition> {
+
+    static final String IDLE_CLOCK_KEY = "idle-clock";
+    /** Per-task count of orphan receipts (rule 7); the global figure is the sum over tasks. */
+    public static final String ORPHAN_RECEIPTS_KEY = "orphan-receipts";
+    private static final byte[] PRESENT = new byte[0];
+    private static final int SCAN_BATCH = 1_000;
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
+
+    private final SmsLifecycle lifecycle;
+    private final Duration scanInterval;
+    private final long scanBudgetMs;
+    private final long idleLagMs;
+
+    private ProcessorContext<String, Transition> context;
+    private KeyValueStore<String, SmsState> states;
+    private KeyValueStore<Bytes, byte[]> index;
+    private KeyValueStore<String, Long> meta;
+    private WindowStore<String, PersonMessages> personMessages;
+    private WindowStore<String, PersonProfile> people;
+    private LifecycleClock clock;
+    private Sensor orphanReceipts;
+    private Sensor duplicateReceipts;
+    private Sensor conflictingFinals;
+    private Sensor lateReceipts;
+    private Sensor duplicateDispatches;
+    private Sensor expiredStates;
+
+    public LifecycleProcessor(final SmsLifecycle lifecycle, final Duration scanInterval, final Duration scanBudget,
+            final Duration idleLag) {
+        this.lifecycle = lifecycle;
+        this.scanInterval = scanInterval;
+        this.scanBudgetMs = scanBudget.toMillis();
+        this.idleLagMs = idleLag.toMillis();
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Transition> context) {
+        this.context = context;
+        this.states = context.getStateStore(StoreNames.SMS_STATE);
+        this.index = context.getStateStore(StoreNames.EXPIRY_INDEX);
+        this.meta = context.getStateStore(StoreNames.LIFECYCLE_META);
+        this.personMessages = context.getStateStore(StoreNames.PERSON_MESSAGES);
+        this.people = context.getStateStore(StoreNames.PEOPLE);
+        final Long idleClock = meta.get(IDLE_CLOCK_KEY);
+        this.clock = new LifecycleClock(idleLagMs, idleClock == null ? Long.MIN_VALUE : idleClock);
+        final Map<String, String> tags = Map.of();
+        this.orphanReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.ORPHAN_RECEIPTS, tags);
+        this.duplicateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.DUPLICATE_RECEIPTS, tags);
+        this.conflictingFinals = PipelineMetrics.counter(context.metrics(), PipelineMetrics.CONFLICTING_FINALS, tags);
+        this.lateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LATE_RECEIPTS, tags);
+        this.duplicateDispatches = PipelineMetrics.counter(context.metrics(), PipelineMetrics.DUPLICATE_DISPATCHES, tags);
+        this.expiredStates = PipelineMetrics.counter(context.metrics(), PipelineMetrics.EXPIRED_STATES, tags);
+        context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    @Override
+    public void process(final Record<String, SmsInput> record) {
+        clock.recordProcessed();
+        final long now = clock.now(context.currentStreamTimeMs());
+        final String smsId = record.key();
+        final SmsState current = states.get(smsId);
+        final SmsLifecycle.Step step;
+        if (record.value() instanceof SmsInput.Dispatched dispatched) {
+            step = lifecycle.onDispatch(smsId, current, dispatched.dispatch(), now);
+            if (!step.stateChanged()) {
+                duplicateDispatches.record();
+            }
+        } else {
+            step = lifecycle.onReceipt(smsId, current, ((SmsInput.Received) record.value()).finalReceipt(), now);
+        }
+        apply(smsId, current, step, record.timestamp());
+    }
+
+    private void punctuate(final long wallClockTime) {
+        if (clock.tick(wallClockTime)) {
+            meta.put(IDLE_CLOCK_KEY, clock.idleFloor());
+        }
+        expireDue(clock.now(context.currentStreamTimeMs()));
+    }
+
+    /** Applies every deadline that is due, oldest first, within the scan budget; the rest waits for the next tick. */
+    private void expireDue(final long now) {
+        final long started = System.nanoTime();
+        while (true) {
+            final List<Bytes> due = new ArrayList<>(SCAN_BATCH);
+            // Collect first, then modify: the store is not changed while its iterator is open.
+            try (KeyValueIterator<Bytes, byte[]> it = index.range(ExpiryKeys.lowest(), ExpiryKeys.upTo(now))) {
+                while (it.hasNext() && due.size() < SCAN_BATCH) {
+                    due.add(it.next().key);
+                }
+            }
+            for (final Bytes key : due) {
+                index.delete(key);
+                final String smsId = ExpiryKeys.smsId(key);
+                final SmsState state = states.get(smsId);
+                if (state == null || state.indexedAt() != ExpiryKeys.deadline(key)) {
+                    continue; // a stale entry: its state is gone or was re-indexed
+                }
+                final SmsState unindexed = state.withIndexedAt(Long.MAX_VALUE);
+                apply(smsId, unindexed, lifecycle.onTime(smsId, unindexed, now), now);
+            }
+            if (due.size() < SCAN_BATCH || (System.nanoTime() - started) / 1_000_000 >= scanBudgetMs) {
+                return;
+            }
+        }
+    }
+
+    private void apply(final String smsId, final SmsState stored, final SmsLifecycle.Step step, final long timestamp) {
+        if (step.orphanReceipts() > 0) {
+            final Long orphans = meta.get(ORPHAN_RECEIPTS_KEY);
+            meta.put(ORPHAN_RECEIPTS_KEY, (orphans == null ? 0 : orphans) + step.orphanReceipts());
+            orphanReceipts.record(step.orphanReceipts());
+        }
+        final SmsState next = step.state();
+        if (next == null) {
+            if (stored != null) {
+                states.delete(smsId);
+                if (stored.indexedAt() != Long.MAX_VALUE) {
+                    index.delete(ExpiryKeys.of(stored.indexedAt(), smsId));
+                }
+                expiredStates.record();
+            }
+        } else {
+            final SmsState indexed = reindex(smsId, next);
+            if (step.stateChanged() || stored == null || indexed.indexedAt() != stored.indexedAt()) {
+                states.put(smsId, indexed);
+            }
+        }
+        final Transition transition = step.transition();
+        if (transition != null) {
+            record(transition);
+            if (transition.statusChanged()) {
+                recordInHistory(transition);
+            }
+            context.forward(new Record<>(smsId, transition, timestamp));
+        }
+    }
+
+    /** Keeps the index entry no later than the state's next deadline. */
+    private SmsState reindex(final String smsId, final SmsState state) {
+        final long deadline = lifecycle.nextDeadline(state);
+        if (deadline >= state.indexedAt()) {
+            return state;
+        }
+        if (state.indexedAt() != Long.MAX_VALUE) {
+            index.delete(ExpiryKeys.of(state.indexedAt(), smsId));
+        }
+        index.put(ExpiryKeys.of(deadline, smsId), PRESENT);
+        return state.withIndexedAt(deadline);
+    }
+
+    private void record(final Transition transition) {
+        if (transition.duplicateReceipts() > 0) {
+            duplicateReceipts.record(transition.duplicateReceipts());
+        }
+        if (transition.conflictingFinals() > 0) {
+            conflictingFinals.record(transition.conflictingFinals());
+        }
+        if (transition.has(Transition.LATE)) {
+            lateReceipts.record();
+        }
+    }
+
+    /** The person's message history and the identifier lookups, updated with the SMS's new status. */
+    private void recordInHistory(final Transition t) {
+        final Dispatch d = t.dispatch();
+        final String personId = d.personId();
+        final FinalReceipt f = t.finalReceipt();
+        final PersonMessage message = new PersonMessage(t.smsId(), d.messageId(), t.outcome(),
+                f == null ? null : f.status().name(), f == null ? null : f.errorCode(), f == null ? null : f.failReason(),
+                d.platform(), d.provider(), d.dispatchedAt(), f == null ? null : f.finalAt());
+        final PersonMessages existing = personMessages.fetch(personId, d.dispatchedAt());
+        personMessages.put(personId, existing == null ? new PersonMessages(List.of(message)) : existing.upsert(message),
+                d.dispatchedAt());
+        if (t.has(Transition.SENT)) {
+            final PersonProfile profile = new PersonProfile(personId, d.externalId(), d.msisdn(), d.email());
+            final long day = Math.floorDiv(d.dispatchedAt(), DAY_MS) * DAY_MS;
+            for (final KeyValue<String, Long> lookup : lookupKeys(d, personId, day)) {
+                people.put(lookup.key, profile, lookup.value);
+            }
+        }
+    }
+
+    private static List<KeyValue<String, Long>> lookupKeys(final Dispatch d, final String personId, final long day) {
+        final List<KeyValue<String, Long>> keys = new ArrayList<>(3);
+        keys.add(KeyValue.pair(personId, day));
+        final String byMsisdn = PersonIds.forMsisdn(d.msisdn());
+        if (!byMsisdn.equals(personId)) {
+            keys.add(KeyValue.pair(byMsisdn, day));
+        }
+        if (d.email() != null) {
+            keys.add(KeyValue.pair(PersonIds.forEmail(d.email()), day));
+        }
+        return keys;
+    }
+}

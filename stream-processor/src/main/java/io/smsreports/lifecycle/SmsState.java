@@ -1,0 +1,43 @@
+package io.smsreports.lifecycle;
+
+import java.util.Objects;
+
+/**
+ * The lifecycle state of one smsId: either dispatched ({@code dispatch} set, with its outcome and first
+ * final receipt) or only held receipts waiting for their dispatch ({@code held} set).
+ *
+ * @param dispatch     the first dispatch of this smsId, or null while only receipts have arrived
+ * @param outcome      where the SMS stands (meaningless while {@code dispatch} is null)
+ * @param finalReceipt the first final receipt, once there is one
+ * @param held         receipts waiting for the dispatch, or null once it arrived
+ * @param indexedAt    the time of this state's entry in the expiry index (never later than its next deadline)
+ */
+public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, Held held, long indexedAt) {
+
+    public SmsState {
+        Objects.requireNonNull(outcome, "outcome");
+        if ((dispatch == null) == (held == null)) {
+            throw new IllegalArgumentException("exactly one of dispatch and held must be set");
+        }
+    }
+
+    static SmsState holding(final Held held) {
+        return new SmsState(null, Outcome.PENDING, null, held, Long.MAX_VALUE);
+    }
+
+    static SmsState dispatched(final Dispatch dispatch, final long indexedAt) {
+        return new SmsState(dispatch, Outcome.PENDING, null, null, indexedAt);
+    }
+
+    public boolean isDispatched() {
+        return dispatch != null;
+    }
+
+    SmsState withOutcome(final Outcome newOutcome, final FinalReceipt receipt) {
+        return new SmsState(dispatch, newOutcome, receipt, held, indexedAt);
+    }
+
+    public SmsState withIndexedAt(final long newIndexedAt) {
+        return new SmsState(dispatch, outcome, finalReceipt, held, newIndexedAt);
+    }
+}

@@ -1,0 +1,74 @@
+package io.smsreports.lifecycle;
+
+import io.smsreports.events.SmsDelivered;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What one input (or the passing of time) changed for one dispatched SMS: the counts the reporting side
+ * adds and subtracts. Emitted by the lifecycle, keyed by smsId; repartitioned by messageId for the reports.
+ *
+ * @param smsId             the SMS
+ * @param dispatch          its dispatch (campaign, platform, recipient, dispatch time)
+ * @param outcome           where it stands after this change
+ * @param finalReceipt      its first final receipt, when {@link #DELIVERED} or {@link #FAILED} is among the changes
+ * @param changes           a set of {@link #SENT}, {@link #DELIVERED}, {@link #FAILED}, {@link #UNCONFIRMED}, {@link #LATE}
+ * @param duplicateReceipts final receipts after the first with the same outcome (rule 2)
+ * @param conflictingFinals final receipts after the first with the other outcome (rule 2)
+ */
+public record Transition(String smsId, Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, int changes,
+        int duplicateReceipts, int conflictingFinals) {
+
+    /** Became Sent (rule 1): first dispatch of this smsId. */
+    public static final int SENT = 1;
+    /** Became Delivered (rule 2). */
+    public static final int DELIVERED = 1 << 1;
+    /** Became Failed (rule 2). */
+    public static final int FAILED = 1 << 2;
+    /** Became Unconfirmed (rule 5). */
+    public static final int UNCONFIRMED = 1 << 3;
+    /** The Delivered/Failed change resolves an Unconfirmed (rule 5): Unconfirmed − 1, a late receipt. */
+    public static final int LATE = 1 << 4;
+
+    public Transition {
+        Objects.requireNonNull(smsId, "smsId");
+        Objects.requireNonNull(dispatch, "dispatch");
+        Objects.requireNonNull(outcome, "outcome");
+        if ((changes & (DELIVERED | FAILED)) != 0 && finalReceipt == null) {
+            throw new IllegalArgumentException("a Delivered/Failed change needs its final receipt");
+        }
+    }
+
+    public boolean has(final int change) {
+        return (changes & change) != 0;
+    }
+
+    /** Whether the SMS's status changed (as opposed to reconciliation counts only). */
+    public boolean statusChanged() {
+        return (changes & (SENT | DELIVERED | FAILED | UNCONFIRMED)) != 0;
+    }
+
+    /** Rule 10: the SmsDelivered event for a transition that made this SMS Delivered. */
+    public SmsDelivered toSmsDelivered() {
+        if (!has(DELIVERED)) {
+            throw new IllegalStateException("transition of " + smsId + " is not a delivery");
+        }
+        return SmsDelivered.newBuilder()
+                .setSmsId(smsId)
+                .setMessageId(dispatch.messageId())
+                .setMsisdn(dispatch.msisdn())
+                .setExternalId(dispatch.externalId())
+                .setEmail(dispatch.email())
+                .setPlatform(dispatch.platform())
+                .setProvider(finalReceipt.provider() != null ? finalReceipt.provider() : dispatch.provider())
+                .setDispatchedAt(Instant.ofEpochMilli(dispatch.dispatchedAt()))
+                .setDeliveredAt(Instant.ofEpochMilli(finalReceipt.finalAt()))
+                .setLatencyMs(latencyMs())
+                .build();
+    }
+
+    /** Dispatch to final receipt, never negative (provider clocks can run behind ours). */
+    public long latencyMs() {
+        return finalReceipt == null ? 0 : Math.max(0, finalReceipt.finalAt() - dispatch.dispatchedAt());
+    }
+}

@@ -1,0 +1,44 @@
+package io.smsreports.reporting;
+
+import io.smsreports.lifecycle.Transition;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The running counts of one campaign, per platform (rule 9: by the dispatch's platform), and its
+ * reconciliation counters. The campaign totals are the sum over platforms.
+ */
+public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliation reconciliation) {
+
+    public static final CampaignStats EMPTY = new CampaignStats(Map.of(), Reconciliation.ZERO);
+
+    public CampaignStats {
+        platforms = Collections.unmodifiableMap(new TreeMap<>(platforms));
+    }
+
+    /** Adds what one transition changed. */
+    public CampaignStats apply(final Transition t) {
+        final String platform = t.dispatch().platform();
+        final PlatformCounts c = platforms.getOrDefault(platform, PlatformCounts.ZERO);
+        final boolean sent = t.has(Transition.SENT);
+        final PlatformCounts updated = new PlatformCounts(
+                c.sent() + (sent ? 1 : 0),
+                c.delivered() + (t.has(Transition.DELIVERED) ? 1 : 0),
+                c.failed() + (t.has(Transition.FAILED) ? 1 : 0),
+                c.unconfirmed() + (t.has(Transition.UNCONFIRMED) ? 1 : 0) - (t.has(Transition.LATE) ? 1 : 0),
+                c.segments() + (sent ? t.dispatch().segments() : 0));
+        final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
+        next.put(platform, updated);
+        return new CampaignStats(next, reconciliation.plus(new Reconciliation(t.duplicateReceipts(), t.conflictingFinals(),
+                t.has(Transition.LATE) ? 1 : 0)));
+    }
+
+    public PlatformCounts totals() {
+        PlatformCounts total = PlatformCounts.ZERO;
+        for (final PlatformCounts counts : platforms.values()) {
+            total = total.plus(counts);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,31 @@
+package io.smsreports.topology;
+
+import io.smsreports.events.Campaign;
+import io.smsreports.events.DeliveryReceipt;
+import io.smsreports.events.SmsDelivered;
+import io.smsreports.events.SmsDispatched;
+import io.smsreports.registry.SchemaRegistryClient;
+import io.smsreports.registry.SchemaRegistryClients;
+import io.smsreports.serde.SpecificAvroSerde;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * The Confluent-wire Avro serdes of the public topics, sharing one registry client.
+ */
+public record EventSerdes(Serde<Campaign> campaigns, Serde<SmsDispatched> dispatches, Serde<DeliveryReceipt> receipts,
+        Serde<SmsDelivered> delivered) {
+
+    /** Serdes over a registry client; {@code sms.delivered}'s schema is registered on first use. */
+    public static EventSerdes using(final SchemaRegistryClient client) {
+        return new EventSerdes(new SpecificAvroSerde<>(Campaign.class, client, false),
+                new SpecificAvroSerde<>(SmsDispatched.class, client, false),
+                new SpecificAvroSerde<>(DeliveryReceipt.class, client, false),
+                new SpecificAvroSerde<>(SmsDelivered.class, client, true));
+    }
+
+    /** Serdes configured from {@code schema.registry.url} and the other registry client settings. */
+    public static EventSerdes fromConfig(final Map<String, ?> registryConfig) {
+        return using(SchemaRegistryClients.create(registryConfig));
+    }
+}

@@ -1,0 +1,158 @@
+package io.smsreports.topology;
+
+import io.smsreports.events.Topics;
+import io.smsreports.lifecycle.LifecycleProcessor;
+import io.smsreports.lifecycle.SmsInput;
+import io.smsreports.lifecycle.SmsLifecycle;
+import io.smsreports.lifecycle.Transition;
+import io.smsreports.reporting.ReportingEvent;
+import io.smsreports.reporting.ReportingProcessor;
+import io.smsreports.state.LatencyKey;
+import io.smsreports.state.StateSerdes;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The SMS Reports topology. Read top to bottom, {@link #build} is the data flow:
+ *
+ * <ol>
+ *   <li><b>Ingest</b> each input topic as raw bytes; decode and validate; poison records go to the
+ *       dead-letter topic with the reason, everything else goes on keyed by its id.</li>
+ *   <li><b>Lifecycle</b>, keyed by smsId over the co-partitioned dispatches and receipts: one state per SMS,
+ *       the counting rules of {@link SmsLifecycle}; emits a {@link Transition} per change.</li>
+ *   <li><b>SMS Delivered</b>: the transitions that make an SMS Delivered, once per smsId (rule 10).</li>
+ *   <li><b>Reports</b>, keyed by messageId: transitions and campaign metadata repartitioned to the same
+ *       partitions and summed into the campaign stores.</li>
+ * </ol>
+ */
+public final class SmsReportsTopology {
+
+    private SmsReportsTopology() {
+    }
+
+    public static Topology build(final TopologySettings settings, final EventSerdes serdes) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        final Topics topics = settings.topics();
+
+        // 1. Ingest
+        final KStream<String, SmsInput> dispatches = ingest(builder, topics.dispatches(),
+                Ingestion.dispatches(serdes.dispatches().deserializer()), topics.deadLetters());
+        final KStream<String, SmsInput> receipts = ingest(builder, topics.receipts(),
+                Ingestion.receipts(serdes.receipts().deserializer()), topics.deadLetters());
+        final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(),
+                Ingestion.campaigns(serdes.campaigns().deserializer()), topics.deadLetters());
+
+        // 2. Lifecycle
+        final KStream<String, Transition> transitions = dispatches
+                .merge(receipts, Named.as("sms-inputs"))
+                .process(lifecycle(settings), Named.as("lifecycle"));
+
+        // 3. SMS Delivered
+        transitions
+                .filter((smsId, transition) -> transition.has(Transition.DELIVERED), Named.as("became-delivered"))
+                .mapValues(Transition::toSmsDelivered, Named.as("to-sms-delivered"))
+                .to(topics.delivered(), Produced.with(Serdes.String(), serdes.delivered()).withName("sms-delivered"));
+
+        // 4. Reports
+        final KStream<String, ReportingEvent> smsChanges = transitions
+                .map((smsId, transition) -> KeyValue.<String, ReportingEvent>pair(transition.dispatch().messageId(),
+                        new ReportingEvent.SmsChanged(transition)), Named.as("by-campaign"))
+                .repartition(repartitioned(StoreNames.REPARTITION_SMS, settings.reportingPartitions()));
+        campaigns
+                .repartition(repartitioned(StoreNames.REPARTITION_CAMPAIGNS, settings.reportingPartitions()))
+                .merge(smsChanges, Named.as("reporting-inputs"))
+                .process(reporting(settings), Named.as("reporting"));
+
+        return builder.build();
+    }
+
+    private static <V> KStream<String, V> ingest(final StreamsBuilder builder, final String topic,
+            final Ingestion.Decoder<V> decoder, final String deadLetterTopic) {
+        final KStream<String, Decoded<V>> decoded = builder
+                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + topic))
+                .process(() -> new DecodeProcessor<>(decoder, topic), Named.as("decode-" + topic));
+        decoded
+                .filter((key, value) -> value.isPoison(), Named.as("poison-" + topic))
+                .map((key, value) -> KeyValue.pair(value.poisonKey(), value.poisonValue()), Named.as("original-bytes-" + topic))
+                .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters-" + topic));
+        return decoded
+                .filterNot((key, value) -> value.isPoison(), Named.as("valid-" + topic))
+                .mapValues(Decoded::value, Named.as("decoded-" + topic));
+    }
+
+    private static Repartitioned<String, ReportingEvent> repartitioned(final String name, final int partitions) {
+        return Repartitioned.<String, ReportingEvent>as(name)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(StateSerdes.REPORTING_EVENT)
+                .withNumberOfPartitions(partitions);
+    }
+
+    private static ProcessorSupplier<String, SmsInput, String, Transition> lifecycle(final TopologySettings settings) {
+        final SmsLifecycle rules = new SmsLifecycle(settings.receiptTimeout(), settings.earlyReceiptHold(), settings.smsRetention());
+        final Set<StoreBuilder<?>> stores = Set.of(
+                keyValue(StoreNames.SMS_STATE, Serdes.String(), StateSerdes.SMS_STATE),
+                keyValue(StoreNames.EXPIRY_INDEX, Serdes.Bytes(), Serdes.ByteArray()),
+                keyValue(StoreNames.LIFECYCLE_META, Serdes.String(), Serdes.Long()),
+                window(StoreNames.PERSON_MESSAGES, settings.historyRetention(), Duration.ofMillis(1), false,
+                        StateSerdes.PERSON_MESSAGES),
+                window(StoreNames.PEOPLE, settings.historyRetention(), Duration.ofDays(1), false, StateSerdes.PERSON_PROFILE));
+        return new ProcessorSupplier<>() {
+            @Override
+            public LifecycleProcessor get() {
+                return new LifecycleProcessor(rules, settings.expiryScanInterval(), settings.expiryScanBudget(),
+                        settings.idleClockLag());
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, ReportingEvent, Void, Void> reporting(final TopologySettings settings) {
+        final Set<StoreBuilder<?>> stores = Set.of(
+                keyValue(StoreNames.CAMPAIGNS, Serdes.String(), StateSerdes.CAMPAIGN),
+                keyValue(StoreNames.CAMPAIGN_STATS, Serdes.String(), StateSerdes.CAMPAIGN_STATS),
+                window(StoreNames.CAMPAIGN_HOURLY, settings.historyRetention(), Duration.ofHours(1), false, StateSerdes.HOURLY_COUNTS),
+                window(StoreNames.CAMPAIGN_FAILED, settings.historyRetention(), Duration.ofMillis(1), true,
+                        StateSerdes.FAILED_RECIPIENT),
+                keyValue(StoreNames.CAMPAIGN_LATENCY, LatencyKey.SERDE, Serdes.Long()));
+        return new ProcessorSupplier<>() {
+            @Override
+            public ReportingProcessor get() {
+                return new ReportingProcessor();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+    }
+
+    private static <K, V> StoreBuilder<?> keyValue(final String name, final Serde<K> keys, final Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values).withCachingEnabled();
+    }
+
+    private static <V> StoreBuilder<?> window(final String name, final Duration retention, final Duration size,
+            final boolean retainDuplicates, final Serde<V> values) {
+        final var builder = Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, size, retainDuplicates),
+                Serdes.String(), values);
+        // A store that keeps duplicates is append-only and cannot be cached.
+        return retainDuplicates ? builder : builder.withCachingEnabled();
+    }
+}

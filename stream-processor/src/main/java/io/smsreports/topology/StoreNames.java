@@ -1,0 +1,43 @@
+package io.smsreports.topology;
+
+/**
+ * Names of the state stores (queryable through interactive queries) and of the repartition steps.
+ *
+ * <p>Lifecycle stores, partitioned like {@code sms.dispatches}/{@code sms.receipts} (by smsId):
+ * {@link #SMS_STATE}, {@link #EXPIRY_INDEX}, {@link #LIFECYCLE_META}, and the people stores
+ * {@link #PERSON_MESSAGES} and {@link #PEOPLE} (keyed by person, so a person's data is spread over
+ * partitions: queries fan out). Reporting stores, partitioned by messageId: {@link #CAMPAIGNS},
+ * {@link #CAMPAIGN_STATS}, {@link #CAMPAIGN_HOURLY}, {@link #CAMPAIGN_FAILED}, {@link #CAMPAIGN_LATENCY}.
+ */
+public final class StoreNames {
+
+    /** smsId → {@code SmsState}: the lifecycle of every retained SMS and of held receipts. */
+    public static final String SMS_STATE = "sms-state";
+    /** (deadline, smsId) → empty: when each state next needs the clock's attention. */
+    public static final String EXPIRY_INDEX = "sms-expiry-index";
+    /** Per-task counters and the persisted idle clock: {@code orphan-receipts}, {@code idle-clock}. */
+    public static final String LIFECYCLE_META = "lifecycle-meta";
+    /** Window store personId → {@code PersonMessages} at dispatchedAt: message history (6 months). */
+    public static final String PERSON_MESSAGES = "person-messages";
+    /** Window store {@code ext:/tel:/email:} key → {@code PersonProfile} at the day of the last dispatch. */
+    public static final String PEOPLE = "people";
+
+    /** messageId → {@code Campaign}: the latest campaign metadata. */
+    public static final String CAMPAIGNS = "campaigns";
+    /** messageId → {@code CampaignStats}: counts per platform and reconciliation counters. */
+    public static final String CAMPAIGN_STATS = "campaign-stats";
+    /** Window store messageId → {@code HourlyCounts} per UTC hour (6 months). */
+    public static final String CAMPAIGN_HOURLY = "campaign-hourly";
+    /** Window store (duplicates kept) messageId → {@code FailedRecipient} at failedAt (6 months). */
+    public static final String CAMPAIGN_FAILED = "campaign-failed";
+    /** (messageId, latency bucket) → count: the delivery-latency distribution of each campaign. */
+    public static final String CAMPAIGN_LATENCY = "campaign-latency";
+
+    /** Repartition of SMS transitions by messageId (topic {@code <application.id>-reporting-sms-repartition}). */
+    public static final String REPARTITION_SMS = "reporting-sms";
+    /** Repartition of campaign metadata to the same partitions. */
+    public static final String REPARTITION_CAMPAIGNS = "reporting-campaigns";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,65 @@
+package io.smsreports.topology;
+
+import io.smsreports.events.Topics;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What shapes the topology.
+ *
+ * @param topics              topic names
+ * @param reportingPartitions partitions of the repartition topics keyed by messageId
+ * @param receiptTimeout      dispatch → Unconfirmed without a final receipt (rule 5; default 4 days)
+ * @param earlyReceiptHold    how long receipts wait for their dispatch before they are orphans (rule 4/7)
+ * @param smsRetention        how long per-SMS state is kept after dispatch (default 7 days)
+ * @param historyRetention    how long hourly windows, failed recipients and person histories are kept (6 months)
+ * @param idleClockLag        margin behind the wall clock to which an idle task's clock advances
+ * @param expiryScanInterval  how often the expiry index is scanned (wall-clock)
+ * @param expiryScanBudget    the longest one scan may hold the stream thread
+ */
+public record TopologySettings(Topics topics, int reportingPartitions, Duration receiptTimeout, Duration earlyReceiptHold,
+        Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration expiryScanInterval,
+        Duration expiryScanBudget) {
+
+    public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofDays(4);
+    public static final Duration DEFAULT_SMS_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(183);
+    public static final Duration DEFAULT_IDLE_CLOCK_LAG = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_EXPIRY_SCAN_BUDGET = Duration.ofMillis(500);
+
+    public TopologySettings {
+        Objects.requireNonNull(topics, "topics");
+        if (reportingPartitions < 1) {
+            throw new IllegalArgumentException("reportingPartitions must be at least 1, was " + reportingPartitions);
+        }
+        for (final Duration d : new Duration[] {receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
+                expiryScanInterval, expiryScanBudget}) {
+            Objects.requireNonNull(d, "durations must be set");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("durations must be positive, got " + d);
+            }
+        }
+        if (historyRetention.compareTo(smsRetention) < 0) {
+            throw new IllegalArgumentException("the history retention (" + historyRetention + ") must be at least the SMS retention ("
+                    + smsRetention + ")");
+        }
+    }
+
+    /** The defaults of DESIGN.md for the given topics and partition count. */
+    public static TopologySettings defaults(final Topics topics, final int reportingPartitions) {
+        return new TopologySettings(topics, reportingPartitions, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_TIMEOUT,
+                DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_EXPIRY_SCAN_INTERVAL,
+                DEFAULT_EXPIRY_SCAN_BUDGET);
+    }
+
+    public TopologySettings withExpiryScanInterval(final Duration interval) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, interval, expiryScanBudget);
+    }
+
+    public TopologySettings withIdleClockLag(final Duration lag) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                lag, expiryScanInterval, expiryScanBudget);
+    }
+}

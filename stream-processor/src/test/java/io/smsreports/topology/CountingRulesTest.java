@@ -1,0 +1,422 @@
+package io.smsreports.topology;
+
+import static io.smsreports.topology.TopologyFixture.T0;
+import static io.smsreports.topology.TopologyFixture.campaign;
+import static io.smsreports.topology.TopologyFixture.dispatch;
+import static io.smsreports.topology.TopologyFixture.receipt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smsreports.events.ReceiptStatus;
+import io.smsreports.events.SmsDelivered;
+import io.smsreports.events.SmsDispatched;
+import io.smsreports.lifecycle.Outcome;
+import io.smsreports.reporting.HourlyCounts;
+import io.smsreports.reporting.LatencyBuckets;
+import io.smsreports.reporting.PersonMessage;
+import io.smsreports.reporting.PlatformCounts;
+import io.smsreports.reporting.Reconciliation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** One nested class per counting rule of DESIGN.md; each test fails if its rule breaks. */
+class CountingRulesTest {
+
+    private static final String M = "m-1";
+    private final TopologyFixture fx = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    private static Instant at(final String duration) {
+        return T0.plus(Duration.parse(duration));
+    }
+
+    @Nested
+    class Rule1SentIsDistinctSmsIdsDispatched {
+        @Test
+        void shouldCountARepeatedDispatchOfOneSmsIdOnce() {
+            fx.pipe(dispatch("s1", M, "android", T0));
+            fx.pipe(dispatch("s1", M, "android", at("PT1M")));
+            fx.pipe(dispatch("s1", M, "ios", at("PT2M"))); // even with other data: the first dispatch counts
+            fx.pipe(dispatch("s2", M, "ios", at("PT3M")));
+
+            assertThat(fx.totals(M).sent()).isEqualTo(2);
+            assertThat(fx.stats(M).platforms()).containsOnlyKeys("android", "ios");
+            assertThat(fx.stats(M).platforms().get("android").sent()).isEqualTo(1);
+            assertThat(fx.hourly(M).values().stream().mapToLong(h -> h.totals().sent()).sum()).isEqualTo(2);
+        }
+
+        @Test
+        void shouldAddTheSegmentsOfEachSentSmsOnce() {
+            fx.pipe(SmsDispatched.newBuilder(dispatch("s1", M, "android", T0)).setSegments(3).build());
+            fx.pipe(SmsDispatched.newBuilder(dispatch("s1", M, "android", T0)).setSegments(3).build());
+            fx.pipe(SmsDispatched.newBuilder(dispatch("s2", M, "android", T0)).setSegments(2).build());
+            assertThat(fx.totals(M).segments()).isEqualTo(5);
+        }
+    }
+
+    @Nested
+    class Rule2FirstFinalReceiptDecides {
+        @Test
+        void shouldKeepTheFirstFinalAndCountALaterConflictingOne() {
+            fx.sendAndReceipt("s1", M, "android", T0, ReceiptStatus.DELIVERED, at("PT5S"));
+            fx.pipe(receipt("s1", ReceiptStatus.UNDELIVERABLE, at("PT10S"), at("PT11S")));
+
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 1, 0, 0, 1));
+            assertThat(fx.stats(M).reconciliation()).isEqualTo(new Reconciliation(0, 1, 0));
+            assertThat(fx.failed(M)).isEmpty();
+        }
+
+        @Test
+        void shouldCountARepeatedFinalAsADuplicate() {
+            fx.sendAndReceipt("s1", M, "android", T0, ReceiptStatus.DELIVERED, at("PT5S"));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT5S"), at("PT30S")));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT5S"), at("PT40S")));
+
+            assertThat(fx.totals(M).delivered()).isEqualTo(1);
+            assertThat(fx.stats(M).reconciliation()).isEqualTo(new Reconciliation(2, 0, 0));
+        }
+
+        @Test
+        void shouldKeepAFirstFailureAgainstALaterDelivery() {
+            fx.sendAndReceipt("s1", M, "ios", T0, ReceiptStatus.EXPIRED, at("PT1H"));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT2H"), at("PT2H")));
+
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 1, 0, 1));
+            assertThat(fx.stats(M).reconciliation().conflictingFinals()).isEqualTo(1);
+            assertThat(fx.failed(M)).singleElement().satisfies(f -> {
+                assertThat(f.status()).isEqualTo(ReceiptStatus.EXPIRED);
+                assertThat(f.failReason()).isEqualTo("reason EXPIRED");
+                assertThat(f.errorCode()).isEqualTo("E" + ReceiptStatus.EXPIRED.ordinal());
+                assertThat(f.failedAt()).isEqualTo(at("PT1H").toEpochMilli());
+            });
+            assertThat(fx.drainDelivered()).isEmpty();
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = ReceiptStatus.class, names = {"EXPIRED", "DELETED", "UNDELIVERABLE", "REJECTED", "UNKNOWN"})
+        void shouldCountEveryFinalFailureStatusAsFailed(final ReceiptStatus failure) {
+            fx.sendAndReceipt("s1", M, "web", T0, failure, at("PT1M"));
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 1, 0, 1));
+            assertThat(fx.failed(M)).extracting(f -> f.status()).containsExactly(failure);
+        }
+    }
+
+    @Nested
+    class Rule3IntermediatesCountNothing {
+        @Test
+        void shouldLeaveAnSmsWithOnlyIntermediateReceiptsPending() {
+            fx.pipe(dispatch("s1", M, "android", T0));
+            fx.pipe(receipt("s1", ReceiptStatus.ACCEPTED, null, at("PT1S")));
+            fx.pipe(receipt("s1", ReceiptStatus.ENROUTE, null, at("PT2S")));
+
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 0, 0, 1));
+            assertThat(fx.totals(M).pending()).isEqualTo(1);
+        }
+
+        @Test
+        void shouldNeverLetAnIntermediateOverrideAFinal() {
+            fx.sendAndReceipt("s1", M, "android", T0, ReceiptStatus.DELIVERED, at("PT5S"));
+            fx.pipe(receipt("s1", ReceiptStatus.ENROUTE, null, at("PT6S")));
+            fx.pipe(receipt("s1", ReceiptStatus.ACCEPTED, null, at("PT7S")));
+
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 1, 0, 0, 1));
+            assertThat(fx.stats(M).reconciliation()).as("intermediates are not duplicates").isEqualTo(Reconciliation.ZERO);
+            assertThat(fx.personMessages(TopologyFixture.personOf(dispatch("s1", M, "android", T0))))
+                    .extracting(PersonMessage::status).containsExactly(Outcome.DELIVERED);
+        }
+    }
+
+    @Nested
+    class Rule4ReceiptsBeforeTheirDispatchAreHeld {
+        @Test
+        void shouldHoldAnEarlyReceiptAndApplyItWhenTheDispatchArrives() {
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT3S"), at("PT4S")));
+            assertThat(fx.stats(M)).as("nothing is counted before the dispatch").isNull();
+            assertThat(fx.drainDelivered()).isEmpty();
+
+            fx.pipe(dispatch("s1", M, "android", T0)); // arrives later than its receipt
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 1, 0, 0, 1));
+            assertThat(fx.drainDelivered()).extracting(kv -> kv.key).containsExactly("s1");
+            assertThat(fx.hourly(M)).containsKey(at("PT0S"));
+        }
+
+        @Test
+        void shouldApplyTheFirstHeldFinalAndCountTheOtherHeldOnes() {
+            fx.pipe(receipt("s1", ReceiptStatus.ENROUTE, null, at("PT1S")));
+            fx.pipe(receipt("s1", ReceiptStatus.REJECTED, at("PT2S"), at("PT2S")));
+            fx.pipe(receipt("s1", ReceiptStatus.REJECTED, at("PT2S"), at("PT3S")));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT4S"), at("PT4S")));
+            fx.pipe(dispatch("s1", M, "ios", T0));
+
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 1, 0, 1));
+            assertThat(fx.stats(M).reconciliation()).isEqualTo(new Reconciliation(1, 1, 0));
+            assertThat(fx.orphanReceipts()).isZero();
+        }
+
+        @Test
+        void shouldStillApplyAHeldReceiptWhenTheDispatchComesJustBeforeTheHoldEnds() {
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT1S"), at("PT1S")));
+            fx.advanceStreamTimeTo(at("P3DT23H"));
+            fx.pipe(dispatch("s1", M, "web", T0));
+            assertThat(fx.totals(M).delivered()).isEqualTo(1);
+            assertThat(fx.orphanReceipts()).isZero();
+        }
+    }
+
+    @Nested
+    class Rule5UnconfirmedAtTheReceiptTimeout {
+        @Test
+        void shouldMarkAnSmsWithoutAFinalReceiptUnconfirmedWhenTheTimeoutPasses() {
+            fx.pipe(dispatch("s1", M, "android", T0));
+            fx.pipe(receipt("s1", ReceiptStatus.ENROUTE, null, at("PT1M")));
+            fx.advanceStreamTimeTo(at("P3DT23H59M"));
+            assertThat(fx.totals(M).unconfirmed()).as("not before 4 days").isZero();
+
+            fx.advanceStreamTimeTo(at("P4D"));
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 0, 1, 1));
+            assertThat(fx.totals(M).pending()).isZero();
+        }
+
+        @Test
+        void shouldMoveAnUnconfirmedSmsToDeliveredWhenALateFinalArrivesAndCountItLate() {
+            fx.pipe(dispatch("s1", M, "android", T0));
+            fx.advanceStreamTimeTo(at("P4DT1H"));
+            assertThat(fx.totals(M).unconfirmed()).isEqualTo(1);
+
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("P4DT2H"), at("P4DT2H")));
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 1, 0, 0, 1));
+            assertThat(fx.stats(M).reconciliation()).isEqualTo(new Reconciliation(0, 0, 1));
+            assertThat(fx.drainDelivered()).hasSize(1);
+        }
+
+        @Test
+        void shouldCountAFinalThatArrivesAfterTheTimeoutAsLateEvenBeforeAnyPunctuation() {
+            fx.pipe(dispatch("s1", M, "ios", T0));
+            // No punctuation in between: the receipt itself carries stream time past the timeout.
+            fx.pipe(receipt("s1", ReceiptStatus.UNDELIVERABLE, at("P4DT5H"), at("P4DT6H")));
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 1, 0, 1));
+            assertThat(fx.stats(M).reconciliation().lateReceipts()).isEqualTo(1);
+        }
+
+        @Test
+        void shouldTimeOutOnAQuietPartitionByTheWallClock() {
+            fx.pipe(dispatch("s1", M, "android", T0));
+            // No more records at all: stream time stands still; the idle task's clock follows the wall clock.
+            fx.advanceWallClock(Duration.ofDays(4).plus(fx.settings.idleClockLag()).plusMinutes(1));
+            assertThat(fx.totals(M).unconfirmed()).isEqualTo(1);
+        }
+
+        @Test
+        void shouldIgnoreAFinalForAnSmsNoLongerRetained() {
+            fx.pipe(dispatch("s1", M, "android", T0));
+            fx.advanceStreamTimeTo(at("P7DT1M")); // past the 7-day retention: the SMS is forgotten
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("P7DT2M"), at("P7DT2M")));
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 0, 1, 1));
+            fx.advanceStreamTimeTo(at("P11DT3M"));
+            assertThat(fx.orphanReceipts()).as("it becomes an orphan after the hold").isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Rule6PendingIsTheRest {
+        @Test
+        void shouldDerivePendingFromTheOtherCountsAtEveryStep() {
+            for (int i = 0; i < 10; i++) {
+                fx.pipe(dispatch("s" + i, M, "android", T0.plusSeconds(i)));
+            }
+            assertThat(fx.totals(M).pending()).isEqualTo(10);
+            fx.pipe(receipt("s0", ReceiptStatus.DELIVERED, at("PT1M"), at("PT1M")));
+            fx.pipe(receipt("s1", ReceiptStatus.REJECTED, at("PT1M"), at("PT1M")));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT1M"), at("PT2M")));
+            assertThat(fx.totals(M).pending()).isEqualTo(8);
+            fx.advanceStreamTimeTo(at("P4DT1M"));
+            final PlatformCounts totals = fx.totals(M);
+            assertThat(totals.unconfirmed()).isEqualTo(8);
+            assertThat(totals.pending()).isZero();
+            assertThat(totals.pending()).isEqualTo(totals.sent() - totals.delivered() - totals.failed() - totals.unconfirmed());
+        }
+
+        @Test
+        void shouldNeverReportNegativePending() {
+            assertThat(new PlatformCounts(1, 1, 1, 0, 1).pending()).isZero();
+        }
+    }
+
+    @Nested
+    class Rule7OrphanReceipts {
+        @Test
+        void shouldCountReceiptsNeverDispatchedAsOrphansAfterTheHoldAndNowhereElse() {
+            fx.pipe(receipt("ghost", ReceiptStatus.ENROUTE, null, at("PT1S")));
+            fx.pipe(receipt("ghost", ReceiptStatus.DELIVERED, at("PT2S"), at("PT2S")));
+            fx.advanceStreamTimeTo(at("P3DT23H"));
+            assertThat(fx.orphanReceipts()).as("still held").isZero();
+
+            fx.advanceStreamTimeTo(at("P4DT1M"));
+            assertThat(fx.orphanReceipts()).isEqualTo(2);
+            assertThat(fx.stats(M)).isNull();
+            assertThat(fx.drainDelivered()).extracting(kv -> kv.key).doesNotContain("ghost");
+        }
+
+        @Test
+        void shouldTreatADispatchAfterTheHoldAsANewPendingSms() {
+            fx.pipe(receipt("late", ReceiptStatus.DELIVERED, at("PT2S"), at("PT2S")));
+            fx.advanceStreamTimeTo(at("P4DT1M"));
+            fx.pipe(dispatch("late", M, "android", at("P4DT2M")));
+            assertThat(fx.orphanReceipts()).isEqualTo(1);
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 0, 0, 1));
+        }
+    }
+
+    @Nested
+    class Rule8HourlyBuckets {
+        @Test
+        void shouldBucketSentByDispatchHourAndFinalsByDoneAtHour() {
+            fx.pipe(dispatch("s1", M, "android", at("PT10M")));
+            // done at 10:59 (hour 10 after T0's 08:00 + 2h), received an hour later: bucketed by doneAt
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT2H59M"), at("PT3H30M")));
+            fx.pipe(dispatch("s2", M, "android", at("PT20M")));
+            fx.pipe(receipt("s2", ReceiptStatus.UNDELIVERABLE, null, at("PT5H1M"))); // no doneAt: receivedAt
+
+            final Map<Instant, HourlyCounts> hours = fx.hourly(M);
+            assertThat(hours).containsOnlyKeys(at("PT0S"), at("PT2H"), at("PT5H"));
+            assertThat(hours.get(at("PT0S")).totals()).isEqualTo(new HourlyCounts.Counts(2, 0, 0));
+            assertThat(hours.get(at("PT2H")).totals()).isEqualTo(new HourlyCounts.Counts(0, 1, 0));
+            assertThat(hours.get(at("PT5H")).totals()).isEqualTo(new HourlyCounts.Counts(0, 0, 1));
+        }
+
+        @Test
+        void shouldBucketALateFinalInTheHourItWasDone() {
+            fx.pipe(dispatch("s1", M, "android", T0));
+            fx.advanceStreamTimeTo(at("P4DT3H"));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("P2D"), at("P4DT4H"))); // done long ago, reported late
+            assertThat(fx.hourly(M).get(at("P2D")).totals()).isEqualTo(new HourlyCounts.Counts(0, 1, 0));
+        }
+    }
+
+    @Nested
+    class Rule9PlatformBreakdown {
+        @Test
+        void shouldSumByTheDispatchPlatformAndMatchTotalsOverPlatformsAndHours() {
+            fx.sendAndReceipt("a1", M, "android", T0, ReceiptStatus.DELIVERED, at("PT1M"));
+            fx.sendAndReceipt("a2", M, "Android ", at("PT1H"), ReceiptStatus.EXPIRED, at("PT2H"));
+            fx.sendAndReceipt("i1", M, "ios", at("PT2H"), ReceiptStatus.DELIVERED, at("PT3H"));
+            fx.pipe(dispatch("u1", M, null, at("PT3H")));
+            fx.pipe(dispatch("u2", M, "  ", at("PT3H")));
+
+            final Map<String, PlatformCounts> platforms = fx.stats(M).platforms();
+            assertThat(platforms).containsOnlyKeys("android", "ios", "unknown");
+            assertThat(platforms.get("android")).isEqualTo(new PlatformCounts(2, 1, 1, 0, 2));
+            assertThat(platforms.get("ios")).isEqualTo(new PlatformCounts(1, 1, 0, 0, 1));
+            assertThat(platforms.get("unknown")).isEqualTo(new PlatformCounts(2, 0, 0, 0, 2));
+
+            final PlatformCounts totals = fx.totals(M);
+            assertThat(totals).isEqualTo(new PlatformCounts(5, 2, 1, 0, 5));
+            final HourlyCounts.Counts overHours = fx.hourly(M).values().stream().map(HourlyCounts::totals)
+                    .reduce(HourlyCounts.Counts.ZERO, HourlyCounts.Counts::plus);
+            assertThat(overHours).isEqualTo(new HourlyCounts.Counts(totals.sent(), totals.delivered(), totals.failed()));
+        }
+    }
+
+    @Nested
+    class Rule10SmsDeliveredExactlyOnce {
+        @Test
+        void shouldEmitOneSmsDeliveredPerSmsIdWhateverTheReceiptsSay() {
+            fx.pipe(dispatch("s1", M, "ios", T0));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT2.1S"), at("PT3S")));
+            fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, at("PT2.1S"), at("PT9S")));
+            fx.pipe(receipt("s1", ReceiptStatus.UNDELIVERABLE, at("PT10S"), at("PT10S")));
+            fx.pipe(dispatch("s1", M, "ios", T0));
+
+            final List<KeyValue<String, SmsDelivered>> delivered = fx.drainDelivered();
+            assertThat(delivered).hasSize(1);
+            final SmsDelivered event = delivered.get(0).value;
+            assertThat(delivered.get(0).key).isEqualTo("s1");
+            assertThat(event.getMessageId()).isEqualTo(M);
+            assertThat(event.getPlatform()).isEqualTo("ios");
+            assertThat(event.getMsisdn()).isEqualTo(dispatch("s1", M, "ios", T0).getMsisdn());
+            assertThat(event.getExternalId()).isEqualTo("user-s1");
+            assertThat(event.getDispatchedAt()).isEqualTo(T0);
+            assertThat(event.getDeliveredAt()).isEqualTo(at("PT2.1S"));
+            assertThat(event.getLatencyMs()).isEqualTo(2100);
+            assertThat(fx.latencyBuckets(M)).containsExactly(Map.entry(LatencyBuckets.bucketOf(2100), 1L));
+        }
+
+        @Test
+        void shouldNotEmitForFailuresOrUnconfirmed() {
+            fx.sendAndReceipt("s1", M, "ios", T0, ReceiptStatus.REJECTED, at("PT1S"));
+            fx.pipe(dispatch("s2", M, "ios", T0));
+            fx.advanceStreamTimeTo(at("P5D"));
+            assertThat(fx.drainDelivered()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldKeepCampaignMetadataApartFromTheCountsAndCountDispatchesOfUnknownCampaigns() {
+        fx.pipe(dispatch("s1", "m-unknown", "android", T0));
+        assertThat(fx.totals("m-unknown").sent()).isEqualTo(1);
+        assertThat(fx.campaignMetadata("m-unknown")).isNull();
+
+        fx.pipe(campaign("m-unknown", 5000));
+        assertThat(fx.campaignMetadata("m-unknown").getTargetAudience()).isEqualTo(5000);
+        assertThat(fx.totals("m-unknown").sent()).isEqualTo(1);
+
+        fx.rawCampaigns.pipeInput("m-unknown".getBytes(), null, T0.plusSeconds(5)); // tombstone
+        assertThat(fx.campaignMetadata("m-unknown")).isNull();
+        assertThat(fx.totals("m-unknown").sent()).as("counts stay").isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepEachPersonsHistoryAndLookups() {
+        final SmsDispatched first = SmsDispatched.newBuilder(dispatch("s1", M, "android", T0)).setEmail("Ayse@Example.com").build();
+        fx.pipe(first);
+        fx.pipe(receipt("s1", ReceiptStatus.UNDELIVERABLE, at("PT1M"), at("PT1M")));
+        final SmsDispatched second = SmsDispatched.newBuilder(dispatch("s2", "m-2", "android", at("PT1H")))
+                .setExternalId(first.getExternalId()).setMsisdn(first.getMsisdn()).build();
+        fx.pipe(second);
+
+        final String personId = TopologyFixture.personOf(first);
+        assertThat(personId).isEqualTo("ext:user-s1");
+        assertThat(fx.personMessages(personId)).satisfiesExactly(
+                m -> {
+                    assertThat(m.smsId()).isEqualTo("s1");
+                    assertThat(m.status()).isEqualTo(Outcome.FAILED);
+                    assertThat(m.failReason()).isEqualTo("reason UNDELIVERABLE");
+                    assertThat(m.finalAt()).isEqualTo(at("PT1M").toEpochMilli());
+                },
+                m -> {
+                    assertThat(m.smsId()).isEqualTo("s2");
+                    assertThat(m.messageId()).isEqualTo("m-2");
+                    assertThat(m.status()).isEqualTo(Outcome.PENDING);
+                    assertThat(m.finalAt()).isNull();
+                });
+        assertThat(fx.person("tel:" + first.getMsisdn()).personId()).isEqualTo(personId);
+        assertThat(fx.person("email:ayse@example.com").personId()).isEqualTo(personId);
+        assertThat(fx.person(personId).msisdn()).isEqualTo(first.getMsisdn());
+    }
+
+    @Test
+    void shouldForgetSmsStatesAfterTheRetentionAndKeepTheIndexBounded() {
+        for (int i = 0; i < 50; i++) {
+            fx.sendAndReceipt("s" + i, M, "android", T0.plusSeconds(i), ReceiptStatus.DELIVERED, T0.plusSeconds(i + 5));
+        }
+        fx.pipe(receipt("orphan", ReceiptStatus.ENROUTE, null, at("PT1M")));
+        assertThat(fx.liveSmsStates()).isEqualTo(51);
+        assertThat(fx.indexEntries()).as("one entry per state").isEqualTo(51);
+
+        fx.advanceStreamTimeTo(at("P7DT1H"));
+        assertThat(fx.liveSmsStates()).as("only the clock tick's own SMS is left").isEqualTo(1);
+        assertThat(fx.indexEntries()).isEqualTo(1);
+        assertThat(fx.totals(M).delivered()).as("counts outlive the per-SMS state").isEqualTo(50);
+    }
+}

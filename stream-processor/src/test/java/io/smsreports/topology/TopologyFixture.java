@@ -1,0 +1,268 @@
+package io.smsreports.topology;
+
+import io.smsreports.events.Campaign;
+import io.smsreports.events.CampaignStatus;
+import io.smsreports.events.DeliveryReceipt;
+import io.smsreports.events.MessageType;
+import io.smsreports.events.ReceiptStatus;
+import io.smsreports.events.SendMethod;
+import io.smsreports.events.SmsDelivered;
+import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.Topics;
+import io.smsreports.lifecycle.LifecycleProcessor;
+import io.smsreports.lifecycle.PersonIds;
+import io.smsreports.registry.MockSchemaRegistry;
+import io.smsreports.registry.SchemaRegistryClient;
+import io.smsreports.serde.SpecificAvroSerializer;
+import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.HourlyCounts;
+import io.smsreports.reporting.PersonMessage;
+import io.smsreports.reporting.PersonMessages;
+import io.smsreports.reporting.PersonProfile;
+import io.smsreports.reporting.PlatformCounts;
+import io.smsreports.state.LatencyKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The whole topology in a {@link TopologyTestDriver}, with typed inputs, outputs and store readers. Record
+ * timestamps are the event times (dispatchedAt, receivedAt), as a producer using create time would give.
+ */
+final class TopologyFixture implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
+    static final Topics TOPICS = Topics.defaults();
+
+    final TopologySettings settings;
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, SmsDispatched> dispatches;
+    final TestInputTopic<String, DeliveryReceipt> receipts;
+    final TestInputTopic<String, Campaign> campaigns;
+    final TestInputTopic<byte[], byte[]> rawDispatches;
+    final TestInputTopic<byte[], byte[]> rawReceipts;
+    final TestInputTopic<byte[], byte[]> rawCampaigns;
+    final TestOutputTopic<String, SmsDelivered> delivered;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final String scope = "topology-" + UUID.randomUUID();
+    private final Path stateDir;
+
+    TopologyFixture() {
+        this(TopologySettings.defaults(TOPICS, 1));
+    }
+
+    TopologyFixture(final TopologySettings settings) {
+        this.settings = settings;
+        final SchemaRegistryClient registry = MockSchemaRegistry.clientForScope(scope);
+        final EventSerdes serdes = EventSerdes.using(registry);
+        try {
+            stateDir = Files.createTempDirectory("ttd-state-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sms-reports-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(SmsReportsTopology.build(settings, serdes), props, T0);
+        // Producers (the sender, the gateways) register their schemas; the pipeline only looks them up.
+        dispatches = driver.createInputTopic(TOPICS.dispatches(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
+        receipts = driver.createInputTopic(TOPICS.receipts(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
+        campaigns = driver.createInputTopic(TOPICS.campaigns(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
+        rawDispatches = driver.createInputTopic(TOPICS.dispatches(), new ByteArraySerializer(), new ByteArraySerializer());
+        rawReceipts = driver.createInputTopic(TOPICS.receipts(), new ByteArraySerializer(), new ByteArraySerializer());
+        rawCampaigns = driver.createInputTopic(TOPICS.campaigns(), new ByteArraySerializer(), new ByteArraySerializer());
+        delivered = driver.createOutputTopic(TOPICS.delivered(), new StringDeserializer(), serdes.delivered().deserializer());
+        deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    // ---- inputs ----
+
+    static SmsDispatched dispatch(final String smsId, final String messageId, final String platform, final Instant at) {
+        return SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(messageId).setMsisdn("+9055500" + Math.abs(smsId.hashCode() % 100000))
+                .setExternalId("user-" + smsId).setEmail(null).setPlatform(platform).setProvider("acme").setCountry("TR")
+                .setOperator(null).setSegments(1).setDispatchedAt(at).build();
+    }
+
+    static DeliveryReceipt receipt(final String smsId, final ReceiptStatus status, final Instant doneAt, final Instant receivedAt) {
+        final boolean failure = status != ReceiptStatus.DELIVERED && status != ReceiptStatus.ACCEPTED && status != ReceiptStatus.ENROUTE;
+        return DeliveryReceipt.newBuilder().setSmsId(smsId).setProvider("acme").setStatus(status).setProviderStatus(status.name())
+                .setErrorCode(failure ? "E" + status.ordinal() : null).setFailReason(failure ? "reason " + status : null)
+                .setDoneAt(doneAt).setReceivedAt(receivedAt).build();
+    }
+
+    static Campaign campaign(final String messageId, final long targetAudience) {
+        return Campaign.newBuilder().setMessageId(messageId).setName("Campaign " + messageId).setMessageType(MessageType.CAMPAIGN)
+                .setText("Hello").setCreator("ops").setMethod(SendMethod.BROADCAST).setStatus(CampaignStatus.SENDING)
+                .setCreatedAt(T0).setStartedAt(T0).setEndedAt(null).setTargetAudience(targetAudience).build();
+    }
+
+    void pipe(final SmsDispatched dispatch) {
+        dispatches.pipeInput(dispatch.getSmsId(), dispatch, dispatch.getDispatchedAt());
+    }
+
+    void pipe(final DeliveryReceipt receipt) {
+        receipts.pipeInput(receipt.getSmsId(), receipt, receipt.getReceivedAt());
+    }
+
+    void pipe(final Campaign campaign) {
+        campaigns.pipeInput(campaign.getMessageId(), campaign, campaign.getCreatedAt());
+    }
+
+    /** Sends the SMS and a receipt done at {@code doneAt}, received a second later. */
+    void sendAndReceipt(final String smsId, final String messageId, final String platform, final Instant at,
+            final ReceiptStatus status, final Instant doneAt) {
+        pipe(dispatch(smsId, messageId, platform, at));
+        pipe(receipt(smsId, status, doneAt, doneAt.plusSeconds(1)));
+    }
+
+    /** Fires the wall-clock punctuations (expiry scans) over {@code duration}, one interval at a time. */
+    void advanceWallClock(final Duration duration) {
+        final Duration step = settings.expiryScanInterval();
+        for (Duration done = Duration.ZERO; done.compareTo(duration) < 0; done = done.plus(step)) {
+            driver.advanceWallClockTime(step);
+        }
+    }
+
+    /** A campaign that only exists to move stream time; no test looks at its counts. */
+    static final String CLOCK_CAMPAIGN = "clock-campaign";
+
+    /** Moves stream time to {@code at} with a dispatch of {@link #CLOCK_CAMPAIGN}, then punctuates. */
+    void advanceStreamTimeTo(final Instant at) {
+        pipe(dispatch("clock-tick-" + at.toEpochMilli(), CLOCK_CAMPAIGN, "web", at));
+        driver.advanceWallClockTime(settings.expiryScanInterval());
+    }
+
+    // ---- stores ----
+
+    PlatformCounts totals(final String messageId) {
+        final CampaignStats stats = stats(messageId);
+        return stats == null ? PlatformCounts.ZERO : stats.totals();
+    }
+
+    CampaignStats stats(final String messageId) {
+        final KeyValueStore<String, CampaignStats> store = driver.getKeyValueStore(StoreNames.CAMPAIGN_STATS);
+        return store.get(messageId);
+    }
+
+    Campaign campaignMetadata(final String messageId) {
+        final KeyValueStore<String, Campaign> store = driver.getKeyValueStore(StoreNames.CAMPAIGNS);
+        return store.get(messageId);
+    }
+
+    /** Hour start → counts of one campaign. */
+    Map<Instant, HourlyCounts> hourly(final String messageId) {
+        final WindowStore<String, HourlyCounts> store = driver.getWindowStore(StoreNames.CAMPAIGN_HOURLY);
+        final Map<Instant, HourlyCounts> hours = new TreeMap<>();
+        try (WindowStoreIterator<HourlyCounts> it = store.fetch(messageId, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+            it.forEachRemaining(kv -> hours.put(Instant.ofEpochMilli(kv.key), kv.value));
+        }
+        return hours;
+    }
+
+    List<FailedRecipient> failed(final String messageId) {
+        final WindowStore<String, FailedRecipient> store = driver.getWindowStore(StoreNames.CAMPAIGN_FAILED);
+        final List<FailedRecipient> failed = new ArrayList<>();
+        try (WindowStoreIterator<FailedRecipient> it = store.fetch(messageId, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+            it.forEachRemaining(kv -> failed.add(kv.value));
+        }
+        return failed;
+    }
+
+    /** Bucket → count of one campaign's latency distribution. */
+    Map<Integer, Long> latencyBuckets(final String messageId) {
+        final KeyValueStore<LatencyKey, Long> store = driver.getKeyValueStore(StoreNames.CAMPAIGN_LATENCY);
+        final Map<Integer, Long> buckets = new TreeMap<>();
+        try (KeyValueIterator<LatencyKey, Long> it = store.prefixScan(messageId, LatencyKey.PREFIX_SERIALIZER)) {
+            it.forEachRemaining(kv -> buckets.put(kv.key.bucket(), kv.value));
+        }
+        return buckets;
+    }
+
+    List<PersonMessage> personMessages(final String personId) {
+        final WindowStore<String, PersonMessages> store = driver.getWindowStore(StoreNames.PERSON_MESSAGES);
+        final List<PersonMessage> messages = new ArrayList<>();
+        try (WindowStoreIterator<PersonMessages> it = store.fetch(personId, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+            it.forEachRemaining(kv -> messages.addAll(kv.value.messages()));
+        }
+        return messages;
+    }
+
+    /** The latest profile under a lookup key ({@code ext:}, {@code tel:} or {@code email:}). */
+    PersonProfile person(final String lookupKey) {
+        final WindowStore<String, PersonProfile> store = driver.getWindowStore(StoreNames.PEOPLE);
+        PersonProfile latest = null;
+        try (WindowStoreIterator<PersonProfile> it = store.fetch(lookupKey, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+            while (it.hasNext()) {
+                latest = it.next().value;
+            }
+        }
+        return latest;
+    }
+
+    static String personOf(final SmsDispatched dispatch) {
+        return PersonIds.of(dispatch.getExternalId(), dispatch.getMsisdn());
+    }
+
+    long orphanReceipts() {
+        final KeyValueStore<String, Long> store = driver.getKeyValueStore(StoreNames.LIFECYCLE_META);
+        final Long orphans = store.get(LifecycleProcessor.ORPHAN_RECEIPTS_KEY);
+        return orphans == null ? 0 : orphans;
+    }
+
+    long liveSmsStates() {
+        return count(StoreNames.SMS_STATE);
+    }
+
+    long indexEntries() {
+        return count(StoreNames.EXPIRY_INDEX);
+    }
+
+    private long count(final String storeName) {
+        final KeyValueStore<?, ?> store = driver.getKeyValueStore(storeName);
+        long n = 0;
+        try (KeyValueIterator<?, ?> it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    List<KeyValue<String, SmsDelivered>> drainDelivered() {
+        return delivered.readKeyValuesToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        MockSchemaRegistry.dropScope(scope);
+        try (var paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // best effort: a temp directory
+        }
+    }
+}
