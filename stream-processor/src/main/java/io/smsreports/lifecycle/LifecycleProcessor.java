@@ -96,17 +96,14 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         clock.recordProcessed();
         final long now = clock.now(context.currentStreamTimeMs());
         final String smsId = record.key();
-        final SmsState current = states.get(smsId);
+        final SmsState stored = states.get(smsId);
         final SmsLifecycle.Step step;
         if (record.value() instanceof SmsInput.Dispatched dispatched) {
-            step = lifecycle.onDispatch(smsId, current, dispatched.dispatch(), now);
-            if (!step.stateChanged()) {
-                duplicateDispatches.record();
-            }
+            step = lifecycle.onDispatch(smsId, stored, dispatched.dispatch(), now);
         } else {
-            step = lifecycle.onReceipt(smsId, current, ((SmsInput.Received) record.value()).finalReceipt(), now);
+            step = lifecycle.onReceipt(smsId, stored, ((SmsInput.Received) record.value()).finalReceipt(), now);
         }
-        apply(smsId, current, step, record.timestamp());
+        apply(smsId, stored, step, record.timestamp());
     }
 
     private void punctuate(final long wallClockTime) {
@@ -149,23 +146,23 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
             meta.put(ORPHAN_RECEIPTS_KEY, (orphans == null ? 0 : orphans) + step.orphanReceipts());
             orphanReceipts.record(step.orphanReceipts());
         }
-        final SmsState next = step.state();
+        if (step.duplicateDispatch()) {
+            duplicateDispatches.record();
+        }
+        final SmsState next = step.state() == null ? null : reindex(smsId, step.state());
+        final long storedEntry = stored == null ? Long.MAX_VALUE : stored.indexedAt();
+        if (storedEntry != Long.MAX_VALUE && (next == null || next.indexedAt() != storedEntry)) {
+            index.delete(ExpiryKeys.of(storedEntry, smsId));
+        }
         if (next == null) {
             if (stored != null) {
                 states.delete(smsId);
-                if (stored.indexedAt() != Long.MAX_VALUE) {
-                    index.delete(ExpiryKeys.of(stored.indexedAt(), smsId));
-                }
                 expiredStates.record();
             }
-        } else {
-            final SmsState indexed = reindex(smsId, next);
-            if (step.stateChanged() || stored == null || indexed.indexedAt() != stored.indexedAt()) {
-                states.put(smsId, indexed);
-            }
+        } else if (!next.equals(stored)) {
+            states.put(smsId, next);
         }
-        final Transition transition = step.transition();
-        if (transition != null) {
+        for (final Transition transition : step.transitions()) {
             record(transition);
             if (transition.statusChanged()) {
                 recordInHistory(transition);
@@ -174,14 +171,11 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         }
     }
 
-    /** Keeps the index entry no later than the state's next deadline. */
+    /** Adds an index entry when the state's next deadline is earlier than its current entry (or it has none). */
     private SmsState reindex(final String smsId, final SmsState state) {
         final long deadline = lifecycle.nextDeadline(state);
         if (deadline >= state.indexedAt()) {
             return state;
-        }
-        if (state.indexedAt() != Long.MAX_VALUE) {
-            index.delete(ExpiryKeys.of(state.indexedAt(), smsId));
         }
         index.put(ExpiryKeys.of(deadline, smsId), PRESENT);
         return state.withIndexedAt(deadline);

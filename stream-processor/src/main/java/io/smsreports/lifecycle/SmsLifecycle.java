@@ -1,6 +1,8 @@
 package io.smsreports.lifecycle;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,8 +15,8 @@ import java.util.Objects;
  *   <li>Delivered/Failed = the outcome of the <em>first</em> final receipt; later finals count as duplicate
  *       (same outcome) or conflicting (other outcome) receipts and change no count ({@link #onReceipt}).</li>
  *   <li>Intermediate receipts (ACCEPTED, ENROUTE) count nothing and never override a final status.</li>
- *   <li>Receipts that arrive before their dispatch are held, for at least the finalization window, and
- *       applied when the dispatch arrives.</li>
+ *   <li>Receipts that arrive before their dispatch are held, for at least the finalization window (the
+ *       receipt timeout), and applied when the dispatch arrives.</li>
  *   <li>Unconfirmed = no final receipt when the receipt timeout (after {@code dispatchedAt}) passes; a final
  *       receipt that still arrives while the SMS is retained moves it to Delivered/Failed, as a late receipt.</li>
  *   <li>Pending = Sent − Delivered − Failed − Unconfirmed: derived by the reports, never stored.</li>
@@ -28,13 +30,13 @@ import java.util.Objects;
  * <p><b>Time.</b> "Now" is the lifecycle clock: the task's stream time (the largest record timestamp it has
  * processed), advanced by wall-clock time only while the task is idle (see {@link LifecycleClock}). Stream
  * time makes the outcome a function of the data, not of when it happens to be processed: replaying a
- * backlog after an outage gives the counts a live run would have given, and tests are deterministic. The
- * idle advance keeps a quiet partition from never timing anything out.
+ * backlog after an outage gives the counts a live run would have given, and tests are deterministic.
  *
- * <p>Deadlines: an undispatched holding state becomes orphaned at {@code heldSince + hold}; a pending SMS
- * becomes Unconfirmed at {@code dispatchedAt + receiptTimeout}; a dispatched SMS is forgotten at
- * {@code dispatchedAt + retention}. A deadline applies when the clock reaches it, whether a punctuation
- * finds it in the expiry index or an input for that smsId arrives first.
+ * <p><b>Deadlines.</b> A holding state (receipts, no dispatch) is orphaned at {@code heldSince + hold}; a
+ * pending SMS becomes Unconfirmed at {@code dispatchedAt + receiptTimeout}; a dispatched SMS is forgotten at
+ * {@code dispatchedAt + retention}. A deadline takes effect as soon as the clock reaches it: every input
+ * first brings its smsId's state up to the clock, and a punctuation does so for states nobody touches. So
+ * the state of an SMS at clock {@code c} never depends on when punctuations happened to run.
  */
 public final class SmsLifecycle {
 
@@ -44,8 +46,8 @@ public final class SmsLifecycle {
 
     /**
      * @param receiptTimeout how long after dispatch an SMS without a final receipt becomes Unconfirmed
-     * @param hold           how long receipts wait for their dispatch before becoming orphans
-     * @param retention      how long after dispatch the SMS's state is kept (and a late final still counts)
+     * @param hold           how long receipts wait for their dispatch before they are orphans (≥ receiptTimeout)
+     * @param retention      how long after dispatch the SMS's state is kept (≥ receiptTimeout)
      */
     public SmsLifecycle(final Duration receiptTimeout, final Duration hold, final Duration retention) {
         Objects.requireNonNull(receiptTimeout, "receiptTimeout");
@@ -70,94 +72,79 @@ public final class SmsLifecycle {
     /**
      * The result of one step.
      *
-     * @param state          the new state, or null when the smsId's state is to be deleted
-     * @param transition     what changed for the reports, or null when nothing did
-     * @param orphanReceipts receipts that became orphans in this step (rule 7)
-     * @param stateChanged   whether {@code state} differs from the stored one
+     * @param state              the new state, or null when the smsId's state is to be deleted
+     * @param transitions        what changed for the reports, in order: usually none or one; two when an SMS past
+     *                           its retention was forgotten and the same smsId was dispatched again
+     * @param orphanReceipts     receipts that became orphans in this step (rule 7)
+     * @param duplicateDispatch  whether the input was a repeated dispatch (rule 1)
      */
-    public record Step(SmsState state, Transition transition, int orphanReceipts, boolean stateChanged) {
-        static Step unchanged(final SmsState state) {
-            return new Step(state, null, 0, false);
+    public record Step(SmsState state, List<Transition> transitions, int orphanReceipts, boolean duplicateDispatch) {
+        public Step {
+            transitions = List.copyOf(transitions);
         }
     }
 
     /** Rules 1 and 4: the first dispatch counts as Sent and applies any held receipts; a repeat changes nothing. */
-    public Step onDispatch(final String smsId, final SmsState current, final Dispatch dispatch, final long now) {
-        if (current != null && current.isDispatched()) {
-            return Step.unchanged(current); // rule 1: a repeated dispatch of one smsId counts once
+    public Step onDispatch(final String smsId, final SmsState stored, final Dispatch dispatch, final long now) {
+        final Work work = catchUp(smsId, stored, now);
+        if (work.state != null && work.state.isDispatched()) {
+            return work.step(true); // rule 1: a repeated dispatch of one smsId counts once
         }
-        final Changes changes = new Changes(Transition.SENT);
-        SmsState state = SmsState.dispatched(dispatch, current == null ? Long.MAX_VALUE : current.indexedAt());
-        if (current != null) {
+        final SmsState holding = work.state;
+        work.state = SmsState.dispatched(dispatch, holding == null ? Long.MAX_VALUE : holding.indexedAt());
+        work.changes.dispatch = dispatch;
+        work.changes.flags |= Transition.SENT;
+        if (holding != null) {
             // rule 4: receipts held before the dispatch are applied now, as if they had arrived after it
-            final Held held = current.held();
-            changes.duplicates += held.duplicates();
-            changes.conflicts += held.conflicts();
+            final Held held = holding.held();
+            work.changes.duplicates += held.duplicates();
+            work.changes.conflicts += held.conflicts();
             if (held.firstFinal() != null) {
-                final boolean arrivedAfterTimeout = held.firstFinalAt() >= timeoutAt(dispatch);
-                if (arrivedAfterTimeout) {
-                    state = timeOut(state, changes);
+                if (held.firstFinalAt() >= timeoutAt(dispatch)) {
+                    work.timeOut(); // rule 5: that final itself arrived after the timeout
                 }
-                state = applyFirstFinal(state, held.firstFinal(), changes);
+                work.applyFirstFinal(held.firstFinal());
             }
         }
-        if (state.outcome() == Outcome.PENDING && now >= timeoutAt(dispatch)) {
-            state = timeOut(state, changes); // rule 5, for a dispatch that arrives after its own timeout
+        if (work.state.outcome() == Outcome.PENDING && now >= timeoutAt(dispatch)) {
+            work.timeOut(); // rule 5, for a dispatch that arrives after its own timeout
         }
-        return new Step(state, changes.transition(smsId, state), 0, true);
+        return work.step(false);
     }
 
     /** Rules 2, 3, 4 and 5 for one receipt. {@code finalReceipt} is null for an intermediate receipt. */
-    public Step onReceipt(final String smsId, final SmsState current, final FinalReceipt finalReceipt, final long now) {
-        if (current == null || !current.isDispatched()) {
+    public Step onReceipt(final String smsId, final SmsState stored, final FinalReceipt finalReceipt, final long now) {
+        final Work work = catchUp(smsId, stored, now);
+        final SmsState state = work.state;
+        if (state == null || !state.isDispatched()) {
             // rule 4: no dispatch yet, hold the receipt
-            final Held held = current == null ? Held.startingAt(now) : current.held();
-            final SmsState holding = new SmsState(null, Outcome.PENDING, null, held.add(finalReceipt, now),
-                    current == null ? Long.MAX_VALUE : current.indexedAt());
-            return new Step(holding, null, 0, true);
-        }
-        final Changes changes = new Changes(0);
-        SmsState state = current;
-        if (state.outcome() == Outcome.PENDING && now >= timeoutAt(state.dispatch())) {
-            state = timeOut(state, changes); // rule 5: the timeout passed before this receipt
+            final Held held = state == null ? Held.startingAt(now) : state.held();
+            work.state = SmsState.holding(held.add(finalReceipt, now), state == null ? Long.MAX_VALUE : state.indexedAt());
+            return work.step(false);
         }
         if (finalReceipt == null) {
-            // rule 3: an intermediate receipt counts nothing and never overrides a final status
-            return changes.changes == 0 ? Step.unchanged(current) : new Step(state, changes.transition(smsId, state), 0, true);
+            return work.step(false); // rule 3: an intermediate receipt counts nothing and never overrides a final
         }
         if (state.outcome() == Outcome.DELIVERED || state.outcome() == Outcome.FAILED) {
             // rule 2: the first final receipt stands; later ones are reconciliation counts only
+            work.changes.dispatch = state.dispatch();
             if (state.finalReceipt().outcome() == finalReceipt.outcome()) {
-                changes.duplicates++;
+                work.changes.duplicates++;
             } else {
-                changes.conflicts++;
+                work.changes.conflicts++;
             }
-            return new Step(state, changes.transition(smsId, state), 0, changes.changes != 0);
+            return work.step(false);
         }
-        state = applyFirstFinal(state, finalReceipt, changes);
-        return new Step(state, changes.transition(smsId, state), 0, true);
+        work.applyFirstFinal(finalReceipt); // rule 2 (and rule 5 when it resolves an Unconfirmed)
+        return work.step(false);
     }
 
-    /** Rules 5 and 7 and retention, when the clock reaches a state's deadline. */
-    public Step onTime(final String smsId, final SmsState current, final long now) {
-        if (!current.isDispatched()) {
-            if (now >= current.held().heldSince() + holdMs) {
-                return new Step(null, null, current.held().receipts(), true); // rule 7: orphans
-            }
-            return Step.unchanged(current);
-        }
-        final Changes changes = new Changes(0);
-        SmsState state = current;
-        if (state.outcome() == Outcome.PENDING && now >= timeoutAt(state.dispatch())) {
-            state = timeOut(state, changes); // rule 5
-        }
-        if (now >= state.dispatch().dispatchedAt() + retentionMs) {
-            return new Step(null, changes.transition(smsId, state), 0, true); // state is bounded: forget the SMS
-        }
-        return changes.changes == 0 ? Step.unchanged(current) : new Step(state, changes.transition(smsId, state), 0, true);
+    /** Applies whatever deadlines the clock has reached (rules 5 and 7, retention); for punctuations. */
+    public Step onTime(final String smsId, final SmsState stored, final long now) {
+        return catchUp(smsId, stored, now).step(false);
     }
 
-    /** When this state next needs the clock's attention: the orphan, timeout or retention deadline. */
+    /** When this state next needs the clock's attention: its orphan, timeout or retention deadline. */
     public long nextDeadline(final SmsState state) {
         if (!state.isDispatched()) {
             return state.held().heldSince() + holdMs;
@@ -168,41 +155,94 @@ public final class SmsLifecycle {
         return state.dispatch().dispatchedAt() + retentionMs;
     }
 
+    /** Brings a stored state up to the clock: rules 7 and 5, then retention. */
+    private Work catchUp(final String smsId, final SmsState stored, final long now) {
+        final Work work = new Work(smsId, stored);
+        if (stored == null) {
+            return work;
+        }
+        if (!stored.isDispatched()) {
+            if (now >= stored.held().heldSince() + holdMs) {
+                work.orphans = stored.held().receipts(); // rule 7: the hold ended without a dispatch
+                work.state = null;
+            }
+            return work;
+        }
+        if (stored.outcome() == Outcome.PENDING && now >= timeoutAt(stored.dispatch())) {
+            work.timeOut(); // rule 5
+        }
+        if (now >= stored.dispatch().dispatchedAt() + retentionMs) {
+            work.flush(); // the Unconfirmed change, if any, belongs to the SMS being forgotten
+            work.state = null; // state is bounded: forget the SMS
+        }
+        return work;
+    }
+
     private long timeoutAt(final Dispatch dispatch) {
         return dispatch.dispatchedAt() + receiptTimeoutMs;
     }
 
-    private static SmsState timeOut(final SmsState state, final Changes changes) {
-        changes.changes |= Transition.UNCONFIRMED;
-        return state.withOutcome(Outcome.UNCONFIRMED, null);
-    }
+    /** What one step is doing to one smsId. */
+    private static final class Work {
+        final String smsId;
+        SmsState state;
+        Changes changes = new Changes();
+        Transition forgotten;
+        int orphans;
 
-    /** Rule 2 (and 5 when it resolves an Unconfirmed): the first final receipt decides the outcome. */
-    private static SmsState applyFirstFinal(final SmsState state, final FinalReceipt receipt, final Changes changes) {
-        if (state.outcome() == Outcome.UNCONFIRMED) {
-            changes.changes |= Transition.LATE;
+        Work(final String smsId, final SmsState stored) {
+            this.smsId = smsId;
+            this.state = stored;
         }
-        changes.changes |= receipt.delivered() ? Transition.DELIVERED : Transition.FAILED;
-        changes.finalReceipt = receipt;
-        return state.withOutcome(receipt.outcome(), receipt);
+
+        void timeOut() {
+            changes.dispatch = state.dispatch();
+            changes.flags |= Transition.UNCONFIRMED;
+            state = state.withOutcome(Outcome.UNCONFIRMED, null);
+        }
+
+        void applyFirstFinal(final FinalReceipt receipt) {
+            changes.dispatch = state.dispatch();
+            if (state.outcome() == Outcome.UNCONFIRMED) {
+                changes.flags |= Transition.LATE;
+            }
+            changes.flags |= receipt.delivered() ? Transition.DELIVERED : Transition.FAILED;
+            changes.finalReceipt = receipt;
+            state = state.withOutcome(receipt.outcome(), receipt);
+        }
+
+        /** Closes the changes of the state being forgotten, so that a new state can start. */
+        void flush() {
+            forgotten = changes.transition(smsId, state);
+            changes = new Changes();
+        }
+
+        Step step(final boolean duplicateDispatch) {
+            final List<Transition> transitions = new ArrayList<>(2);
+            if (forgotten != null) {
+                transitions.add(forgotten);
+            }
+            final Transition current = changes.transition(smsId, state);
+            if (current != null) {
+                transitions.add(current);
+            }
+            return new Step(state, transitions, orphans, duplicateDispatch);
+        }
     }
 
-    /** Accumulates what changed during one step. */
+    /** Accumulates what changed for one dispatched SMS during one step. */
     private static final class Changes {
-        int changes;
+        Dispatch dispatch;
+        int flags;
         int duplicates;
         int conflicts;
         FinalReceipt finalReceipt;
 
-        Changes(final int changes) {
-            this.changes = changes;
-        }
-
         Transition transition(final String smsId, final SmsState state) {
-            if (changes == 0 && duplicates == 0 && conflicts == 0) {
+            if (flags == 0 && duplicates == 0 && conflicts == 0) {
                 return null;
             }
-            return new Transition(smsId, state.dispatch(), state.outcome(), finalReceipt, changes, duplicates, conflicts);
+            return new Transition(smsId, dispatch, state.outcome(), finalReceipt, flags, duplicates, conflicts);
         }
     }
 }

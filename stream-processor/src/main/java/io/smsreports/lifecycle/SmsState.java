@@ -21,8 +21,8 @@ public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalRec
         }
     }
 
-    static SmsState holding(final Held held) {
-        return new SmsState(null, Outcome.PENDING, null, held, Long.MAX_VALUE);
+    static SmsState holding(final Held held, final long indexedAt) {
+        return new SmsState(null, Outcome.PENDING, null, held, indexedAt);
     }
 
     static SmsState dispatched(final Dispatch dispatch, final long indexedAt) {

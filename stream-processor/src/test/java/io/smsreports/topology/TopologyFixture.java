@@ -54,6 +54,7 @@ final class TopologyFixture implements AutoCloseable {
 
     static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
     static final Topics TOPICS = Topics.defaults();
+    private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     final TopologySettings settings;
     final TopologyTestDriver driver;
@@ -73,6 +74,10 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(final TopologySettings settings) {
+        this(settings, T0);
+    }
+
+    TopologyFixture(final TopologySettings settings, final Instant initialWallClock) {
         this.settings = settings;
         final SchemaRegistryClient registry = MockSchemaRegistry.clientForScope(scope);
         final EventSerdes serdes = EventSerdes.using(registry);
@@ -85,7 +90,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sms-reports-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(SmsReportsTopology.build(settings, serdes), props, T0);
+        driver = new TopologyTestDriver(SmsReportsTopology.build(settings, serdes), props, initialWallClock);
         // Producers (the sender, the gateways) register their schemas; the pipeline only looks them up.
         dispatches = driver.createInputTopic(TOPICS.dispatches(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         receipts = driver.createInputTopic(TOPICS.receipts(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
@@ -175,7 +180,7 @@ final class TopologyFixture implements AutoCloseable {
     Map<Instant, HourlyCounts> hourly(final String messageId) {
         final WindowStore<String, HourlyCounts> store = driver.getWindowStore(StoreNames.CAMPAIGN_HOURLY);
         final Map<Instant, HourlyCounts> hours = new TreeMap<>();
-        try (WindowStoreIterator<HourlyCounts> it = store.fetch(messageId, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+        try (WindowStoreIterator<HourlyCounts> it = store.fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
             it.forEachRemaining(kv -> hours.put(Instant.ofEpochMilli(kv.key), kv.value));
         }
         return hours;
@@ -184,7 +189,7 @@ final class TopologyFixture implements AutoCloseable {
     List<FailedRecipient> failed(final String messageId) {
         final WindowStore<String, FailedRecipient> store = driver.getWindowStore(StoreNames.CAMPAIGN_FAILED);
         final List<FailedRecipient> failed = new ArrayList<>();
-        try (WindowStoreIterator<FailedRecipient> it = store.fetch(messageId, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+        try (WindowStoreIterator<FailedRecipient> it = store.fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
             it.forEachRemaining(kv -> failed.add(kv.value));
         }
         return failed;
@@ -203,7 +208,7 @@ final class TopologyFixture implements AutoCloseable {
     List<PersonMessage> personMessages(final String personId) {
         final WindowStore<String, PersonMessages> store = driver.getWindowStore(StoreNames.PERSON_MESSAGES);
         final List<PersonMessage> messages = new ArrayList<>();
-        try (WindowStoreIterator<PersonMessages> it = store.fetch(personId, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+        try (WindowStoreIterator<PersonMessages> it = store.fetch(personId, Instant.EPOCH, END_OF_TIME)) {
             it.forEachRemaining(kv -> messages.addAll(kv.value.messages()));
         }
         return messages;
@@ -213,7 +218,7 @@ final class TopologyFixture implements AutoCloseable {
     PersonProfile person(final String lookupKey) {
         final WindowStore<String, PersonProfile> store = driver.getWindowStore(StoreNames.PEOPLE);
         PersonProfile latest = null;
-        try (WindowStoreIterator<PersonProfile> it = store.fetch(lookupKey, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+        try (WindowStoreIterator<PersonProfile> it = store.fetch(lookupKey, Instant.EPOCH, END_OF_TIME)) {
             while (it.hasNext()) {
                 latest = it.next().value;
             }

@@ -1,0 +1,310 @@
+package io.smsreports.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smsreports.events.Campaign;
+import io.smsreports.events.DeliveryReceipt;
+import io.smsreports.events.ReceiptStatus;
+import io.smsreports.events.SmsDelivered;
+import io.smsreports.events.SmsDispatched;
+import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.PersonMessage;
+import io.smsreports.reporting.PersonProfile;
+import io.smsreports.reporting.PlatformCounts;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded random scenarios — shuffled arrival, duplicate dispatches and receipts, intermediates, receipts
+ * before their dispatch, timeouts, late and very late receipts, orphans, poison records, several campaigns,
+ * platforms and people, punctuations at random moments — run through the topology, where every store and
+ * the sms.delivered output must equal what {@link ReferenceModel} computes.
+ *
+ * <p>{@code -Dsms.random.scenarios=N} changes how many scenarios run (default 1000);
+ * {@code -Dsms.random.seed=S} replays one. Scenarios share one driver, each in its own time range with its
+ * own ids, and each ends by moving the clock past every deadline so that nothing carries over.
+ */
+class RandomizedTopologyTest {
+
+    private static final int SCENARIOS = Integer.getInteger("sms.random.scenarios", 1000);
+    private static final Long ONLY_SEED = Long.getLong("sms.random.seed");
+    private static final long HOUR = ReferenceModel.HOUR;
+    private static final long DAY = ReferenceModel.DAY;
+    private static final String[] PLATFORMS = {"android", "ios", "web", null, "Android ", " IOS", ""};
+    private static final ReceiptStatus[] FAILURES = {ReceiptStatus.EXPIRED, ReceiptStatus.DELETED, ReceiptStatus.UNDELIVERABLE,
+        ReceiptStatus.REJECTED, ReceiptStatus.UNKNOWN};
+
+    @Test
+    void shouldMatchTheReferenceModelOnThousandsOfRandomInterleavings() {
+        final TopologySettings settings = TopologySettings.defaults(TopologyFixture.TOPICS, 1);
+        final long[] seeds = ONLY_SEED != null ? new long[] {ONLY_SEED} : LongStream.range(1, SCENARIOS + 1).toArray();
+        int events = 0;
+        try (TopologyFixture fx = new TopologyFixture(settings, TopologyFixture.T0.minus(Duration.ofDays(1)))) {
+            long base = TopologyFixture.T0.toEpochMilli();
+            for (final long seed : seeds) {
+                final Scenario scenario = Scenario.generate(seed, base);
+                try {
+                    run(fx, settings, scenario);
+                } catch (AssertionError | RuntimeException e) {
+                    throw new AssertionError("Scenario " + seed + " diverged from the reference model. Replay it alone with "
+                            + "-Dsms.random.seed=" + seed + " (mvn -pl stream-processor test -Dtest=RandomizedTopologyTest "
+                            + "-Dsms.random.seed=" + seed + ")\n" + e.getMessage(), e);
+                }
+                events += scenario.events.size();
+                base = scenario.flushAt + DAY; // after the clock: no event of the next scenario is in its past
+            }
+        }
+        assertThat(events).as("events run").isGreaterThan(seeds.length);
+    }
+
+    private static void run(final TopologyFixture fx, final TopologySettings settings, final Scenario scenario) {
+        final ReferenceModel model = new ReferenceModel(settings.receiptTimeout().toMillis(), settings.earlyReceiptHold().toMillis(),
+                settings.smsRetention().toMillis());
+        final long orphansBefore = fx.orphanReceipts();
+        int poison = 0;
+        for (final Event event : scenario.events) {
+            if (event.payload instanceof SmsDispatched d) {
+                fx.dispatches.pipeInput(d.getSmsId(), d, event.timestamp);
+                model.dispatch(d, event.timestamp);
+            } else if (event.payload instanceof DeliveryReceipt r) {
+                fx.receipts.pipeInput(r.getSmsId(), r, event.timestamp);
+                model.receipt(r, event.timestamp);
+            } else if (event.payload instanceof Campaign c) {
+                fx.campaigns.pipeInput(c.getMessageId(), c, event.timestamp);
+            } else if (event.payload instanceof Poison p) {
+                (p.onDispatches ? fx.rawDispatches : fx.rawReceipts).pipeInput(p.key, p.value, event.timestamp);
+                poison++;
+            }
+            if (event.punctuateAfter) {
+                fx.driver.advanceWallClockTime(settings.expiryScanInterval());
+            }
+        }
+        fx.driver.advanceWallClockTime(settings.expiryScanInterval());
+
+        compare(fx, scenario, model, "at the end of the scenario");
+        assertThat(fx.deadLetters.readRecordsToList()).as("dead letters").hasSize(poison);
+        final List<KeyValue<String, SmsDelivered>> delivered = fx.drainDelivered();
+
+        // Past every deadline: everything times out, is orphaned or forgotten.
+        fx.advanceStreamTimeTo(Instant.ofEpochMilli(scenario.flushAt));
+        model.advance(scenario.flushAt);
+        compare(fx, scenario, model, "after every deadline passed");
+        delivered.addAll(fx.drainDelivered());
+        assertThat(delivered.stream().map(kv -> line(kv.key, kv.value)).sorted().toList()).as("sms.delivered")
+                .isEqualTo(model.delivered.stream().sorted().toList());
+        assertThat(fx.orphanReceipts() - orphansBefore).as("orphan receipts").isEqualTo(model.orphanReceipts);
+    }
+
+    private static void compare(final TopologyFixture fx, final Scenario scenario, final ReferenceModel model, final String when) {
+        for (final String m : scenario.campaigns) {
+            final CampaignStats stats = fx.stats(m);
+            final Map<String, List<Long>> actual = new TreeMap<>();
+            if (stats != null) {
+                stats.platforms().forEach((platform, c) -> actual.put(platform,
+                        List.of(c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.segments())));
+            }
+            final Map<String, List<Long>> expected = new TreeMap<>();
+            model.stats.getOrDefault(m, Map.of()).forEach((platform, c) -> expected.put(platform,
+                    List.of(c[0], c[1], c[2], c[3], c[4])));
+            assertThat(actual).as("counts of %s per platform %s", m, when).isEqualTo(expected);
+            final long[] rec = model.reconciliation.getOrDefault(m, new long[3]);
+            if (stats != null) {
+                assertThat(List.of(stats.reconciliation().duplicateReceipts(), stats.reconciliation().conflictingFinals(),
+                        stats.reconciliation().lateReceipts())).as("reconciliation of %s %s", m, when).isEqualTo(List.of(rec[0], rec[1], rec[2]));
+                final PlatformCounts totals = stats.totals();
+                assertThat(totals.pending()).as("pending of %s %s", m, when)
+                        .isEqualTo(totals.sent() - totals.delivered() - totals.failed() - totals.unconfirmed());
+            } else {
+                assertThat(rec).as("reconciliation of %s %s", m, when).containsOnly(0);
+            }
+
+            final Map<Long, Map<String, List<Long>>> hours = new TreeMap<>();
+            fx.hourly(m).forEach((hour, counts) -> counts.platforms().forEach((platform, c) ->
+                    hours.computeIfAbsent(hour.toEpochMilli(), h -> new TreeMap<>()).put(platform, List.of(c.sent(), c.delivered(), c.failed()))));
+            final Map<Long, Map<String, List<Long>>> expectedHours = new TreeMap<>();
+            model.hourly.getOrDefault(m, Map.of()).forEach((hour, platforms) -> platforms.forEach((platform, c) ->
+                    expectedHours.computeIfAbsent(hour, h -> new TreeMap<>()).put(platform, List.of(c[0], c[1], c[2]))));
+            assertThat(hours).as("hourly windows of %s %s", m, when).isEqualTo(expectedHours);
+
+            assertThat(fx.failed(m).stream().map(RandomizedTopologyTest::line).sorted().toList()).as("failed recipients of %s %s", m, when)
+                    .isEqualTo(model.failed.getOrDefault(m, List.of()).stream().sorted().toList());
+            assertThat(fx.latencyBuckets(m)).as("latency buckets of %s %s", m, when)
+                    .isEqualTo(model.latency.getOrDefault(m, Map.of()));
+        }
+        for (final String personId : scenario.people) {
+            assertThat(fx.personMessages(personId).stream().map(RandomizedTopologyTest::line).sorted().toList())
+                    .as("messages of %s %s", personId, when)
+                    .isEqualTo(model.personMessages.getOrDefault(personId, Map.of()).values().stream().sorted().toList());
+        }
+        model.lookups.forEach((key, byDay) -> {
+            if (key.contains("r" + scenario.seed + "-") || scenario.lookupKeys.contains(key)) {
+                final PersonProfile profile = fx.person(key);
+                assertThat(profile).as("lookup %s %s", key, when).isNotNull();
+                assertThat(profile.personId()).as("lookup %s %s", key, when).isEqualTo(byDay.lastEntry().getValue());
+            }
+        });
+    }
+
+    private static String line(final FailedRecipient f) {
+        return f.smsId() + "|" + f.status() + "|" + f.failedAt() + "|" + f.errorCode() + "|" + f.failReason() + "|" + f.platform()
+                + "|" + f.msisdn();
+    }
+
+    private static String line(final PersonMessage p) {
+        return p.smsId() + "|" + p.messageId() + "|" + p.dispatchedAt() + "|" + p.status() + "|"
+                + (p.finalAt() == null ? "-" : p.finalAt()) + "|" + p.failReason();
+    }
+
+    private static String line(final String key, final SmsDelivered d) {
+        return key + "|" + d.getMessageId() + "|" + d.getPlatform() + "|" + d.getDispatchedAt().toEpochMilli() + "|"
+                + d.getDeliveredAt().toEpochMilli() + "|" + d.getLatencyMs();
+    }
+
+    /** A record that cannot be decoded. */
+    private record Poison(boolean onDispatches, byte[] key, byte[] value) {
+    }
+
+    private static final class Event {
+        final Object payload;
+        final long timestamp;
+        final double arrival;
+        boolean punctuateAfter;
+
+        Event(final Object payload, final long timestamp, final double arrival) {
+            this.payload = payload;
+            this.timestamp = timestamp;
+            this.arrival = arrival;
+        }
+    }
+
+    private static final class Scenario {
+        final long seed;
+        final List<Event> events = new ArrayList<>();
+        final List<String> campaigns = new ArrayList<>();
+        final List<String> people = new ArrayList<>();
+        final List<String> lookupKeys = new ArrayList<>();
+        long flushAt;
+
+        Scenario(final long seed) {
+            this.seed = seed;
+        }
+
+        static Scenario generate(final long seed, final long base) {
+            final Random r = new Random(seed);
+            final Scenario s = new Scenario(seed);
+            final String prefix = "r" + seed + "-";
+            final int campaignCount = 1 + r.nextInt(3);
+            for (int c = 0; c < campaignCount; c++) {
+                s.campaigns.add(prefix + "m" + c);
+                if (r.nextBoolean()) {
+                    final long at = base + r.nextInt((int) HOUR);
+                    s.add(r, TopologyFixture.campaign(prefix + "m" + c, 100 + r.nextInt(1000)), at, 0);
+                }
+            }
+            final int personCount = 1 + r.nextInt(8);
+            final String[] externalIds = new String[personCount];
+            final String[] msisdns = new String[personCount];
+            final String[] emails = new String[personCount];
+            for (int p = 0; p < personCount; p++) {
+                externalIds[p] = r.nextDouble() < 0.7 ? prefix + "u" + p : null;
+                msisdns[p] = "+90" + seed + "0" + p;
+                emails[p] = r.nextDouble() < 0.4 ? (prefix + "P" + p + "@Example.com") : null;
+                s.people.add(externalIds[p] != null ? "ext:" + externalIds[p] : "tel:" + msisdns[p]);
+                s.lookupKeys.add("tel:" + msisdns[p]);
+            }
+            final boolean wildOrder = r.nextDouble() < 0.15;
+            final int smsCount = 1 + r.nextInt(30);
+            long last = base;
+            for (int i = 0; i < smsCount; i++) {
+                final String smsId = prefix + "s" + i;
+                final int person = r.nextInt(personCount);
+                final long dispatchedAt = base + r.nextInt((int) (6 * HOUR)) + (r.nextDouble() < 0.05 ? r.nextInt((int) (5 * DAY)) : 0);
+                final SmsDispatched dispatch = SmsDispatched.newBuilder()
+                        .setSmsId(smsId).setMessageId(prefix + "m" + r.nextInt(campaignCount)).setMsisdn(msisdns[person])
+                        .setExternalId(externalIds[person]).setEmail(emails[person]).setPlatform(PLATFORMS[r.nextInt(PLATFORMS.length)])
+                        .setProvider("p" + r.nextInt(3)).setCountry(null).setOperator(null).setSegments(1 + r.nextInt(3))
+                        .setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();
+                s.add(r, dispatch, dispatchedAt, wildOrder ? 3 * DAY : 2 * HOUR);
+                if (r.nextDouble() < 0.15) { // repeated dispatch, sometimes with other data
+                    final SmsDispatched repeat = r.nextBoolean() ? dispatch
+                            : SmsDispatched.newBuilder(dispatch).setPlatform("web").setSegments(4).build();
+                    final long at = dispatchedAt + r.nextInt((int) HOUR);
+                    s.add(r, repeat, at, 2 * HOUR);
+                }
+                final int intermediates = r.nextInt(3);
+                for (int k = 0; k < intermediates; k++) {
+                    final long at = dispatchedAt + r.nextInt(60_000);
+                    s.add(r, receipt(smsId, r.nextBoolean() ? ReceiptStatus.ACCEPTED : ReceiptStatus.ENROUTE, null, at), at,
+                            wildOrder ? 3 * DAY : HOUR);
+                }
+                final double fate = r.nextDouble();
+                if (fate < 0.9) {
+                    final long latency;
+                    if (fate < 0.7) {
+                        latency = r.nextInt(10) < 7 ? r.nextInt(120_000) : r.nextInt((int) (48 * HOUR));
+                    } else if (fate < 0.82) {
+                        latency = 4 * DAY + r.nextInt((int) (60 * HOUR)); // late: after the receipt timeout
+                    } else if (fate < 0.86) {
+                        latency = 7 * DAY + r.nextInt((int) DAY); // after the SMS is forgotten
+                    } else {
+                        latency = -r.nextInt(5_000); // provider clock behind ours
+                    }
+                    final ReceiptStatus status = r.nextDouble() < 0.7 ? ReceiptStatus.DELIVERED : FAILURES[r.nextInt(FAILURES.length)];
+                    final Instant doneAt = r.nextDouble() < 0.2 ? null : Instant.ofEpochMilli(dispatchedAt + latency);
+                    final long receivedAt = dispatchedAt + Math.max(latency, 0) + r.nextInt(600_000);
+                    s.add(r, receipt(smsId, status, doneAt, receivedAt), receivedAt, wildOrder ? 3 * DAY : 6 * HOUR);
+                    if (r.nextDouble() < 0.15) {
+                        final long again = receivedAt + r.nextInt((int) HOUR);
+                        s.add(r, receipt(smsId, status, doneAt, again), again, HOUR);
+                    }
+                    if (r.nextDouble() < 0.08) {
+                        final ReceiptStatus other = status == ReceiptStatus.DELIVERED ? FAILURES[r.nextInt(FAILURES.length)]
+                                : ReceiptStatus.DELIVERED;
+                        final long at = receivedAt + r.nextInt((int) (3 * HOUR));
+                        s.add(r, receipt(smsId, other, Instant.ofEpochMilli(at), at), at, HOUR);
+                    }
+                }
+            }
+            final int ghosts = r.nextInt(3);
+            for (int g = 0; g < ghosts; g++) {
+                final long at = base + r.nextInt((int) (5 * DAY));
+                s.add(r, receipt(prefix + "ghost" + g, r.nextBoolean() ? ReceiptStatus.DELIVERED : ReceiptStatus.ENROUTE,
+                        Instant.ofEpochMilli(at), at), at, HOUR);
+            }
+            final int poison = r.nextDouble() < 0.3 ? 1 + r.nextInt(2) : 0;
+            for (int p = 0; p < poison; p++) {
+                final byte[] value = new byte[1 + r.nextInt(20)];
+                r.nextBytes(value);
+                s.add(r, new Poison(r.nextBoolean(), (prefix + "poison" + p).getBytes(StandardCharsets.UTF_8), value),
+                        base + r.nextInt((int) DAY), HOUR);
+            }
+            s.events.sort(Comparator.comparingDouble(e -> e.arrival));
+            for (final Event e : s.events) {
+                e.punctuateAfter = r.nextDouble() < 0.1;
+                last = Math.max(last, e.timestamp);
+            }
+            s.flushAt = last + 12 * DAY;
+            return s;
+        }
+
+        private void add(final Random r, final Object payload, final long timestamp, final long jitter) {
+            final double arrival = timestamp + (jitter == 0 ? 0 : (r.nextDouble() * 2 - 1) * jitter);
+            events.add(new Event(payload, timestamp, arrival));
+        }
+
+        private static DeliveryReceipt receipt(final String smsId, final ReceiptStatus status, final Instant doneAt, final long receivedAt) {
+            return TopologyFixture.receipt(smsId, status, doneAt, Instant.ofEpochMilli(receivedAt));
+        }
+    }
+}
