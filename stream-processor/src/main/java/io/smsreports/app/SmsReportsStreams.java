@@ -1,0 +1,54 @@
+package io.smsreports.app;
+
+import io.smsreports.config.ProcessorConfig;
+import io.smsreports.topology.EventSerdes;
+import io.smsreports.topology.SmsReportsTopology;
+import io.smsreports.topology.TopologySettings;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the Kafka Streams instance of SMS Reports: checks the topics (co-partitioning included), builds
+ * the topology and configures it. Starting and stopping stay with the caller.
+ */
+public final class SmsReportsStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmsReportsStreams.class);
+
+    private SmsReportsStreams() {
+    }
+
+    /** The topology for a configuration, after checking the cluster's topics. */
+    public static Topology topology(final ProcessorConfig config) {
+        final int partitions;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            partitions = TopicSetup.verify(admin, config.topics());
+        }
+        final TopologySettings settings = config.topologySettings(partitions);
+        final Topology topology = SmsReportsTopology.build(settings, EventSerdes.fromConfig(config.registryClientConfig()));
+        LOG.info("Topology of {} over {} input partitions, {} reporting partitions:\n{}", config.applicationId(), partitions,
+                settings.reportingPartitions(), topology.describe());
+        return topology;
+    }
+
+    /**
+     * A configured, not yet started instance. An unexpected processing error shuts the client down (the
+     * state is exactly-once, so a restart resumes from the last commit) rather than retrying the same record
+     * in a loop.
+     */
+    public static KafkaStreams create(final ProcessorConfig config) {
+        final KafkaStreams streams = new KafkaStreams(topology(config), StreamsProperties.of(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream processing failed; shutting this instance down so that it restarts from its last commit", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        return streams;
+    }
+}
