@@ -102,6 +102,11 @@ final class TopologyFixture implements AutoCloseable {
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The mock registry scope of this fixture. */
+    String scope() {
+        return scope;
+    }
+
     // ---- inputs ----
 
     static SmsDispatched dispatch(final String smsId, final String messageId, final String platform, final Instant at) {

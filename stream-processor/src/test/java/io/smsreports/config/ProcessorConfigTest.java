@@ -1,0 +1,84 @@
+package io.smsreports.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProcessorConfigTest {
+
+    @Test
+    void shouldDefaultToTheDesignValues() {
+        final ProcessorConfig config = ProcessorConfig.from(Settings.of(Map.of()), false);
+        assertThat(config.external()).isFalse();
+        assertThat(config.guarantee()).isEqualTo(ProcessorConfig.Guarantee.EXACTLY_ONCE_V2);
+        assertThat(config.receiptTimeout()).isEqualTo(Duration.ofDays(4));
+        assertThat(config.earlyReceiptHold()).isEqualTo(Duration.ofDays(4));
+        assertThat(config.smsRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.historyRetention()).isEqualTo(Duration.ofDays(183));
+        assertThat(config.topics().dispatches()).isEqualTo("sms.dispatches");
+        assertThat(config.topologySettings(6).reportingPartitions()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldReadEveryFormOfDurationAndOverrides() {
+        final ProcessorConfig config = ProcessorConfig.from(Settings.of(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r:8081",
+                "SMS_RECEIPT_TIMEOUT", "36h", "SMS_RETENTION", "P5D", "SMS_COMMIT_INTERVAL", "250ms",
+                "SMS_PROCESSING_GUARANTEE", "at-least-once", "SMS_TOPIC_RECEIPTS", "dlr.v1", "SMS_REPORTING_PARTITIONS", "12")), true);
+        assertThat(config.receiptTimeout()).isEqualTo(Duration.ofHours(36));
+        assertThat(config.earlyReceiptHold()).as("defaults to the timeout").isEqualTo(Duration.ofHours(36));
+        assertThat(config.smsRetention()).isEqualTo(Duration.ofDays(5));
+        assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.guarantee()).isEqualTo(ProcessorConfig.Guarantee.AT_LEAST_ONCE);
+        assertThat(config.topics().receipts()).isEqualTo("dlr.v1");
+        assertThat(config.topologySettings(3).reportingPartitions()).isEqualTo(12);
+        assertThat(config.registryClientConfig()).containsEntry("schema.registry.url", "http://r:8081");
+    }
+
+    @Test
+    void shouldReportEveryProblemAtOnceNamingTheSetting() {
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of(
+                "SMS_RECEIPT_TIMEOUT", "four days", "SMS_STREAM_THREADS", "0", "SMS_PROCESSING_GUARANTEE", "maybe",
+                "SMS_APPLICATION_SERVER", "no-port", "SMS_RETENTION", "1d", "SMS_TOPIC_DLQ", "bad topic!")), true))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSizeGreaterThanOrEqualTo(7))
+                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS is required")
+                .hasMessageContaining("SCHEMA_REGISTRY_URL is required")
+                .hasMessageContaining("SMS_RECEIPT_TIMEOUT must be a duration like 4d")
+                .hasMessageContaining("was 'four days'")
+                .hasMessageContaining("SMS_STREAM_THREADS must be a whole number (must be between 1 and 64), was '0'")
+                .hasMessageContaining("SMS_PROCESSING_GUARANTEE must be one of [exactly_once_v2, at_least_once], was 'maybe'")
+                .hasMessageContaining("SMS_APPLICATION_SERVER must be host:port")
+                .hasMessageContaining("SMS_RETENTION (PT24H) must be at least SMS_RECEIPT_TIMEOUT")
+                .hasMessageContaining("invalid topic name for deadLetters");
+    }
+
+    @Test
+    void shouldRefuseAHoldShorterThanTheFinalizationWindow() {
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("SMS_EARLY_RECEIPT_HOLD", "1d")), false))
+                .hasMessageContaining("SMS_EARLY_RECEIPT_HOLD (PT24H) must be at least SMS_RECEIPT_TIMEOUT (PT96H)");
+    }
+
+    @Test
+    void shouldRequireKafkaAndRegistryTogether() {
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")), false))
+                .hasMessageContaining("set both KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL (external mode) or neither (embedded mode)");
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "SCHEMA_REGISTRY_URL", "ftp://x")), false))
+                .hasMessageContaining("SCHEMA_REGISTRY_URL: schema.registry.url must hold http(s)://host:port URLs");
+    }
+
+    @Test
+    void shouldLetSystemPropertiesOverrideTheEnvironment() {
+        assertThat(Settings.propertyName("SMS_RECEIPT_TIMEOUT")).isEqualTo("sms.receipt.timeout");
+        System.setProperty("sms.receipt.timeout", "2d");
+        try {
+            assertThat(ProcessorConfig.from(Settings.fromEnvironment(), false).receiptTimeout()).isEqualTo(Duration.ofDays(2));
+        } finally {
+            System.clearProperty("sms.receipt.timeout");
+        }
+    }
+}
