@@ -23,6 +23,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
     private KeyValueStore<String, CampaignStats> stats;
     private WindowStore<String, HourlyCounts> hourly;
     private WindowStore<String, FailedRecipient> failed;
+    private WindowStore<String, DeliveredRecord> delivered;
     private KeyValueStore<LatencyKey, Long> latency;
 
     @Override
@@ -31,6 +32,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
         stats = context.getStateStore(StoreNames.CAMPAIGN_STATS);
         hourly = context.getStateStore(StoreNames.CAMPAIGN_HOURLY);
         failed = context.getStateStore(StoreNames.CAMPAIGN_FAILED);
+        delivered = context.getStateStore(StoreNames.CAMPAIGN_DELIVERED);
         latency = context.getStateStore(StoreNames.CAMPAIGN_LATENCY);
     }
 
@@ -61,6 +63,9 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
             final LatencyKey bucket = new LatencyKey(messageId, LatencyBuckets.bucketOf(t.latencyMs()));
             final Long count = latency.get(bucket);
             latency.put(bucket, (count == null ? 0 : count) + 1);
+            delivered.put(messageId, new DeliveredRecord(t.smsId(), messageId, dispatch.msisdn(), dispatch.externalId(),
+                    dispatch.email(), dispatch.platform(), receipt.provider() != null ? receipt.provider() : dispatch.provider(),
+                    dispatch.dispatchedAt(), receipt.finalAt(), t.latencyMs()), receipt.finalAt());
         }
         if (t.has(Transition.FAILED)) {
             addHourly(messageId, dispatch.platform(), receipt.finalAt(), new HourlyCounts.Counts(0, 0, 1)); // rule 8

@@ -12,6 +12,7 @@ import io.smsreports.lifecycle.Outcome;
 import io.smsreports.lifecycle.SmsState;
 import io.smsreports.lifecycle.Transition;
 import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.PersonMessage;
@@ -57,6 +58,12 @@ public final class StateSerdes {
 
     public static final Serde<FailedRecipient> FAILED_RECIPIENT = new CodecSerde<>("FailedRecipient", 1, 128,
             StateSerdes::writeFailed, StateSerdes::readFailed);
+
+    public static final Serde<DeliveredRecord> DELIVERED_RECORD = new CodecSerde<>("DeliveredRecord", 1, 128,
+            (w, d) -> w.string(d.smsId()).string(d.messageId()).string(d.msisdn()).string(d.externalId()).string(d.email())
+                    .string(d.platform()).string(d.provider()).varlong(d.dispatchedAt()).varlong(d.deliveredAt()).varlong(d.latencyMs()),
+            r -> new DeliveredRecord(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.varlong(),
+                    r.varlong(), r.varlong()));
 
     public static final Serde<PersonMessages> PERSON_MESSAGES = new CodecSerde<>("PersonMessages", 1, 128,
             StateSerdes::writePersonMessages, StateSerdes::readPersonMessages);

@@ -130,6 +130,8 @@ public final class SmsReportsTopology {
                 window(StoreNames.CAMPAIGN_HOURLY, settings.historyRetention(), Duration.ofHours(1), false, StateSerdes.HOURLY_COUNTS),
                 window(StoreNames.CAMPAIGN_FAILED, settings.historyRetention(), Duration.ofMillis(1), true,
                         StateSerdes.FAILED_RECIPIENT),
+                window(StoreNames.CAMPAIGN_DELIVERED, settings.historyRetention(), Duration.ofMillis(1), true,
+                        StateSerdes.DELIVERED_RECORD),
                 keyValue(StoreNames.CAMPAIGN_LATENCY, LatencyKey.SERDE, Serdes.Long()));
         return new ProcessorSupplier<>() {
             @Override

@@ -7,7 +7,8 @@ package io.smsreports.topology;
  * {@link #SMS_STATE}, {@link #EXPIRY_INDEX}, {@link #LIFECYCLE_META}, and the people stores
  * {@link #PERSON_MESSAGES} and {@link #PEOPLE} (keyed by person, so a person's data is spread over
  * partitions: queries fan out). Reporting stores, partitioned by messageId: {@link #CAMPAIGNS},
- * {@link #CAMPAIGN_STATS}, {@link #CAMPAIGN_HOURLY}, {@link #CAMPAIGN_FAILED}, {@link #CAMPAIGN_LATENCY}.
+ * {@link #CAMPAIGN_STATS}, {@link #CAMPAIGN_HOURLY}, {@link #CAMPAIGN_FAILED}, {@link #CAMPAIGN_DELIVERED},
+ * {@link #CAMPAIGN_LATENCY}.
  */
 public final class StoreNames {
 
@@ -30,6 +31,8 @@ public final class StoreNames {
     public static final String CAMPAIGN_HOURLY = "campaign-hourly";
     /** Window store (duplicates kept) messageId → {@code FailedRecipient} at failedAt (6 months). */
     public static final String CAMPAIGN_FAILED = "campaign-failed";
+    /** Window store (duplicates kept) messageId → {@code DeliveredRecord} at deliveredAt (6 months): event insight. */
+    public static final String CAMPAIGN_DELIVERED = "campaign-delivered";
     /** (messageId, latency bucket) → count: the delivery-latency distribution of each campaign. */
     public static final String CAMPAIGN_LATENCY = "campaign-latency";
 

@@ -76,6 +76,9 @@ class StateSerdesTest {
                 new PersonMessage("s1", "m-1", Outcome.PENDING, null, null, null, "ios", "acme", 10, null),
                 new PersonMessage("s2", "m-2", Outcome.DELIVERED, "DELIVERED", null, null, "ios", "acme", 10, 20L)));
         assertThat(roundTrip(StateSerdes.PERSON_MESSAGES, messages)).isEqualTo(messages);
+        final io.smsreports.reporting.DeliveredRecord deliveredRecord = new io.smsreports.reporting.DeliveredRecord("s1", "m-1", "+90",
+                null, "a@b.c", "ios", "acme", 10, 2_110, 2_100);
+        assertThat(roundTrip(StateSerdes.DELIVERED_RECORD, deliveredRecord)).isEqualTo(deliveredRecord);
         final PersonProfile profile = new PersonProfile("ext:u-1", "u-1", "+90", null);
         assertThat(roundTrip(StateSerdes.PERSON_PROFILE, profile)).isEqualTo(profile);
         final LatencyKey key = new LatencyKey("m-ü", 1183);

@@ -139,6 +139,10 @@ class RandomizedTopologyTest {
 
             assertThat(fx.failed(m).stream().map(RandomizedTopologyTest::line).sorted().toList()).as("failed recipients of %s %s", m, when)
                     .isEqualTo(model.failed.getOrDefault(m, List.of()).stream().sorted().toList());
+            assertThat(fx.deliveredRecords(m).stream().map(d -> d.smsId() + "|" + d.messageId() + "|" + d.platform() + "|"
+                    + d.dispatchedAt() + "|" + d.deliveredAt() + "|" + d.latencyMs()).sorted().toList())
+                    .as("delivered records of %s %s", m, when)
+                    .isEqualTo(model.delivered.stream().filter(line -> line.split("\\|")[1].equals(m)).sorted().toList());
             assertThat(fx.latencyBuckets(m)).as("latency buckets of %s %s", m, when)
                     .isEqualTo(model.latency.getOrDefault(m, Map.of()));
         }

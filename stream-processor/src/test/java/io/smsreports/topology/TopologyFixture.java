@@ -200,6 +200,15 @@ final class TopologyFixture implements AutoCloseable {
         return failed;
     }
 
+    List<io.smsreports.reporting.DeliveredRecord> deliveredRecords(final String messageId) {
+        final WindowStore<String, io.smsreports.reporting.DeliveredRecord> store = driver.getWindowStore(StoreNames.CAMPAIGN_DELIVERED);
+        final List<io.smsreports.reporting.DeliveredRecord> records = new ArrayList<>();
+        try (WindowStoreIterator<io.smsreports.reporting.DeliveredRecord> it = store.fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
+            it.forEachRemaining(kv -> records.add(kv.value));
+        }
+        return records;
+    }
+
     /** Bucket → count of one campaign's latency distribution. */
     Map<Integer, Long> latencyBuckets(final String messageId) {
         final KeyValueStore<LatencyKey, Long> store = driver.getKeyValueStore(StoreNames.CAMPAIGN_LATENCY);
