@@ -9,7 +9,6 @@ import io.smsreports.topology.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -81,13 +80,12 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.people = context.getStateStore(StoreNames.PEOPLE);
         final Long idleClock = meta.get(IDLE_CLOCK_KEY);
         this.clock = new LifecycleClock(idleLagMs, idleClock == null ? Long.MIN_VALUE : idleClock);
-        final Map<String, String> tags = Map.of();
-        this.orphanReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.ORPHAN_RECEIPTS, tags);
-        this.duplicateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.DUPLICATE_RECEIPTS, tags);
-        this.conflictingFinals = PipelineMetrics.counter(context.metrics(), PipelineMetrics.CONFLICTING_FINALS, tags);
-        this.lateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LATE_RECEIPTS, tags);
-        this.duplicateDispatches = PipelineMetrics.counter(context.metrics(), PipelineMetrics.DUPLICATE_DISPATCHES, tags);
-        this.expiredStates = PipelineMetrics.counter(context.metrics(), PipelineMetrics.EXPIRED_STATES, tags);
+        this.orphanReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.ORPHAN_RECEIPTS);
+        this.duplicateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.DUPLICATE_RECEIPTS);
+        this.conflictingFinals = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.CONFLICTING_FINALS);
+        this.lateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.LATE_RECEIPTS);
+        this.duplicateDispatches = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.DUPLICATE_DISPATCHES);
+        this.expiredStates = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.EXPIRED_STATES);
         context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
@@ -144,7 +142,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         if (step.orphanReceipts() > 0) {
             final Long orphans = meta.get(ORPHAN_RECEIPTS_KEY);
             meta.put(ORPHAN_RECEIPTS_KEY, (orphans == null ? 0 : orphans) + step.orphanReceipts());
-            orphanReceipts.record(step.orphanReceipts());
+            count(orphanReceipts, step.orphanReceipts());
         }
         if (step.duplicateDispatch()) {
             duplicateDispatches.record();
@@ -182,14 +180,17 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     }
 
     private void record(final Transition transition) {
-        if (transition.duplicateReceipts() > 0) {
-            duplicateReceipts.record(transition.duplicateReceipts());
-        }
-        if (transition.conflictingFinals() > 0) {
-            conflictingFinals.record(transition.conflictingFinals());
-        }
+        count(duplicateReceipts, transition.duplicateReceipts());
+        count(conflictingFinals, transition.conflictingFinals());
         if (transition.has(Transition.LATE)) {
             lateReceipts.record();
+        }
+    }
+
+    /** A rate/total sensor's total counts recordings, not recorded values: one recording per unit. */
+    private static void count(final Sensor sensor, final int units) {
+        for (int i = 0; i < units; i++) {
+            sensor.record();
         }
     }
 

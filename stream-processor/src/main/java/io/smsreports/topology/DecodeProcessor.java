@@ -1,7 +1,6 @@
 package io.smsreports.topology;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -36,7 +35,7 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
     @Override
     public void init(final ProcessorContext<String, Decoded<V>> context) {
         this.context = context;
-        this.deadLetters = PipelineMetrics.counter(context.metrics(), PipelineMetrics.DEAD_LETTERS, Map.of("source-topic", topic));
+        this.deadLetters = PipelineMetrics.counter(context.metrics(), topic, PipelineMetrics.DEAD_LETTERS);
     }
 
     @Override

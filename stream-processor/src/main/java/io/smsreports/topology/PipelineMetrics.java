@@ -1,6 +1,5 @@
 package io.smsreports.topology;
 
-import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
 
@@ -23,14 +22,16 @@ public final class PipelineMetrics {
     private PipelineMetrics() {
     }
 
-    /** A counter; sensors of the same name on one stream thread are shared by its tasks. */
-    public static Sensor counter(final StreamsMetrics metrics, final String name, final Map<String, String> tags) {
-        final String[] flat = new String[tags.size() * 2];
-        int i = 0;
-        for (final Map.Entry<String, String> tag : tags.entrySet()) {
-            flat[i++] = tag.getKey();
-            flat[i++] = tag.getValue();
-        }
-        return metrics.addRateTotalSensor(GROUP_SCOPE, "pipeline", name, Sensor.RecordingLevel.INFO, flat);
+    /** The metric tag that names what a counter counts for (a source topic, or {@value #LIFECYCLE}). */
+    public static final String ENTITY_TAG = GROUP_SCOPE + "-id";
+    /** The entity of the lifecycle's counters. */
+    public static final String LIFECYCLE = "lifecycle";
+
+    /**
+     * A counter of {@code entity}. Kafka Streams shares a sensor between all tasks of a stream thread by
+     * (entity, name), so one entity per thing counted (each source topic has its own dead-letter counter).
+     */
+    public static Sensor counter(final StreamsMetrics metrics, final String entity, final String name) {
+        return metrics.addRateTotalSensor(GROUP_SCOPE, entity, name, Sensor.RecordingLevel.INFO);
     }
 }

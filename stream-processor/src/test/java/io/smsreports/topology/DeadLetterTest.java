@@ -85,6 +85,10 @@ class DeadLetterTest {
         fx.rawReceipts.pipeInput(new byte[] {(byte) 0xC3, (byte) 0x28}, new byte[] {0}, T0);
         assertThat(header(onlyDeadLetter(), DeadLetterHeaders.MESSAGE)).contains("not a UTF-8 string");
         assertThat(deadLetterMetric("sms.receipts")).isEqualTo(3.0);
+        assertThat(deadLetterMetric("sms.dispatches")).as("each topic counts its own").isEqualTo(0.0);
+        fx.rawCampaigns.pipeInput("m".getBytes(), "junk".getBytes(), T0);
+        assertThat(deadLetterMetric("sms.campaigns")).isEqualTo(1.0);
+        assertThat(deadLetterMetric("sms.receipts")).isEqualTo(3.0);
     }
 
     @Test
@@ -129,7 +133,7 @@ class DeadLetterTest {
     private double deadLetterMetric(final String topic) {
         for (final Map.Entry<MetricName, ? extends Metric> entry : fx.driver.metrics().entrySet()) {
             final MetricName name = entry.getKey();
-            if (name.name().equals(PipelineMetrics.DEAD_LETTERS + "-total") && topic.equals(name.tags().get("source-topic"))) {
+            if (name.name().equals(PipelineMetrics.DEAD_LETTERS + "-total") && topic.equals(name.tags().get(PipelineMetrics.ENTITY_TAG))) {
                 return ((Number) entry.getValue().metricValue()).doubleValue();
             }
         }

@@ -1,0 +1,75 @@
+package io.smsreports.api;
+
+import io.smsreports.topology.StoreNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Which instance owns what: campaigns are owned by the instance running the reporting task of their
+ * messageId's partition; lists are answered by all instances together. Built on Kafka Streams' own metadata
+ * ({@code application.server} of every instance).
+ */
+public final class Cluster {
+
+    private static final Serializer<String> KEYS = Serdes.String().serializer();
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    public Cluster(final KafkaStreams streams, final HostInfo self) {
+        this.streams = Objects.requireNonNull(streams, "streams");
+        this.self = Objects.requireNonNull(self, "self");
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    /** The instance owning a campaign's state. */
+    public HostInfo ownerOfCampaign(final String messageId) {
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(StoreNames.CAMPAIGN_STATS, messageId, KEYS);
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
+                || HostInfo.unavailable().equals(metadata.activeHost())) {
+            throw ApiException.unavailable("The owner of campaign '" + messageId + "' is not known yet: a rebalance is under way ("
+                    + streams.state() + ")");
+        }
+        return metadata.activeHost();
+    }
+
+    /** Every instance of the application, this one included. */
+    public List<HostInfo> instances() {
+        final List<HostInfo> hosts = new ArrayList<>();
+        try {
+            for (final StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+                if (!HostInfo.unavailable().equals(metadata.hostInfo()) && !hosts.contains(metadata.hostInfo())) {
+                    hosts.add(metadata.hostInfo());
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+        }
+        if (hosts.isEmpty()) {
+            throw ApiException.unavailable("No instance owns any partition yet: a rebalance is under way (" + streams.state() + ")");
+        }
+        if (!hosts.contains(self)) {
+            hosts.add(self);
+        }
+        return hosts;
+    }
+
+    public boolean isSelf(final HostInfo host) {
+        return self.equals(host);
+    }
+}

@@ -1,0 +1,29 @@
+package io.smsreports.api.dto;
+
+import java.time.Instant;
+
+/**
+ * A campaign's summary and core metrics ({@code GET /campaigns/{messageId}}). Summary fields are null while
+ * the campaign's metadata has not been received (its SMS are counted all the same).
+ */
+public record CampaignReport(String messageId, String name, String messageType, String text, String creator, String method,
+        String status, Instant createdAt, Instant startedAt, Instant endedAt, Metrics metrics, Latency latency,
+        Reconciliation reconciliation) {
+
+    /**
+     * @param targetAudience the campaign's target audience, null when unknown
+     * @param deliveryRate   delivered / sent, null when nothing was sent
+     * @param failureRate    failed / sent, null when nothing was sent
+     * @param reach          sent / targetAudience, null when the target is unknown or zero
+     */
+    public record Metrics(Long targetAudience, long sent, long delivered, long failed, long unconfirmed, long pending, long segments,
+            Double deliveryRate, Double failureRate, Double reach) {
+    }
+
+    /** Dispatch-to-delivery latency percentiles, null when nothing was delivered. */
+    public record Latency(Long p50Ms, Long p95Ms, Long p99Ms) {
+    }
+
+    public record Reconciliation(long duplicateReceipts, long conflictingFinals, long lateReceipts) {
+    }
+}

@@ -1,0 +1,166 @@
+package io.smsreports.export;
+
+import io.smsreports.reporting.FailedRecipient;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.Font;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.xssf.streaming.SXSSFSheet;
+import org.apache.poi.xssf.streaming.SXSSFWorkbook;
+
+/**
+ * Writes a campaign's failed users as CSV (commons-csv, RFC 4180) or XLSX (Apache POI's streaming workbook):
+ * the identifier columns the caller chose, then Fail Reason, Error Code and Failed At (UTC). Rows are
+ * written as they are read from the store, so memory stays flat whatever the row count: the CSV goes
+ * straight to the response; the XLSX keeps a window of {@value #XLSX_ROW_WINDOW} rows in memory and the rest
+ * in compressed temporary files until the workbook is streamed out. A sheet holds at most
+ * {@value #ROWS_PER_SHEET} rows; more go on further sheets.
+ */
+public final class FailedUsersExport {
+
+    public static final String FAIL_REASON = "Fail Reason";
+    public static final String ERROR_CODE = "Error Code";
+    public static final String FAILED_AT = "Failed At (UTC)";
+    static final int XLSX_ROW_WINDOW = 200;
+    static final int ROWS_PER_SHEET = 1_000_000;
+
+    private FailedUsersExport() {
+    }
+
+    /** The header row for a choice of identifier columns. */
+    public static List<String> headers(final List<IdColumn> ids) {
+        final List<String> headers = new ArrayList<>();
+        ids.forEach(id -> headers.add(id.header()));
+        headers.add(FAIL_REASON);
+        headers.add(ERROR_CODE);
+        headers.add(FAILED_AT);
+        return headers;
+    }
+
+    /**
+     * Writes every recipient {@code source} produces to {@code out}, which is flushed but not closed.
+     *
+     * @return the number of rows written
+     */
+    public static long write(final ExportFormat format, final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
+            final OutputStream out) throws IOException {
+        return format == ExportFormat.CSV ? writeCsv(ids, source, out) : writeXlsx(ids, source, out, ROWS_PER_SHEET);
+    }
+
+    /** As {@link #write} for XLSX, with a smaller sheet size (tests). */
+    static long writeXlsx(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source, final OutputStream out,
+            final int rowsPerSheet) throws IOException {
+        return writeXlsxSheets(ids, source, out, rowsPerSheet);
+    }
+
+    private static long writeCsv(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source, final OutputStream out)
+            throws IOException {
+        final BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        final CSVPrinter printer = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
+                .setHeader(headers(ids).toArray(String[]::new)).get());
+        final long[] rows = {0};
+        try {
+            source.accept(recipient -> {
+                try {
+                    final List<String> values = new ArrayList<>(ids.size() + 3);
+                    for (final IdColumn id : ids) {
+                        values.add(neutralize(id.valueOf(recipient)));
+                    }
+                    values.add(neutralize(recipient.failReason()));
+                    values.add(neutralize(recipient.errorCode()));
+                    values.add(Instant.ofEpochMilli(recipient.failedAt()).toString());
+                    printer.printRecord(values);
+                    rows[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        printer.flush();
+        return rows[0];
+    }
+
+    private static long writeXlsxSheets(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
+            final OutputStream out, final int rowsPerSheet) throws IOException {
+        // Inline strings (no shared-strings table) keep memory flat; temporary files are compressed.
+        try (SXSSFWorkbook workbook = new SXSSFWorkbook(null, XLSX_ROW_WINDOW, true, false)) {
+            final CellStyle headerStyle = workbook.createCellStyle();
+            final Font bold = workbook.createFont();
+            bold.setBold(true);
+            headerStyle.setFont(bold);
+            final CellStyle dateStyle = workbook.createCellStyle();
+            dateStyle.setDataFormat(workbook.getCreationHelper().createDataFormat().getFormat("yyyy-mm-dd hh:mm:ss"));
+            final List<String> headers = headers(ids);
+            final long[] rows = {0};
+            final SXSSFSheet[] sheet = {null};
+            final int[] rowInSheet = {0};
+            source.accept(recipient -> {
+                if (sheet[0] == null || rowInSheet[0] > rowsPerSheet) {
+                    sheet[0] = workbook.createSheet(sheet[0] == null ? "Failed users" : "Failed users (" + (workbook.getNumberOfSheets() + 1) + ")");
+                    final Row header = sheet[0].createRow(0);
+                    for (int c = 0; c < headers.size(); c++) {
+                        final Cell cell = header.createCell(c);
+                        cell.setCellValue(headers.get(c));
+                        cell.setCellStyle(headerStyle);
+                    }
+                    rowInSheet[0] = 1;
+                }
+                final Row row = sheet[0].createRow(rowInSheet[0]++);
+                int c = 0;
+                for (final IdColumn id : ids) {
+                    setText(row.createCell(c++), id.valueOf(recipient));
+                }
+                setText(row.createCell(c++), recipient.failReason());
+                setText(row.createCell(c++), recipient.errorCode());
+                final Cell failedAt = row.createCell(c);
+                failedAt.setCellValue(LocalDateTime.ofInstant(Instant.ofEpochMilli(recipient.failedAt()), ZoneOffset.UTC));
+                failedAt.setCellStyle(dateStyle);
+                rows[0]++;
+            });
+            if (sheet[0] == null) {
+                final Row header = workbook.createSheet("Failed users").createRow(0);
+                for (int c = 0; c < headers.size(); c++) {
+                    header.createCell(c).setCellValue(headers.get(c));
+                }
+            }
+            workbook.write(out);
+            out.flush();
+            return rows[0];
+        }
+    }
+
+    private static void setText(final Cell cell, final String value) {
+        if (value != null) {
+            cell.setCellValue(value);
+        }
+    }
+
+    /**
+     * Free text from providers must not become a spreadsheet formula when the CSV is opened: a leading
+     * {@code =} or {@code @} is escaped with a quote (OWASP CSV injection). A leading {@code +} is left alone,
+     * since every E.164 number starts with one.
+     */
+    static String neutralize(final String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        final char first = value.charAt(0);
+        return first == '=' || first == '@' ? "'" + value : value;
+    }
+}

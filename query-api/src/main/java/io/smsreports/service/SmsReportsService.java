@@ -1,0 +1,157 @@
+package io.smsreports.service;
+
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.smsreports.api.ApiException;
+import io.smsreports.api.Cluster;
+import io.smsreports.api.InstanceClient;
+import io.smsreports.api.LocalReports;
+import io.smsreports.api.QueryApi;
+import io.smsreports.app.SmsReportsStreams;
+import io.smsreports.config.ProcessorConfig;
+import java.net.BindException;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMS Reports instance: the Kafka Streams topology and the HTTP API over its state, in one JVM
+ * (interactive queries are local). Several instances with the same application id share the partitions;
+ * each advertises its API address so that any of them answers any query.
+ *
+ * <p>{@link #start} opens the API first (it answers 503 until the state is queryable), then starts stream
+ * processing. {@link #close} stops them in the reverse order.
+ */
+public final class SmsReportsService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmsReportsService.class);
+
+    private final ServiceConfig config;
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry metrics;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final Javalin http;
+    private final QueryApi api;
+
+    private SmsReportsService(final ServiceConfig config, final KafkaStreams streams, final PrometheusMeterRegistry metrics,
+            final KafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api) {
+        this.config = config;
+        this.streams = streams;
+        this.metrics = metrics;
+        this.streamsMetrics = streamsMetrics;
+        this.http = http;
+        this.api = api;
+    }
+
+    /**
+     * Starts an instance against the Kafka cluster and registry of {@code config} (both must be set).
+     *
+     * @throws IllegalStateException with a clear message when the port is taken or the topics are wrong
+     */
+    public static SmsReportsService start(final ServiceConfig requested) {
+        final ServiceConfig config = requested.withResolvedPort();
+        final String advertised = config.processor().applicationServer() != null ? config.processor().applicationServer()
+                : "localhost:" + config.httpPort();
+        final ProcessorConfig processor = withApplicationServer(config.processor(), advertised);
+        final KafkaStreams streams = SmsReportsStreams.create(processor);
+
+        final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        PipelineCounters.bind(streams, metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+
+        final LocalReports local = new LocalReports(streams, processor.topics().dispatches());
+        Gauge.builder("sms.reconciliation.orphan.receipts", () -> {
+            try {
+                return local.orphanReceipts();
+            } catch (ApiException e) {
+                return Double.NaN;
+            }
+        }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
+        final QueryApi api = new QueryApi(streams, local, new Cluster(streams, HostInfo.buildFromEndpoint(advertised)),
+                new InstanceClient(config.forwardTimeout()), processor.historyRetention(), Clock.systemUTC(), metrics);
+        final Javalin http = Javalin.create(javalin -> {
+            api.configure(javalin);
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/dashboard";
+                files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
+            javalin.startup.showJavalinBanner = false;
+        });
+        try {
+            http.start(config.httpHost(), config.httpPort());
+        } catch (RuntimeException e) {
+            streams.close(Duration.ofSeconds(5));
+            if (causedBy(e, BindException.class)) {
+                throw new IllegalStateException("Port " + config.httpPort() + " is already in use: cannot start the API there. "
+                        + "Stop what uses it or set SMS_HTTP_PORT to another port.", e);
+            }
+            throw e;
+        }
+        streams.setStateListener((newState, oldState) -> LOG.info("Stream processing {} -> {}", oldState, newState));
+        streams.start();
+        LOG.info("SMS Reports API on http://{}:{} (advertised as {})", config.httpHost(), http.port(), advertised);
+        return new SmsReportsService(config, streams, metrics, streamsMetrics, http, api);
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ServiceConfig config() {
+        return config;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** The public HTTP routes this instance serves. */
+    public java.util.List<String> routes() {
+        return api.publicRoutes();
+    }
+
+    /** Stops the API, then stream processing (committing and closing the stores cleanly). */
+    @Override
+    public void close() {
+        http.stop();
+        streams.close(Duration.ofSeconds(60));
+        streamsMetrics.close();
+        metrics.close();
+    }
+
+    private static ProcessorConfig withApplicationServer(final ProcessorConfig p, final String server) {
+        return new ProcessorConfig(p.bootstrapServers(), p.schemaRegistryUrl(), p.registryUserInfo(), p.applicationId(), server,
+                p.stateDir(), p.topics(), p.guarantee(), p.commitInterval(), p.cacheMaxBytes(), p.streamThreads(), p.standbyReplicas(),
+                p.replicationFactor(), p.reportingPartitions(), p.receiptTimeout(), p.earlyReceiptHold(), p.smsRetention(),
+                p.historyRetention(), p.idleClockLag(), p.expiryScanInterval(), p.rocksDbMemoryBytes());
+    }
+
+    private static boolean causedBy(final Throwable e, final Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

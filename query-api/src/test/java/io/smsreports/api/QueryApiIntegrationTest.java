@@ -1,0 +1,557 @@
+package io.smsreports.api;
+
+import static io.smsreports.api.TestData.A;
+import static io.smsreports.api.TestData.B;
+import static io.smsreports.api.TestData.BASE;
+import static io.smsreports.api.TestData.C;
+import static io.smsreports.api.TestData.D;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smsreports.app.TopicSetup;
+import io.smsreports.config.ProcessorConfig;
+import io.smsreports.config.Settings;
+import io.smsreports.embedded.EmbeddedKafkaBroker;
+import io.smsreports.events.Topics;
+import io.smsreports.export.FailedUsersExport;
+import io.smsreports.registry.DevSchemaRegistryServer;
+import io.smsreports.reporting.LatencyBuckets;
+import io.smsreports.service.ServiceConfig;
+import io.smsreports.service.SmsReportsService;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.poi.ss.usermodel.DataFormatter;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every endpoint against a real broker, answered by two service instances that share the partitions (same
+ * application id, different ports): each question is asked of both, and both answers must be the same and
+ * right. {@link TestData} says what the right answers are.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryApiIntegrationTest {
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private EmbeddedKafkaBroker kafka;
+    private DevSchemaRegistryServer registry;
+    private SmsReportsService first;
+    private SmsReportsService second;
+    private List<String> bases;
+
+    @BeforeAll
+    void start(@TempDir final Path dir) throws Exception {
+        kafka = EmbeddedKafkaBroker.builder().build().start();
+        registry = DevSchemaRegistryServer.startEphemeral();
+        kafka.createTopics(TopicSetup.newTopics(Topics.defaults(), TestData.PARTITIONS, (short) 1));
+        TestData.produce(kafka.bootstrapServers(), registry.url());
+        first = SmsReportsService.start(config(dir.resolve("one"), freePort()));
+        second = SmsReportsService.start(config(dir.resolve("two"), freePort()));
+        bases = List.of("http://localhost:" + first.httpPort(), "http://localhost:" + second.httpPort());
+        await("both instances running with every campaign counted").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> {
+                    for (final String base : bases) {
+                        if (get(base, "/ready").statusCode() != 200
+                                || json(base, "/api/v1/campaigns/" + A).at("/metrics/unconfirmed").asLong() != 5
+                                || json(base, "/api/v1/campaigns/" + B).at("/metrics/delivered").asLong() != 30
+                                || json(base, "/api/v1/reconciliation").at("/orphanReceipts").asLong() != 2) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
+    private ServiceConfig config(final Path stateDir, final int port) {
+        return ServiceConfig.from(Settings.of(Map.of(
+                ProcessorConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                ProcessorConfig.SCHEMA_REGISTRY_URL, registry.url(),
+                ProcessorConfig.SMS_APPLICATION_ID, "sms-reports-api-test",
+                ProcessorConfig.SMS_STATE_DIR, stateDir.toString(),
+                ProcessorConfig.SMS_APPLICATION_SERVER, "localhost:" + port,
+                ProcessorConfig.SMS_EXPIRY_SCAN_INTERVAL, "1s",
+                // The dataset's clock is its own stream time; an idle task must not jump to the wall clock.
+                ProcessorConfig.SMS_IDLE_CLOCK_LAG, "30d",
+                ServiceConfig.SMS_HTTP_PORT, String.valueOf(port))));
+    }
+
+    @AfterAll
+    void stop() {
+        for (final AutoCloseable closeable : new AutoCloseable[] {second, first, registry, kafka}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private HttpResponse<byte[]> get(final String base, final String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private JsonNode json(final String base, final String path) throws IOException, InterruptedException {
+        return Json.MAPPER.readTree(get(base, path).body());
+    }
+
+    /** Asks both instances; both must answer the same status and JSON. */
+    private JsonNode both(final String path, final int status) throws IOException, InterruptedException {
+        JsonNode answer = null;
+        for (final String base : bases) {
+            final HttpResponse<byte[]> response = get(base, path);
+            assertThat(response.statusCode()).as("%s from %s: %s", path, base, new String(response.body())).isEqualTo(status);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).as("content type of %s", path).contains("application/json");
+            final JsonNode body = Json.MAPPER.readTree(response.body());
+            if (answer != null) {
+                assertThat(body).as("%s: same answer from every instance", path).isEqualTo(answer);
+            }
+            answer = body;
+        }
+        return answer;
+    }
+
+    private JsonNode both(final String path) throws IOException, InterruptedException {
+        return both(path, 200);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static List<String> texts(final JsonNode array, final String field) {
+        final List<String> values = new ArrayList<>();
+        array.forEach(node -> values.add(node.path(field).asText()));
+        return values;
+    }
+
+    // ---- the cluster ----
+
+    @Test
+    void shouldSplitTheCampaignsBetweenTheTwoInstances() {
+        final List<HostInfo> owners = new ArrayList<>();
+        for (final String campaign : List.of(A, B, C)) {
+            owners.add(first.streams().queryMetadataForKey("campaign-stats", campaign, Serdes.String().serializer()).activeHost());
+        }
+        assertThat(owners).as("each instance owns some campaigns, so answers are forwarded")
+                .contains(new HostInfo("localhost", first.httpPort()), new HostInfo("localhost", second.httpPort()));
+    }
+
+    // ---- campaigns ----
+
+    @Test
+    void shouldReportACampaignsSummaryMetricsLatencyAndReconciliation() throws Exception {
+        final JsonNode a = both("/api/v1/campaigns/" + A);
+        assertThat(a.path("messageId").asText()).isEqualTo(A);
+        assertThat(a.path("name").asText()).isEqualTo("Black Friday");
+        assertThat(a.path("messageType").asText()).isEqualTo("CAMPAIGN");
+        assertThat(a.path("method").asText()).isEqualTo("BROADCAST");
+        assertThat(a.path("status").asText()).isEqualTo("SENDING");
+        assertThat(a.path("text").asText()).isEqualTo("Text of Black Friday");
+        assertThat(a.path("creator").asText()).isEqualTo("ops@example.com");
+        assertThat(Instant.parse(a.path("createdAt").asText())).isEqualTo(BASE.minus(Duration.ofHours(2)));
+        assertThat(a.path("endedAt").isNull()).isTrue();
+        final JsonNode m = a.path("metrics");
+        assertThat(m.path("targetAudience").asLong()).isEqualTo(100);
+        assertThat(m.path("sent").asLong()).isEqualTo(60);
+        assertThat(m.path("delivered").asLong()).isEqualTo(40);
+        assertThat(m.path("failed").asLong()).isEqualTo(10);
+        assertThat(m.path("unconfirmed").asLong()).isEqualTo(5);
+        assertThat(m.path("pending").asLong()).isEqualTo(5);
+        assertThat(m.path("segments").asLong()).isEqualTo(60);
+        assertThat(m.path("deliveryRate").asDouble()).isEqualTo(0.6667);
+        assertThat(m.path("failureRate").asDouble()).isEqualTo(0.1667);
+        assertThat(m.path("reach").asDouble()).isEqualTo(0.6);
+        final SortedMap<Integer, Long> buckets = new TreeMap<>();
+        for (int k = 0; k < 40; k++) {
+            buckets.merge(LatencyBuckets.bucketOf((k + 1) * 1000L), 1L, Long::sum);
+        }
+        assertThat(a.at("/latency/p50Ms").asLong()).isEqualTo(LatencyBuckets.quantile(buckets, 0.5)).isBetween(19_500L, 20_500L);
+        assertThat(a.at("/latency/p99Ms").asLong()).isEqualTo(LatencyBuckets.quantile(buckets, 0.99));
+        assertThat(a.at("/reconciliation/duplicateReceipts").asLong()).isEqualTo(3);
+        assertThat(a.at("/reconciliation/conflictingFinals").asLong()).isEqualTo(1);
+        assertThat(a.at("/reconciliation/lateReceipts").asLong()).isZero();
+
+        final JsonNode d = both("/api/v1/campaigns/" + D);
+        assertThat(d.path("name").isNull()).as("no metadata yet").isTrue();
+        assertThat(d.at("/metrics/sent").asLong()).isEqualTo(5);
+        assertThat(d.at("/metrics/pending").asLong()).isEqualTo(5);
+        assertThat(d.at("/metrics/reach").isNull()).isTrue();
+        assertThat(d.at("/latency/p50Ms").isNull()).isTrue();
+
+        final JsonNode c = both("/api/v1/campaigns/" + C);
+        assertThat(c.at("/metrics/sent").asLong()).isZero();
+        assertThat(c.at("/metrics/deliveryRate").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldListCampaignsNewestFirstInPages() throws Exception {
+        final JsonNode page1 = both("/api/v1/campaigns?limit=2");
+        assertThat(texts(page1.path("items"), "messageId")).containsExactly(C, B);
+        assertThat(page1.at("/items/1/metrics/delivered").asLong()).isEqualTo(30);
+        final String cursor = page1.path("nextCursor").asText();
+        assertThat(cursor).isNotBlank();
+        final JsonNode page2 = both("/api/v1/campaigns?limit=2&cursor=" + cursor);
+        assertThat(texts(page2.path("items"), "messageId")).containsExactly(A, D);
+        final JsonNode page3 = both("/api/v1/campaigns?limit=2&cursor=" + page2.path("nextCursor").asText());
+        assertThat(texts(page3.path("items"), "messageId")).containsExactly("zz-clock");
+        assertThat(page3.path("nextCursor").isNull()).isTrue();
+        assertThat(texts(both("/api/v1/campaigns").path("items"), "messageId")).containsExactly(C, B, A, D, "zz-clock");
+    }
+
+    @Test
+    void shouldBreakACampaignDownByPlatformBestFirst() throws Exception {
+        final JsonNode platforms = both("/api/v1/campaigns/" + A + "/platforms").path("platforms");
+        assertThat(texts(platforms, "platform")).containsExactly("ios", "android", "web");
+        assertThat(platforms.get(0).path("sent").asLong()).isEqualTo(20);
+        assertThat(platforms.get(0).path("deliveryRate").asDouble()).isEqualTo(1.0);
+        assertThat(platforms.get(1).path("sent").asLong()).isEqualTo(30);
+        assertThat(platforms.get(1).path("delivered").asLong()).isEqualTo(20);
+        assertThat(platforms.get(1).path("failed").asLong()).isEqualTo(10);
+        assertThat(platforms.get(2).path("unconfirmed").asLong()).isEqualTo(5);
+        assertThat(platforms.get(2).path("pending").asLong()).isEqualTo(5);
+        long sent = 0;
+        for (final JsonNode p : platforms) {
+            sent += p.path("sent").asLong();
+        }
+        assertThat(sent).as("platforms add up to the total").isEqualTo(60);
+    }
+
+    @Test
+    void shouldGiveHourlyBucketsByDispatchAndDoneTime() throws Exception {
+        final JsonNode buckets = both("/api/v1/campaigns/" + A + "/timeline").path("buckets");
+        assertThat(buckets).hasSize(2);
+        assertThat(Instant.parse(buckets.get(0).path("hour").asText())).isEqualTo(TestData.OLD);
+        assertThat(buckets.get(0).path("sent").asLong()).isEqualTo(5);
+        assertThat(Instant.parse(buckets.get(1).path("hour").asText())).isEqualTo(BASE);
+        assertThat(List.of(buckets.get(1).path("sent").asLong(), buckets.get(1).path("delivered").asLong(),
+                buckets.get(1).path("failed").asLong())).containsExactly(55L, 40L, 10L);
+
+        final JsonNode ios = both("/api/v1/campaigns/" + A + "/timeline?platform=IOS&from=" + BASE.minus(Duration.ofHours(1)));
+        assertThat(ios.path("buckets")).hasSize(1);
+        assertThat(ios.at("/buckets/0/delivered").asLong()).isEqualTo(20);
+        assertThat(both("/api/v1/campaigns/" + A + "/timeline?from=" + BASE.plus(Duration.ofHours(1))).path("buckets")).isEmpty();
+    }
+
+    @Test
+    void shouldDrawTheDeliveryHeatmapInTheAskedTimeZone() throws Exception {
+        final JsonNode utc = both("/api/v1/campaigns/" + A + "/heatmap");
+        assertThat(utc.path("timeZone").asText()).isEqualTo("Z");
+        assertThat(utc.path("cells")).hasSize(1);
+        assertThat(utc.at("/cells/0/hour").asInt()).isEqualTo(BASE.atZone(ZoneId.of("UTC")).getHour());
+        assertThat(utc.at("/cells/0/delivered").asLong()).isEqualTo(40);
+
+        final JsonNode istanbul = both("/api/v1/campaigns/" + A + "/heatmap?tz=Europe/Istanbul");
+        final ZonedDateTime local = BASE.atZone(ZoneId.of("Europe/Istanbul"));
+        assertThat(istanbul.path("timeZone").asText()).isEqualTo("Europe/Istanbul");
+        assertThat(istanbul.at("/cells/0/day").asText()).isEqualTo(local.toLocalDate().toString());
+        assertThat(istanbul.at("/cells/0/hour").asInt()).isEqualTo(local.getHour());
+    }
+
+    @Test
+    void shouldPageThroughFailedUsersInTheOrderTheyFailed() throws Exception {
+        final List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            final JsonNode page = both("/api/v1/campaigns/" + A + "/failed?limit=4" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.path("items").forEach(item -> seen.add(item.path("smsId").asText()));
+            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactly("a40", "a41", "a42", "a43", "a44", "a45", "a46", "a47", "a48", "a49");
+
+        final JsonNode first = both("/api/v1/campaigns/" + A + "/failed?limit=1").at("/items/0");
+        assertThat(first.path("msisdn").asText()).isEqualTo(TestData.msisdn(0));
+        assertThat(first.path("externalId").asText()).isEqualTo("u0");
+        assertThat(first.path("email").asText()).isEqualTo("P0@Example.com");
+        assertThat(first.path("status").asText()).isEqualTo("UNDELIVERABLE");
+        assertThat(first.path("errorCode").asText()).isEqualTo("001");
+        assertThat(first.path("failReason").asText()).isEqualTo("Absent subscriber");
+        assertThat(Instant.parse(first.path("failedAt").asText())).isEqualTo(TestData.doneA(40));
+        assertThat(both("/api/v1/campaigns/" + B + "/failed").path("items")).isEmpty();
+    }
+
+    @Test
+    void shouldExportOnlyTheCampaignsFailedUsersAsCsvWithTheChosenColumns() throws Exception {
+        for (final String base : bases) {
+            final HttpResponse<byte[]> response = get(base, "/api/v1/campaigns/" + A + "/failed/export?format=csv&ids=msisdn,externalId");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+            assertThat(response.headers().firstValue("Content-Disposition").orElse(""))
+                    .matches("attachment; filename=\"failed-users-" + A + "-\\d{8}T\\d{4}Z\\.csv\"");
+            try (Reader reader = new InputStreamReader(new ByteArrayInputStream(response.body()), StandardCharsets.UTF_8);
+                 CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                assertThat(csv.getHeaderNames()).containsExactly("MSISDN", "External ID", FailedUsersExport.FAIL_REASON,
+                        FailedUsersExport.ERROR_CODE, FailedUsersExport.FAILED_AT);
+                final List<CSVRecord> rows = csv.getRecords();
+                assertThat(rows).hasSize(10);
+                for (int i = 0; i < 10; i++) {
+                    final int k = 40 + i;
+                    final CSVRecord row = rows.get(i);
+                    assertThat(row.get("MSISDN")).isEqualTo(TestData.msisdn(k % 20));
+                    assertThat(row.get("External ID")).isEqualTo(TestData.externalId(k % 20) == null ? "" : TestData.externalId(k % 20));
+                    assertThat(row.get(FailedUsersExport.FAIL_REASON)).isEqualTo(k < 46 ? "Absent subscriber" : "Invalid number");
+                    assertThat(row.get(FailedUsersExport.ERROR_CODE)).isEqualTo(k < 46 ? "001" : "005");
+                    assertThat(Instant.parse(row.get(FailedUsersExport.FAILED_AT))).isEqualTo(TestData.doneA(k));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldExportXlsxThatPoiReadsBack() throws Exception {
+        for (final String base : bases) {
+            final HttpResponse<byte[]> response = get(base, "/api/v1/campaigns/" + A + "/failed/export?format=xlsx&ids=email");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Disposition").orElse("")).endsWith(".xlsx\"");
+            try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(response.body()))) {
+                final Sheet sheet = workbook.getSheetAt(0);
+                final DataFormatter formatter = new DataFormatter();
+                final Row header = sheet.getRow(0);
+                assertThat(List.of(formatter.formatCellValue(header.getCell(0)), formatter.formatCellValue(header.getCell(1)),
+                        formatter.formatCellValue(header.getCell(2)), formatter.formatCellValue(header.getCell(3))))
+                        .containsExactly("Email", FailedUsersExport.FAIL_REASON, FailedUsersExport.ERROR_CODE, FailedUsersExport.FAILED_AT);
+                assertThat(sheet.getLastRowNum()).isEqualTo(10);
+                for (int i = 1; i <= 10; i++) {
+                    final int k = 39 + i;
+                    final Row row = sheet.getRow(i);
+                    assertThat(formatter.formatCellValue(row.getCell(0))).isEqualTo(Objects.requireNonNullElse(TestData.email(k % 20), ""));
+                    assertThat(row.getCell(1).getStringCellValue()).isEqualTo(k < 46 ? "Absent subscriber" : "Invalid number");
+                    assertThat(row.getCell(3).getLocalDateTimeCellValue().toInstant(java.time.ZoneOffset.UTC)).isEqualTo(TestData.doneA(k));
+                }
+            }
+        }
+    }
+
+    // ---- people ----
+
+    @Test
+    void shouldFindAPersonByAnyIdentifier() throws Exception {
+        final JsonNode byExternal = both("/api/v1/people?externalId=u0");
+        assertThat(byExternal.path("personId").asText()).isEqualTo("ext:u0");
+        assertThat(byExternal.path("msisdn").asText()).isEqualTo(TestData.msisdn(0));
+        assertThat(byExternal.path("email").asText()).isEqualTo("P0@Example.com");
+        assertThat(both("/api/v1/people?msisdn=%2B905550000000")).isEqualTo(byExternal);
+        assertThat(both("/api/v1/people?msisdn=+905550000000")).as("a '+' sent unencoded arrives as a space").isEqualTo(byExternal);
+        assertThat(both("/api/v1/people?msisdn=905550000000")).isEqualTo(byExternal);
+        assertThat(both("/api/v1/people?email=p0@EXAMPLE.com")).isEqualTo(byExternal);
+        assertThat(both("/api/v1/people?msisdn=%2B905550000001").path("personId").asText()).isEqualTo("tel:+905550000001");
+        assertThat(both("/api/v1/people?externalId=nobody", 404).path("error").asText()).isEqualTo("unknown person");
+        assertThat(both("/api/v1/people", 400).path("error").asText()).isEqualTo("bad parameter 'externalId'");
+        assertThat(both("/api/v1/people?externalId=u0&email=a@b.c", 400).path("detail").asText()).contains("exactly one");
+    }
+
+    @Test
+    void shouldListAPersonsMessagesNewestFirstWithCampaignNames() throws Exception {
+        final Instant to = TestData.NOW.plusSeconds(60);
+        final JsonNode messages = both("/api/v1/people/ext:u0/messages?from=" + to.minus(Duration.ofDays(30)) + "&to=" + to);
+        assertThat(messages.path("personId").asText()).isEqualTo("ext:u0");
+        assertThat(texts(messages.path("items"), "smsId")).containsExactly("b20", "b10", "b0", "a40", "a20", "a0");
+        final JsonNode a40 = messages.at("/items/3");
+        assertThat(a40.path("campaignName").asText()).isEqualTo("Black Friday");
+        assertThat(a40.path("status").asText()).isEqualTo("FAILED");
+        assertThat(a40.path("failReason").asText()).isEqualTo("Absent subscriber");
+        assertThat(Instant.parse(a40.path("finalAt").asText())).isEqualTo(TestData.doneA(40));
+        assertThat(messages.at("/items/0/campaignName").asText()).isEqualTo("OTP");
+        assertThat(messages.at("/items/0/status").asText()).isEqualTo("DELIVERED");
+
+        // Person 15 has no externalId: a35 and a15 delivered, a55 dispatched five days ago and never confirmed.
+        final JsonNode unconfirmed = both("/api/v1/people/tel:%2B905550000015/messages?from=" + TestData.OLD.minus(Duration.ofDays(1))
+                + "&to=" + TestData.NOW);
+        assertThat(texts(unconfirmed.path("items"), "smsId")).containsExactly("a35", "a15", "a55");
+        assertThat(texts(unconfirmed.path("items"), "status")).containsExactly("DELIVERED", "DELIVERED", "UNCONFIRMED");
+        assertThat(unconfirmed.at("/items/2/finalAt").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldEnforceThePersonRangeRulesNamingTheLimit() throws Exception {
+        final Instant now = Instant.now();
+        assertThat(both("/api/v1/people/ext:u0/messages?from=" + now.minus(Duration.ofDays(40)) + "&to=" + now, 400)
+                .path("detail").asText()).contains("at most 30 days");
+        assertThat(both("/api/v1/people/ext:u0/messages?from=" + now.minus(Duration.ofDays(200)) + "&to="
+                + now.minus(Duration.ofDays(190)), 400).path("detail").asText()).contains("6 months");
+        assertThat(both("/api/v1/people/ext:u0/messages?from=" + now + "&to=" + now.minus(Duration.ofDays(1)), 400)
+                .path("error").asText()).isEqualTo("bad parameter 'from'");
+        assertThat(both("/api/v1/people/ext:u0/messages?from=yesterday", 400).path("detail").asText()).contains("ISO-8601");
+        assertThat(both("/api/v1/people/u0/messages", 400).path("error").asText()).isEqualTo("bad parameter 'personId'");
+        assertThat(both("/api/v1/people/ext:nobody/messages", 404).path("error").asText()).isEqualTo("unknown person");
+    }
+
+    // ---- SMS Delivered event insight ----
+
+    @Test
+    void shouldCountDeliveredEventsOfACampaignByTheChosenDimension() throws Exception {
+        final JsonNode byMsisdn = both("/api/v1/events/sms-delivered?messageId=" + B + "&groupBy=msisdn&limit=5");
+        assertThat(byMsisdn.path("groupBy").asText()).isEqualTo("msisdn");
+        assertThat(byMsisdn.path("totalDelivered").asLong()).isEqualTo(30);
+        assertThat(byMsisdn.path("totalGroups").asLong()).isEqualTo(10);
+        assertThat(byMsisdn.path("groups")).hasSize(5);
+        byMsisdn.path("groups").forEach(g -> assertThat(g.path("delivered").asLong()).isEqualTo(3));
+        assertThat(texts(byMsisdn.path("items"), "smsId")).containsExactly("b29", "b28", "b27", "b26", "b25");
+        assertThat(byMsisdn.at("/items/0/latencyMs").asLong()).isEqualTo(2000);
+
+        final JsonNode byCampaign = both("/api/v1/events/sms-delivered?messageId=" + A);
+        assertThat(byCampaign.path("groups")).hasSize(1);
+        assertThat(byCampaign.at("/groups/0/key").asText()).isEqualTo(A);
+        assertThat(byCampaign.at("/groups/0/delivered").asLong()).isEqualTo(40);
+    }
+
+    @Test
+    void shouldCountAPersonsDeliveredEventsAcrossCampaigns() throws Exception {
+        final JsonNode person = both("/api/v1/events/sms-delivered?externalId=u0&groupBy=messageId");
+        assertThat(person.path("totalDelivered").asLong()).isEqualTo(5);
+        final Map<String, Long> groups = new HashMap<>();
+        person.path("groups").forEach(g -> groups.put(g.path("key").asText(), g.path("delivered").asLong()));
+        assertThat(groups).containsExactlyInAnyOrderEntriesOf(Map.of(A, 2L, B, 3L));
+        assertThat(texts(person.path("items"), "smsId")).containsExactly("b20", "b10", "b0", "a20", "a0");
+        assertThat(person.at("/items/0/msisdn").asText()).isEqualTo(TestData.msisdn(0));
+
+        final JsonNode filtered = both("/api/v1/events/sms-delivered?msisdn=%2B905550000000&messageId=" + B + "&groupBy=externalId");
+        assertThat(filtered.path("totalDelivered").asLong()).isEqualTo(3);
+        assertThat(filtered.at("/groups/0/key").asText()).isEqualTo("u0");
+    }
+
+    @Test
+    void shouldRejectBadInsightQueriesNamingTheParameter() throws Exception {
+        assertThat(both("/api/v1/events/sms-delivered", 400).path("error").asText()).isEqualTo("bad parameter 'messageId'");
+        assertThat(both("/api/v1/events/sms-delivered?messageId=" + A + "&groupBy=country", 400).path("error").asText())
+                .isEqualTo("bad parameter 'groupBy'");
+        assertThat(both("/api/v1/events/sms-delivered?externalId=u0&msisdn=1", 400).path("error").asText())
+                .isEqualTo("bad parameter 'msisdn'");
+        assertThat(both("/api/v1/events/sms-delivered?messageId=nope", 404).path("error").asText()).isEqualTo("unknown campaign");
+    }
+
+    // ---- errors ----
+
+    @Test
+    void shouldAnswerBadParametersWith400NamingThemAndUnknownsWith404() throws Exception {
+        assertThat(both("/api/v1/campaigns/nope", 404).path("detail").asText()).contains("nope");
+        assertThat(both("/api/v1/campaigns/nope/platforms", 404).path("error").asText()).isEqualTo("unknown campaign");
+        assertThat(both("/api/v1/campaigns/nope/failed/export", 404).path("error").asText()).isEqualTo("unknown campaign");
+        assertThat(both("/api/v1/campaigns?limit=0", 400).path("error").asText()).isEqualTo("bad parameter 'limit'");
+        assertThat(both("/api/v1/campaigns?limit=ten", 400).path("detail").asText()).contains("'ten'");
+        assertThat(both("/api/v1/campaigns?cursor=garbage!", 400).path("error").asText()).isEqualTo("bad parameter 'cursor'");
+        assertThat(both("/api/v1/campaigns/" + A + "/failed?limit=5000", 400).path("error").asText()).isEqualTo("bad parameter 'limit'");
+        assertThat(both("/api/v1/campaigns/" + A + "/heatmap?tz=Mars/Olympus", 400).path("error").asText()).isEqualTo("bad parameter 'tz'");
+        assertThat(both("/api/v1/campaigns/" + A + "/timeline?from=2026-13-01", 400).path("error").asText()).isEqualTo("bad parameter 'from'");
+        assertThat(both("/api/v1/campaigns/" + A + "/failed/export?format=pdf", 400).path("detail").asText()).contains("[csv, xlsx]");
+        assertThat(both("/api/v1/campaigns/" + A + "/failed/export?ids=msisdn,phone", 400).path("error").asText())
+                .isEqualTo("bad parameter 'ids'");
+        assertThat(both("/api/v1/nothing-here", 404).path("error").asText()).isEqualTo("not found");
+    }
+
+    @Test
+    void shouldNeverForwardTwice() throws Exception {
+        // Ask the instance that does not own A, as if another instance had forwarded the request: it must not
+        // forward again (that could loop while ownership moves) but answer 503.
+        final HostInfo owner = first.streams().queryMetadataForKey("campaign-stats", A, Serdes.String().serializer()).activeHost();
+        final String notOwner = owner.port() == first.httpPort() ? bases.get(1) : bases.get(0);
+        final HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(notOwner + "/api/v1/campaigns/" + A))
+                .header(InstanceClient.FORWARDED_HEADER, "1").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(Json.MAPPER.readTree(response.body()).path("detail").asText()).contains("moving between instances");
+    }
+
+    @Test
+    void shouldGiveAClear503WhenAnOwnerCannotBeReached() throws Exception {
+        final InstanceClient client = new InstanceClient(Duration.ofSeconds(1));
+        final int closed = freePort();
+        try {
+            client.forward(new HostInfo("localhost", closed), "/api/v1/campaigns/x");
+            throw new AssertionError("expected a 503");
+        } catch (ApiException e) {
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.retryAfterSeconds()).isEqualTo(2);
+            assertThat(e.getMessage()).contains("localhost:" + closed).contains("cannot be reached");
+        }
+    }
+
+    // ---- operations ----
+
+    /** A Prometheus metric's value, summed over its series on both instances. */
+    private double sumOverInstances(final String metric) throws IOException, InterruptedException {
+        double sum = 0;
+        for (final String base : bases) {
+            for (final String line : new String(get(base, "/metrics").body(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void shouldReportHealthReadinessAndMetrics() throws Exception {
+        for (final String base : bases) {
+            assertThat(json(base, "/health").path("status").asText()).isEqualTo("UP");
+            assertThat(json(base, "/ready").path("streams").asText()).isEqualTo(KafkaStreams.State.RUNNING.name());
+            final String metrics = new String(get(base, "/metrics").body(), StandardCharsets.UTF_8);
+            assertThat(metrics)
+                    .contains("kafka_stream_thread_process_total")
+                    .contains("sms_reconciliation_orphan_receipts")
+                    .contains("http_server_requests_seconds_count")
+                    .contains("jvm_memory_used_bytes");
+        }
+        assertThat(sumOverInstances("sms_dead_letter_records_total")).as("dead letters").isEqualTo(1.0);
+        assertThat(sumOverInstances("sms_duplicate_receipts_total")).as("duplicate receipts").isEqualTo(3.0);
+        assertThat(sumOverInstances("sms_conflicting_finals_total")).as("conflicting finals").isEqualTo(1.0);
+        assertThat(sumOverInstances("sms_orphan_receipts_total")).as("orphan receipts").isEqualTo(2.0);
+        assertThat(sumOverInstances("sms_reconciliation_orphan_receipts")).isEqualTo(2.0);
+        assertThat(both("/api/v1/reconciliation").path("orphanReceipts").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldServeAnOpenApiDocumentCoveringEveryPublicRoute() throws Exception {
+        final JsonNode spec = both("/api/v1/openapi.json");
+        assertThat(spec.path("openapi").asText()).startsWith("3.");
+        final List<String> documented = new ArrayList<>();
+        spec.path("paths").fieldNames().forEachRemaining(documented::add);
+        assertThat(first.routes()).as("routes actually served").hasSizeGreaterThan(10);
+        assertThat(documented).as("every public route is documented, and nothing else").containsExactlyInAnyOrderElementsOf(first.routes());
+    }
+}
