@@ -184,19 +184,26 @@ public final class QueryApi {
     }
 
     private void ready(final Context ctx) {
-        final KafkaStreams.State state = streams.state();
-        String problem = state == KafkaStreams.State.RUNNING ? null : "stream processing is " + state;
+        final String problem = readinessProblem();
         if (problem == null) {
-            try {
-                local.knows("readiness-probe");
-            } catch (ApiException e) {
-                problem = e.getMessage();
-            }
-        }
-        if (problem == null) {
-            ctx.json(Map.of("status", "READY", "streams", state.name()));
+            ctx.json(Map.of("status", "READY", "streams", streams.state().name()));
         } else {
-            ctx.header("Retry-After", "2").status(503).json(Map.of("status", "NOT_READY", "streams", state.name(), "detail", problem));
+            ctx.header("Retry-After", "2").status(503).json(Map.of("status", "NOT_READY", "streams", streams.state().name(),
+                    "detail", problem));
+        }
+    }
+
+    /** Why this instance cannot answer queries yet (stream processing not RUNNING, stores not queryable), or null when it can. */
+    public String readinessProblem() {
+        final KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            return "stream processing is " + state;
+        }
+        try {
+            local.knows("readiness-probe");
+            return null;
+        } catch (ApiException e) {
+            return e.getMessage();
         }
     }
 

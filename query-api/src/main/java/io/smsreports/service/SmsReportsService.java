@@ -19,6 +19,7 @@ import io.smsreports.config.ProcessorConfig;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -60,9 +61,8 @@ public final class SmsReportsService implements AutoCloseable {
      */
     public static SmsReportsService start(final ServiceConfig requested) {
         final ServiceConfig config = requested.withResolvedPort();
-        final String advertised = config.processor().applicationServer() != null ? config.processor().applicationServer()
-                : "localhost:" + config.httpPort();
-        final ProcessorConfig processor = withApplicationServer(config.processor(), advertised);
+        final String advertised = config.advertisedServer();
+        final ProcessorConfig processor = config.processor().withApplicationServer(advertised);
         final KafkaStreams streams = SmsReportsStreams.create(processor);
 
         final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -99,7 +99,7 @@ public final class SmsReportsService implements AutoCloseable {
             streams.close(Duration.ofSeconds(5));
             if (causedBy(e, BindException.class)) {
                 throw new IllegalStateException("Port " + config.httpPort() + " is already in use: cannot start the API there. "
-                        + "Stop what uses it or set SMS_HTTP_PORT to another port.", e);
+                        + "Stop what uses it or choose another port (SMS_HTTP_PORT, or --http-port of the launcher).", e);
             }
             throw e;
         }
@@ -125,6 +125,11 @@ public final class SmsReportsService implements AutoCloseable {
         return metrics;
     }
 
+    /** Whether this instance answers queries: stream processing RUNNING and its stores queryable (as {@code /ready}). */
+    public boolean isReady() {
+        return api.readinessProblem() == null;
+    }
+
     /** The public HTTP routes this instance serves. */
     public java.util.List<String> routes() {
         return api.publicRoutes();
@@ -134,16 +139,12 @@ public final class SmsReportsService implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
-        streams.close(Duration.ofSeconds(60));
+        // Leave the consumer group: the partitions move at once (to this instance when it restarts) instead of
+        // after the session timeout (45 s) during which nobody processes them.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(60)));
         streamsMetrics.close();
         metrics.close();
-    }
-
-    private static ProcessorConfig withApplicationServer(final ProcessorConfig p, final String server) {
-        return new ProcessorConfig(p.bootstrapServers(), p.schemaRegistryUrl(), p.registryUserInfo(), p.applicationId(), server,
-                p.stateDir(), p.topics(), p.guarantee(), p.commitInterval(), p.cacheMaxBytes(), p.streamThreads(), p.standbyReplicas(),
-                p.replicationFactor(), p.reportingPartitions(), p.receiptTimeout(), p.earlyReceiptHold(), p.smsRetention(),
-                p.historyRetention(), p.idleClockLag(), p.expiryScanInterval(), p.rocksDbMemoryBytes());
     }
 
     private static boolean causedBy(final Throwable e, final Class<? extends Throwable> type) {

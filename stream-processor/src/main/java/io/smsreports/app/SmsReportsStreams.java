@@ -33,8 +33,9 @@ public final class SmsReportsStreams {
         }
         final TopologySettings settings = config.topologySettings(partitions);
         final Topology topology = SmsReportsTopology.build(settings, EventSerdes.fromConfig(config.registryClientConfig()));
-        LOG.info("Topology of {} over {} input partitions, {} reporting partitions:\n{}", config.applicationId(), partitions,
-                settings.reportingPartitions(), topology.describe());
+        LOG.info("Topology of {} over {} input partitions, {} reporting partitions", config.applicationId(), partitions,
+                settings.reportingPartitions());
+        LOG.debug("Topology of {}:\n{}", config.applicationId(), topology.describe());
         return topology;
     }
 

@@ -5,6 +5,7 @@ import io.smsreports.config.ProcessorConfig;
 import io.smsreports.config.Settings;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,10 @@ public final class StreamProcessorApp {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping stream processing");
-            streams.close(Duration.ofSeconds(60));
+            // Leave the consumer group: the partitions move at once (to this instance when it restarts) instead of
+            // after the session timeout (45 s) during which nobody processes them.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(60)));
             stopped.countDown();
         }, "shutdown"));
         streams.start();

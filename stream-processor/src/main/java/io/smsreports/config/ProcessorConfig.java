@@ -190,6 +190,22 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 expiryScanInterval, rocksDbMemoryBytes);
     }
 
+    /** A copy keeping its state stores in {@code newStateDir} (the embedded mode's data directory). */
+    public ProcessorConfig withStateDir(final Path newStateDir) {
+        return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, applicationServer, newStateDir,
+                topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
+                reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
+                expiryScanInterval, rocksDbMemoryBytes);
+    }
+
+    /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
+    public ProcessorConfig withApplicationServer(final String server) {
+        return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
+                topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
+                reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
+                expiryScanInterval, rocksDbMemoryBytes);
+    }
+
     private static void positive(final Settings s, final String name, final Duration value) {
         if (value.isZero() || value.isNegative()) {
             s.problem(name + " must be positive, was " + value);

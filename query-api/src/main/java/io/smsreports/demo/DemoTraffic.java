@@ -1,0 +1,376 @@
+package io.smsreports.demo;
+
+import io.smsreports.events.Campaign;
+import io.smsreports.events.CampaignStatus;
+import io.smsreports.events.DeliveryReceipt;
+import io.smsreports.events.MessageType;
+import io.smsreports.events.ReceiptStatus;
+import io.smsreports.events.SendMethod;
+import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.Topics;
+import io.smsreports.serde.SpecificAvroSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated sender and SMS gateway producing realistic traffic through the real topics with the real
+ * serde: campaigns of every type, method and status; SMS to a pool of people on several platforms through
+ * three providers with different failure rates; intermediate receipts; final receipts from under a second
+ * to hours later; duplicates, a few contradictions, receipts ahead of their dispatch, failures with the
+ * reasons providers give, SMS never confirmed, an occasional orphan or undecodable record.
+ *
+ * <p>At first start it also back-fills history (a finished campaign over the last day, one five days ago
+ * whose unanswered SMS become Unconfirmed, a cancelled one), so that timelines and heatmaps have something
+ * to show at once. A restart on the same data directory does not back-fill again.
+ */
+public final class DemoTraffic implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoTraffic.class);
+    private static final String[] PLATFORMS = {"android", "ios", "web", null};
+    private static final double[] PLATFORM_WEIGHTS = {0.52, 0.38, 0.07, 0.03};
+    private static final Provider[] PROVIDERS = {
+        new Provider("twilio", 0.06, 0.02), new Provider("vonage", 0.09, 0.03), new Provider("infobip", 0.12, 0.05)};
+    private static final Failure[] FAILURES = {
+        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "001", "Absent subscriber: phone off or out of coverage", 30),
+        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "027", "Handset memory full", 8),
+        new Failure(ReceiptStatus.EXPIRED, "EXPIRED", "0FE", "Validity period expired before delivery", 15),
+        new Failure(ReceiptStatus.REJECTED, "REJECTD", "005", "Invalid destination number", 20),
+        new Failure(ReceiptStatus.REJECTED, "REJECTD", "0B1", "Sender ID blocked by the operator", 7),
+        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "00B", "Number ported out; routing failed", 10),
+        new Failure(ReceiptStatus.DELETED, "DELETED", "0A2", "Deleted by the SMSC administrator", 4),
+        new Failure(ReceiptStatus.UNKNOWN, "UNKNOWN", "0FF", "Provider reported no final state", 6)};
+
+    private final Settings settings;
+    private final Topics topics;
+    private final KafkaProducer<String, byte[]> producer;
+    private final SpecificAvroSerializer<SpecificRecord> avro;
+    private final Random random;
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(Comparator.comparingLong(Scheduled::dueAt).thenComparingLong(Scheduled::seq));
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong smsSent = new AtomicLong();
+    private final String runId;
+    private final Thread thread;
+    private long seq;
+
+    /**
+     * @param smsPerSecond rate of new live SMS
+     * @param maxSms       stop sending new SMS after this many (0 = no limit); scheduled receipts still come
+     * @param seed         of the random choices
+     */
+    public record Settings(double smsPerSecond, long maxSms, long seed) {
+        public Settings {
+            if (!(smsPerSecond > 0 && smsPerSecond <= 100_000)) {
+                throw new IllegalArgumentException("--demo-rate must be more than 0 and at most 100000 SMS a second, was " + smsPerSecond);
+            }
+            if (maxSms < 0) {
+                throw new IllegalArgumentException("--demo-max-sms must be 0 (no limit) or more, was " + maxSms);
+            }
+        }
+    }
+
+    private record Provider(String name, double failureRate, double neverConfirmedRate) {
+    }
+
+    private record Failure(ReceiptStatus status, String stat, String errorCode, String reason, int weight) {
+    }
+
+    private record Scheduled(long dueAt, long seq, String topic, String key, byte[] value) {
+    }
+
+    /** A campaign of the catalogue, with its share of live traffic. */
+    private record DemoCampaign(Campaign campaign, double liveShare) {
+    }
+
+    private DemoTraffic(final Settings settings, final Topics topics, final String bootstrap, final Map<String, Object> registryConfig,
+            final Path home) {
+        this.settings = settings;
+        this.topics = topics;
+        this.random = new Random(settings.seed());
+        final Map<String, Object> config = new HashMap<>(registryConfig);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "sms-reports-demo");
+        this.avro = new SpecificAvroSerializer<>();
+        avro.configure(config, false);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.runId = Long.toString(System.currentTimeMillis(), 36);
+        final List<DemoCampaign> catalogue = catalogue(Instant.now());
+        final boolean backfill = markBackfill(home);
+        this.thread = new Thread(() -> run(catalogue, backfill), "demo-traffic");
+        thread.setDaemon(true);
+    }
+
+    /** Starts producing in the background. */
+    public static DemoTraffic start(final Settings settings, final Topics topics, final String bootstrap,
+            final Map<String, Object> registryConfig, final Path home) {
+        final DemoTraffic demo = new DemoTraffic(settings, topics, bootstrap, registryConfig, home);
+        demo.thread.start();
+        LOG.info("Demo traffic: {} SMS a second{}", settings.smsPerSecond(), settings.maxSms() > 0 ? ", at most " + settings.maxSms() : "");
+        return demo;
+    }
+
+    /** Live SMS sent so far (the back-fill not included). */
+    public long smsSent() {
+        return smsSent.get();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(10));
+        avro.close();
+        LOG.info("Demo traffic stopped after {} live SMS", smsSent.get());
+    }
+
+    private void run(final List<DemoCampaign> catalogue, final boolean backfill) {
+        try {
+            final long now = System.currentTimeMillis();
+            for (final DemoCampaign c : catalogue) {
+                schedule(now, topics.campaigns(), c.campaign().getMessageId(), c.campaign());
+            }
+            if (backfill) {
+                backfill(catalogue, now);
+            }
+            flushDue(now, now);
+            final List<DemoCampaign> live = catalogue.stream().filter(c -> c.liveShare() > 0).toList();
+            double owed = 0;
+            long last = System.nanoTime();
+            long n = 0;
+            while (running.get()) {
+                final long tick = System.nanoTime();
+                owed += (tick - last) / 1e9 * settings.smsPerSecond();
+                last = tick;
+                final long wall = System.currentTimeMillis();
+                while (owed >= 1 && (settings.maxSms() == 0 || n < settings.maxSms())) {
+                    owed -= 1;
+                    sms("sms-" + runId + "-" + n++, pick(live), wall);
+                    smsSent.incrementAndGet();
+                }
+                if (settings.maxSms() > 0 && n >= settings.maxSms()) {
+                    owed = 0;
+                }
+                flushDue(wall, wall);
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Demo traffic failed", e);
+        }
+    }
+
+    /** History: a finished campaign over the last day, one five days ago, a cancelled one. */
+    private void backfill(final List<DemoCampaign> catalogue, final long now) {
+        final long day = Duration.ofDays(1).toMillis();
+        spread(catalogue.get(3), 4_000, now - day, now - 2 * 3_600_000L);
+        spread(catalogue.get(4), 1_500, now - 5 * day, now - 5 * day + 2 * 3_600_000L);
+        spread(catalogue.get(6), 200, now - 3 * day, now - 3 * day + 600_000L);
+        LOG.info("Demo traffic: back-filled 5,700 SMS of history");
+    }
+
+    private void spread(final DemoCampaign campaign, final int count, final long from, final long to) {
+        for (int i = 0; i < count; i++) {
+            sms("bf-" + campaign.campaign().getMessageId() + "-" + i, campaign, from + (to - from) * i / count);
+        }
+    }
+
+    /** One SMS: its dispatch and the receipts its provider will send. */
+    private void sms(final String smsId, final DemoCampaign campaign, final long dispatchedAt) {
+        final int person = random.nextInt(20_000);
+        final Provider provider = PROVIDERS[random.nextInt(PROVIDERS.length)];
+        final SmsDispatched dispatch = SmsDispatched.newBuilder()
+                .setSmsId(smsId).setMessageId(campaign.campaign().getMessageId())
+                .setMsisdn(String.format("+90%d%09d", 530 + person % 30, person * 7919L % 1_000_000_000L))
+                .setExternalId(person % 5 == 0 ? null : "cust-" + person)
+                .setEmail(person % 5 < 2 ? "customer" + person + "@example.com" : null)
+                .setPlatform(weighted(PLATFORMS, PLATFORM_WEIGHTS, person))
+                .setProvider(provider.name()).setCountry("TR").setOperator("286-0" + (1 + person % 3))
+                .setSegments(1 + (random.nextDouble() < 0.2 ? 1 : 0)).setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();
+        final boolean early = random.nextDouble() < 0.02;
+        final long published = early ? dispatchedAt + 2_000 + random.nextInt(3_000) : dispatchedAt;
+        schedule(published, topics.dispatches(), smsId, dispatch);
+
+        if (random.nextDouble() < 0.7) {
+            receipt(smsId, provider, ReceiptStatus.ACCEPTED, "ACCEPTD", null, null, null, dispatchedAt + 100 + random.nextInt(700));
+        }
+        if (random.nextDouble() < 0.4) {
+            receipt(smsId, provider, ReceiptStatus.ENROUTE, "ENROUTE", null, null, null, dispatchedAt + 500 + random.nextInt(1_500));
+        }
+        final double fate = random.nextDouble();
+        if (fate < provider.neverConfirmedRate()) {
+            return; // the provider never says
+        }
+        final long doneAt = dispatchedAt + (early ? 300 + random.nextInt(1_500) : latency());
+        final long receivedAt = doneAt + 50 + random.nextInt(950);
+        if (fate < provider.neverConfirmedRate() + provider.failureRate()) {
+            final Failure failure = failure();
+            receipt(smsId, provider, failure.status(), failure.stat(), failure.errorCode(), failure.reason(), doneAt, receivedAt);
+            if (random.nextDouble() < 0.005) {
+                receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt + 60_000, receivedAt + 60_000);
+            }
+        } else {
+            receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt);
+            if (random.nextDouble() < 0.03) {
+                receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt + 1_000 + random.nextInt(29_000));
+            }
+        }
+        if (random.nextDouble() < 0.0005) {
+            receipt("unknown-" + smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt);
+        }
+        if (random.nextDouble() < 0.0002) {
+            queue.add(new Scheduled(receivedAt, seq++, topics.receipts(), smsId, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Dispatch-to-done latency: mostly seconds, a tail to hours. */
+    private long latency() {
+        final double p = random.nextDouble();
+        if (p < 0.75) {
+            return 500 + random.nextInt(5_500);
+        }
+        if (p < 0.92) {
+            return 6_000 + random.nextInt(174_000);
+        }
+        if (p < 0.98) {
+            return 180_000 + random.nextInt(3_420_000);
+        }
+        return 3_600_000 + random.nextInt(18_000_000);
+    }
+
+    private void receipt(final String smsId, final Provider provider, final ReceiptStatus status, final String stat,
+            final String errorCode, final String reason, final Long doneAt, final long receivedAt) {
+        schedule(receivedAt, topics.receipts(), smsId, DeliveryReceipt.newBuilder().setSmsId(smsId).setProvider(provider.name())
+                .setStatus(status).setProviderStatus(stat).setErrorCode(errorCode).setFailReason(reason)
+                .setDoneAt(doneAt == null ? null : Instant.ofEpochMilli(doneAt)).setReceivedAt(Instant.ofEpochMilli(receivedAt)).build());
+    }
+
+    private void schedule(final long at, final String topic, final String key, final SpecificRecord value) {
+        queue.add(new Scheduled(at, seq++, topic, key, avro.serialize(topic, value)));
+    }
+
+    /** Sends what is due, each record stamped with its event time (never later than now: brokers refuse the future). */
+    private void flushDue(final long until, final long now) {
+        while (!queue.isEmpty() && queue.peek().dueAt() <= until) {
+            final Scheduled next = queue.poll();
+            producer.send(new ProducerRecord<>(next.topic(), null, Math.min(next.dueAt(), now), next.key(), next.value()), (meta, e) -> {
+                if (e != null) {
+                    LOG.warn("Demo traffic could not send to {}: {}", next.topic(), e.getMessage());
+                }
+            });
+        }
+    }
+
+    private Failure failure() {
+        int total = 0;
+        for (final Failure f : FAILURES) {
+            total += f.weight();
+        }
+        int pick = random.nextInt(total);
+        for (final Failure f : FAILURES) {
+            pick -= f.weight();
+            if (pick < 0) {
+                return f;
+            }
+        }
+        return FAILURES[0];
+    }
+
+    private DemoCampaign pick(final List<DemoCampaign> live) {
+        double total = 0;
+        for (final DemoCampaign c : live) {
+            total += c.liveShare();
+        }
+        double pick = random.nextDouble() * total;
+        for (final DemoCampaign c : live) {
+            pick -= c.liveShare();
+            if (pick < 0) {
+                return c;
+            }
+        }
+        return live.get(0);
+    }
+
+    private static String weighted(final String[] values, final double[] weights, final int seed) {
+        double pick = ((seed * 2654435761L) & 0xFFFF) / 65536.0;
+        for (int i = 0; i < values.length; i++) {
+            pick -= weights[i];
+            if (pick < 0) {
+                return values[i];
+            }
+        }
+        return values[0];
+    }
+
+    private static boolean markBackfill(final Path home) {
+        final Path marker = home.resolve("backfill.done");
+        try {
+            Files.createDirectories(home);
+            if (Files.exists(marker)) {
+                return false;
+            }
+            Files.writeString(marker, Instant.now().toString());
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the demo state in " + home, e);
+        }
+    }
+
+    private static List<DemoCampaign> catalogue(final Instant now) {
+        final List<DemoCampaign> campaigns = new ArrayList<>();
+        campaigns.add(new DemoCampaign(campaign("bf-flash-sale", "Black Friday Flash Sale", MessageType.CAMPAIGN, SendMethod.BROADCAST,
+                CampaignStatus.SENDING, now.minus(Duration.ofHours(3)), true, 120_000,
+                "BLACK FRIDAY: 50% off everything until midnight! Shop now: https://ex.co/bf"), 0.45));
+        campaigns.add(new DemoCampaign(campaign("login-otp", "Login one-time codes", MessageType.TRANSACTIONAL, SendMethod.TARGETED,
+                CampaignStatus.SENDING, now.minus(Duration.ofDays(30)), true, 40_000, "Your login code is {code}"), 0.30));
+        campaigns.add(new DemoCampaign(campaign("delivery-update", "Parcel delivery updates", MessageType.NOTIFICATION,
+                SendMethod.TARGETED, CampaignStatus.SENDING, now.minus(Duration.ofDays(10)), true, 25_000,
+                "Your parcel {id} is out for delivery today"), 0.25));
+        campaigns.add(new DemoCampaign(campaign("weekend-newsletter", "Weekend newsletter", MessageType.CAMPAIGN, SendMethod.BROADCAST,
+                CampaignStatus.FINISHED, now.minus(Duration.ofHours(26)), true, 4_500, "This weekend: new arrivals and events near you"), 0));
+        campaigns.add(new DemoCampaign(campaign("win-back", "Win-back offer", MessageType.CAMPAIGN, SendMethod.TARGETED,
+                CampaignStatus.FINISHED, now.minus(Duration.ofDays(5)).minus(Duration.ofHours(1)), true, 1_800,
+                "We miss you! Here is 20% off your next order"), 0));
+        campaigns.add(new DemoCampaign(campaign("spring-teaser", "Spring collection teaser", MessageType.CAMPAIGN, SendMethod.BROADCAST,
+                CampaignStatus.DRAFT, now.minus(Duration.ofMinutes(40)), false, 50_000, "Spring is coming..."), 0));
+        campaigns.add(new DemoCampaign(campaign("price-alert", "Price drop alert", MessageType.NOTIFICATION, SendMethod.BROADCAST,
+                CampaignStatus.CANCELLED, now.minus(Duration.ofDays(3)).minus(Duration.ofMinutes(5)), true, 10_000,
+                "Prices dropped on items in your wishlist"), 0));
+        return campaigns;
+    }
+
+    private static Campaign campaign(final String id, final String name, final MessageType type, final SendMethod method,
+            final CampaignStatus status, final Instant createdAt, final boolean started, final long target, final String text) {
+        return Campaign.newBuilder().setMessageId(id).setName(name).setMessageType(type).setText(text).setCreator("marketing@example.com")
+                .setMethod(method).setStatus(status).setCreatedAt(createdAt).setStartedAt(started ? createdAt.plusSeconds(300) : null)
+                .setEndedAt(status == CampaignStatus.FINISHED || status == CampaignStatus.CANCELLED ? createdAt.plus(Duration.ofHours(2)) : null)
+                .setTargetAudience(target).build();
+    }
+}

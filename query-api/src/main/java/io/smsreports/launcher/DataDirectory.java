@@ -1,0 +1,97 @@
+package io.smsreports.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The embedded mode's data directory: {@code kafka/} (the broker's log), {@code registry/} (the dev schema
+ * registry's journal), {@code streams/} (the state stores) and a marker file naming it as SMS Reports'.
+ * A directory that holds something else is refused with a message, never reused or overwritten.
+ */
+public final class DataDirectory {
+
+    static final String MARKER = "sms-reports.properties";
+    static final String FORMAT = "1";
+
+    private final Path root;
+
+    private DataDirectory(final Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Opens (creating when absent or empty) a data directory.
+     *
+     * @throws IllegalStateException when the directory is not SMS Reports' or cannot be used
+     */
+    public static DataDirectory open(final Path path) {
+        final Path root = path.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new IllegalStateException(root + " is a file, not a directory: choose another --data-dir.");
+            }
+            final Path marker = root.resolve(MARKER);
+            if (Files.isDirectory(root) && !Files.exists(marker)) {
+                try (Stream<Path> entries = Files.list(root)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalStateException(root + " is not empty and is not an SMS Reports data directory (it has no "
+                                + MARKER + "). Choose an empty or new --data-dir, or move its content away.");
+                    }
+                }
+            }
+            Files.createDirectories(root);
+            if (!Files.isWritable(root)) {
+                throw new IllegalStateException(root + " is not writable: choose another --data-dir.");
+            }
+            if (Files.exists(marker)) {
+                final Properties properties = new Properties();
+                try (InputStream in = Files.newInputStream(marker)) {
+                    properties.load(in);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(marker + " is damaged (" + e.getMessage() + "). Delete " + root + " to start afresh.", e);
+                }
+                if (!FORMAT.equals(properties.getProperty("format"))) {
+                    throw new IllegalStateException(marker + " has format '" + properties.getProperty("format") + "', this build "
+                            + "reads format " + FORMAT + ": the directory was written by another version. Choose another --data-dir.");
+                }
+            } else {
+                final Properties properties = new Properties();
+                properties.setProperty("format", FORMAT);
+                properties.setProperty("created", Instant.now().toString());
+                try (OutputStream out = Files.newOutputStream(marker)) {
+                    properties.store(out, "SMS Reports embedded-mode data directory");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot use the data directory " + root + ": " + e.getMessage(), e);
+        }
+        return new DataDirectory(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path kafka() {
+        return root;
+    }
+
+    public Path registryJournal() {
+        return root.resolve("registry").resolve("schemas.jsonl");
+    }
+
+    public Path streams() {
+        return root.resolve("streams");
+    }
+
+    public Path demo() {
+        return root.resolve("demo");
+    }
+}

@@ -1,0 +1,190 @@
+package io.smsreports.launcher;
+
+import io.smsreports.config.ConfigException;
+import io.smsreports.config.Settings;
+import io.smsreports.demo.DemoTraffic;
+import io.smsreports.service.ServiceConfig;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code sms-reports} command: starts the service in the embedded mode (a Kafka broker, the dev schema
+ * registry, the topology and the API, all in this process) or, with {@code KAFKA_BOOTSTRAP_SERVERS} and
+ * {@code SCHEMA_REGISTRY_URL} set, in the external mode; prints where to look once it is ready; stops
+ * cleanly on Ctrl-C or SIGTERM.
+ *
+ * <p>Exit status: 0 after a clean stop, 1 when stream processing failed, 2 when it could not start (bad
+ * option or setting, port in use, foreign data directory...), with the reason on standard error.
+ */
+@Command(name = "sms-reports", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {"Real-time SMS delivery reports over Kafka.", "",
+            "Without KAFKA_BOOTSTRAP_SERVERS it runs everything in this process: a Kafka broker, the schema registry, "
+                + "the stream processor and the API, keeping their data in --data-dir. With KAFKA_BOOTSTRAP_SERVERS and "
+                + "SCHEMA_REGISTRY_URL it connects to that cluster instead (see the README for every setting).", ""},
+        footer = {"", "Each option can also be set by the environment variable shown in brackets. Settings of the service itself "
+            + "(SMS_APPLICATION_ID, SMS_RECEIPT_TIMEOUT, ...) are environment variables only: see the README."})
+public final class Main implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
+
+    @Option(names = "--demo", defaultValue = "${SMS_DEMO:-false}",
+            description = "Also run a simulated sender and SMS gateway producing realistic traffic. [SMS_DEMO=true]")
+    boolean demo;
+
+    @Option(names = "--demo-rate", defaultValue = "${SMS_DEMO_RATE:-25}", paramLabel = "SMS/S",
+            description = "New SMS a second of the demo traffic [SMS_DEMO_RATE, default ${DEFAULT-VALUE}]")
+    double demoRate;
+
+    @Option(names = "--demo-max-sms", defaultValue = "${SMS_DEMO_MAX_SMS:-0}", paramLabel = "N",
+            description = "Stop the demo after this many live SMS; 0 for no limit [SMS_DEMO_MAX_SMS, default ${DEFAULT-VALUE}]")
+    long demoMaxSms;
+
+    @Option(names = "--demo-seed", defaultValue = "${SMS_DEMO_SEED:-20261127}", paramLabel = "N", hidden = true)
+    long demoSeed;
+
+    @Option(names = "--data-dir", defaultValue = "${SMS_DATA_DIR:-data}", paramLabel = "DIR",
+            description = "Where the embedded broker, registry and state stores keep their data [SMS_DATA_DIR, default ${DEFAULT-VALUE}]")
+    Path dataDir;
+
+    @Option(names = "--http-port", defaultValue = "${SMS_HTTP_PORT:-8080}", paramLabel = "PORT",
+            description = "The API and dashboard port [SMS_HTTP_PORT, default ${DEFAULT-VALUE}]")
+    int httpPort;
+
+    @Option(names = "--kafka-port", defaultValue = "${SMS_KAFKA_PORT:-9092}", paramLabel = "PORT",
+            description = "The embedded Kafka broker's port [SMS_KAFKA_PORT, default ${DEFAULT-VALUE}]")
+    int kafkaPort;
+
+    @Option(names = "--controller-port", defaultValue = "${SMS_CONTROLLER_PORT:-9093}", paramLabel = "PORT",
+            description = "The embedded broker's KRaft controller port [SMS_CONTROLLER_PORT, default ${DEFAULT-VALUE}]")
+    int controllerPort;
+
+    @Option(names = "--registry-port", defaultValue = "${SMS_REGISTRY_PORT:-8081}", paramLabel = "PORT",
+            description = "The embedded schema registry's port [SMS_REGISTRY_PORT, default ${DEFAULT-VALUE}]")
+    int registryPort;
+
+    @Option(names = "--partitions", defaultValue = "${SMS_PARTITIONS:-3}", paramLabel = "N",
+            description = "Partitions of the topics the embedded mode creates [SMS_PARTITIONS, default ${DEFAULT-VALUE}]")
+    int partitions;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(final PrintStream out, final PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(final String[] args) {
+        final CommandLine commandLine = new CommandLine(new Main(System.out, System.err));
+        System.exit(commandLine.execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        final LaunchOptions options;
+        final ServiceConfig config;
+        try {
+            options = new LaunchOptions(dataDir, "127.0.0.1", kafkaPort, controllerPort, registryPort, partitions,
+                    demo ? new DemoTraffic.Settings(demoRate, demoMaxSms, demoSeed) : null);
+            requirePort("--http-port", httpPort);
+            config = Launcher.serviceConfig(Settings.fromEnvironment().with(Map.of(ServiceConfig.SMS_HTTP_PORT, Integer.toString(httpPort))),
+                    options);
+        } catch (IllegalArgumentException | ConfigException e) {
+            err.println("sms-reports: " + e.getMessage());
+            return 2;
+        }
+
+        final RunningSmsReports running;
+        try {
+            running = Launcher.start(options, config);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            err.println("sms-reports: cannot start: " + e.getMessage());
+            LOG.debug("Start failed", e);
+            return 2;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread hook = new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "sms-reports-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        if (running.awaitReady(READY_TIMEOUT)) {
+            out.print(banner(running));
+            out.flush();
+        } else if (failed(running)) {
+            err.println("sms-reports: stream processing failed to start; see the log above.");
+        } else {
+            err.println("sms-reports: not ready after " + READY_TIMEOUT.toMinutes() + " minutes (restoring state?); "
+                    + running.baseUrl() + "/ready says when it is.");
+        }
+        while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
+            if (failed(running)) {
+                err.println("sms-reports: stream processing failed (" + running.service().streams().state() + "); stopping.");
+                Runtime.getRuntime().removeShutdownHook(hook);
+                running.close();
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean failed(final RunningSmsReports running) {
+        final KafkaStreams.State state = running.service().streams().state();
+        return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR;
+    }
+
+    private static void requirePort(final String option, final int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(option + " must be between 0 and 65535, was " + port);
+        }
+    }
+
+    /** What the user sees once the service answers: where to look. */
+    static String banner(final RunningSmsReports running) {
+        final String base = running.baseUrl();
+        final StringBuilder text = new StringBuilder();
+        text.append(System.lineSeparator())
+                .append("  SMS Reports is ready").append(running.embedded() ? " (embedded mode" : " (external mode")
+                .append(running.demo().isPresent() ? ", with demo traffic)" : ")").append(System.lineSeparator())
+                .append(System.lineSeparator());
+        line(text, "Dashboard", base + "/");
+        line(text, "API", base + "/api/v1/campaigns");
+        line(text, "OpenAPI", base + "/api/v1/openapi.json");
+        line(text, "Metrics", base + "/metrics");
+        line(text, "Health", base + "/health, " + base + "/ready");
+        line(text, "Kafka", running.bootstrapServers());
+        line(text, "Schema registry", running.schemaRegistryUrl());
+        running.dataDirectory().ifPresent(dir -> line(text, "Data", dir.toString()));
+        text.append(System.lineSeparator()).append("  Press Ctrl-C to stop.").append(System.lineSeparator())
+                .append(System.lineSeparator());
+        return text.toString();
+    }
+
+    private static void line(final StringBuilder text, final String label, final String value) {
+        text.append(String.format("  %-16s %s%n", label, value));
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            final String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sms-reports " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.smsreports.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smsreports.config.Settings;
+import io.smsreports.demo.DemoTraffic;
+import io.smsreports.service.ServiceConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded mode end to end, in-process: a real broker, the dev registry, the service and the demo traffic
+ * on free ports; the reports fill in through the API; after a clean stop, a start on the same data directory
+ * shows exactly the same numbers.
+ */
+@Tag("integration")
+class LauncherIntegrationTest {
+
+    /** SMS the demo back-fills at first start: 4,000 + 1,500 + 200 (see {@link DemoTraffic}). */
+    private static final long BACKFILL = 5_700;
+    private static final long LIVE = 600;
+
+    @Test
+    void demoTrafficFillsTheReportsAndARestartOnTheSameDirectoryKeepsEveryNumber(@TempDir final Path dir) throws Exception {
+        final LaunchOptions options = LaunchOptions.defaults().withDataDir(dir.resolve("data")).withFreePorts()
+                .withDemo(new DemoTraffic.Settings(300, LIVE, 7));
+        final ServiceConfig config = Launcher.serviceConfig(Settings.of(Map.of(ServiceConfig.SMS_HTTP_PORT, "0")), options);
+
+        final Map<String, JsonNode> before;
+        try (RunningSmsReports running = Launcher.start(options, config)) {
+            assertThat(running.embedded()).isTrue();
+            assertThat(running.awaitReady(Duration.ofMinutes(3))).as("ready").isTrue();
+            final ApiClient api = new ApiClient(running.baseUrl());
+
+            // Every SMS the demo dispatched is counted once: the back-fill and the live traffic.
+            await("all demo dispatches counted").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> running.demo().orElseThrow().smsSent() == LIVE && api.sentOverall() == BACKFILL + LIVE);
+
+            final JsonNode live = api.json("/api/v1/campaigns/bf-flash-sale");
+            assertThat(live.at("/metrics/sent").asLong()).isPositive();
+            await("live receipts counted").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                    .until(() -> api.json("/api/v1/campaigns/bf-flash-sale").at("/metrics/delivered").asLong() > 0);
+            final JsonNode newsletter = api.json("/api/v1/campaigns/weekend-newsletter");
+            assertThat(newsletter.at("/metrics/sent").asLong()).isEqualTo(4_000);
+            assertThat(newsletter.at("/metrics/delivered").asLong()).isGreaterThan(3_000);
+            assertThat(newsletter.at("/metrics/failed").asLong()).isPositive();
+            assertThat(newsletter.at("/reconciliation/duplicateReceipts").asLong()).isPositive();
+            // Dispatched five days ago, and some never confirmed: past the 4-day receipt timeout.
+            final JsonNode winBack = api.json("/api/v1/campaigns/win-back");
+            await("old unanswered SMS unconfirmed").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                    .until(() -> api.json("/api/v1/campaigns/win-back").at("/metrics/unconfirmed").asLong() > 0);
+            assertThat(winBack.at("/metrics/sent").asLong()).isEqualTo(1_500);
+            assertThat(api.json("/api/v1/campaigns/weekend-newsletter/platforms").get("platforms")).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(api.json("/api/v1/campaigns/weekend-newsletter/heatmap?tz=Europe/Istanbul").get("cells")).isNotEmpty();
+            final JsonNode failed = api.json("/api/v1/campaigns/weekend-newsletter/failed?limit=5").get("items");
+            assertThat(failed).isNotEmpty();
+            assertThat(failed.get(0).get("failReason").asText()).isNotBlank();
+            assertThat(api.get("/api/v1/campaigns/spring-teaser").statusCode()).isEqualTo(200);
+            assertThat(api.get("/api/v1/openapi.json").statusCode()).isEqualTo(200);
+            assertThat(api.get("/metrics").body()).contains("sms_dead_letter_records_total");
+
+            // Stop producing, let the pipeline settle, and remember the numbers.
+            running.stopDemo();
+            before = settled(api);
+        }
+
+        try (RunningSmsReports again = Launcher.start(options.withDemo(null), config)) {
+            assertThat(again.awaitReady(Duration.ofMinutes(3))).as("ready again").isTrue();
+            final ApiClient api = new ApiClient(again.baseUrl());
+            final AtomicReference<Map<String, JsonNode>> after = new AtomicReference<>();
+            await("the same numbers after a restart").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> {
+                        after.set(api.numbers());
+                        return after.get().equals(before);
+                    });
+            assertThat(after.get()).isEqualTo(before);
+            assertThat(Files.exists(dir.resolve("data").resolve("demo").resolve("backfill.done"))).isTrue();
+        }
+    }
+
+    /** The numbers once two reads two seconds apart agree. */
+    private static Map<String, JsonNode> settled(final ApiClient api) {
+        final AtomicReference<Map<String, JsonNode>> last = new AtomicReference<>(Map.of());
+        await("numbers settled").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() -> {
+            final Map<String, JsonNode> now = api.numbers();
+            return now.equals(last.getAndSet(now));
+        });
+        return last.get();
+    }
+}
