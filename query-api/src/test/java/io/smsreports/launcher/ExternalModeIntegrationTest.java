@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExternalModeIntegrationTest {
 
     @Test
-    void connectsToTheGivenClusterAndStartsNothingEmbedded(@TempDir final Path dir) throws Exception {
+    void shouldConnectToTheGivenClusterAndStartNothingEmbedded(@TempDir final Path dir) throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start();
                 DevSchemaRegistryServer registry = DevSchemaRegistryServer.startEphemeral();
                 ServerSocket takenKafkaPort = bound();

@@ -29,7 +29,7 @@ class LauncherIntegrationTest {
     private static final long LIVE = 600;
 
     @Test
-    void demoTrafficFillsTheReportsAndARestartOnTheSameDirectoryKeepsEveryNumber(@TempDir final Path dir) throws Exception {
+    void shouldFillTheReportsWithDemoTrafficAndKeepEveryNumberAcrossARestart(@TempDir final Path dir) throws Exception {
         final LaunchOptions options = LaunchOptions.defaults().withDataDir(dir.resolve("data")).withFreePorts()
                 .withDemo(new DemoTraffic.Settings(300, LIVE, 7));
         final ServiceConfig config = Launcher.serviceConfig(Settings.of(Map.of(ServiceConfig.SMS_HTTP_PORT, "0")), options);

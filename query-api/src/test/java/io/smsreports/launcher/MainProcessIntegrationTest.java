@@ -28,7 +28,7 @@ class MainProcessIntegrationTest {
     private static final Pattern API_LINE = Pattern.compile("^\\s+API\\s+(http://\\S+)/api/v1/campaigns$");
 
     @Test
-    void printsWhereToLookAndStopsInOrderOnSigterm(@TempDir final Path dir) throws Exception {
+    void shouldPrintWhereToLookAndStopInOrderOnSigterm(@TempDir final Path dir) throws Exception {
         final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--demo", "--demo-rate", "100", "--data-dir", dir.resolve("data").toString(),

@@ -40,39 +40,39 @@ class MainTest {
     }
 
     @Test
-    void aNonNumericPortIsRefusedNamingTheOption() {
+    void shouldRefuseANonNumericPortNamingTheOption() {
         assertThat(run("--http-port", "eighty")).isEqualTo(2);
         assertThat(errors()).contains("--http-port").contains("'eighty' is not an int");
     }
 
     @Test
-    void anOutOfRangePortIsRefusedNamingTheOption(@TempDir final Path dir) {
+    void shouldRefuseAnOutOfRangePortNamingTheOption(@TempDir final Path dir) {
         assertThat(run("--data-dir", dir.toString(), "--registry-port", "70000")).isEqualTo(2);
         assertThat(errors()).contains("port must be between 0 and 65535, was 70000").doesNotContain("Exception");
     }
 
     @Test
-    void aBadDemoRateIsRefusedNamingTheOption(@TempDir final Path dir) {
+    void shouldRefuseABadDemoRateNamingTheOption(@TempDir final Path dir) {
         assertThat(run("--data-dir", dir.toString(), "--demo", "--demo-rate", "-5")).isEqualTo(2);
         assertThat(errors()).contains("--demo-rate must be more than 0").doesNotContain("Exception");
     }
 
     @Test
-    void aBadServiceSettingIsRefusedNamingTheSetting(@TempDir final Path dir) {
+    void shouldRefuseABadServiceSettingNamingTheSetting(@TempDir final Path dir) {
         System.setProperty("sms.receipt.timeout", "soon");
         assertThat(run("--data-dir", dir.toString())).isEqualTo(2);
         assertThat(errors()).contains("SMS_RECEIPT_TIMEOUT must be a duration like 4d").contains("was 'soon'");
     }
 
     @Test
-    void aHalfExternalConfigurationIsRefused(@TempDir final Path dir) {
+    void shouldRefuseAHalfExternalConfiguration(@TempDir final Path dir) {
         System.setProperty("kafka.bootstrap.servers", "kafka:9092");
         assertThat(run("--data-dir", dir.toString())).isEqualTo(2);
         assertThat(errors()).contains("set both KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL");
     }
 
     @Test
-    void aPortInUseIsReportedByNameBeforeAnythingStarts(@TempDir final Path dir) throws IOException {
+    void shouldReportAPortInUseByNameBeforeAnythingStarts(@TempDir final Path dir) throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             final int port = taken.getLocalPort();
@@ -85,7 +85,7 @@ class MainTest {
     }
 
     @Test
-    void aForeignDataDirectoryIsRefusedAndLeftUntouched(@TempDir final Path dir) throws IOException {
+    void shouldRefuseAForeignDataDirectoryAndLeaveItUntouched(@TempDir final Path dir) throws IOException {
         Files.writeString(dir.resolve("thesis.tex"), "\\documentclass{article}");
         assertThat(run("--data-dir", dir.toString(), "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0",
                 "--http-port", "0")).isEqualTo(2);
@@ -96,7 +96,7 @@ class MainTest {
     }
 
     @Test
-    void aDataDirectoryOfAnotherFormatIsRefused(@TempDir final Path dir) throws IOException {
+    void shouldRefuseADataDirectoryOfAnotherFormat(@TempDir final Path dir) throws IOException {
         Files.writeString(dir.resolve(DataDirectory.MARKER), "format=99\n");
         assertThat(run("--data-dir", dir.toString(), "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0",
                 "--http-port", "0")).isEqualTo(2);
@@ -104,7 +104,7 @@ class MainTest {
     }
 
     @Test
-    void aDamagedKafkaDirectoryIsRefused(@TempDir final Path dir) throws IOException {
+    void shouldRefuseADamagedKafkaDirectory(@TempDir final Path dir) throws IOException {
         Files.writeString(dir.resolve(DataDirectory.MARKER), "format=1\n");
         Files.createDirectories(dir.resolve("kafka"));
         Files.writeString(dir.resolve("kafka").resolve("meta.properties"), "version=1\n");
@@ -114,7 +114,7 @@ class MainTest {
     }
 
     @Test
-    void helpListsEveryOptionWithItsEnvironmentVariable() {
+    void shouldListEveryOptionWithItsEnvironmentVariableInTheHelp() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--demo", "--demo-rate", "--data-dir", "--http-port", "--kafka-port",
                 "--registry-port", "SMS_DATA_DIR", "SMS_HTTP_PORT");
