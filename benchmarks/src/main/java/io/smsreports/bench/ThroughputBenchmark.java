@@ -1,0 +1,182 @@
+package io.smsreports.bench;
+
+import io.smsreports.config.ProcessorConfig;
+import io.smsreports.service.SmsReportsService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pipeline throughput against Kafka's own {@code ProducerPerformance} on the same broker in the same run.
+ *
+ * <p>The workload (dispatches and receipts of {@code --sms} SMS, see {@link Workload}) is loaded into the
+ * topics first; then the service starts on a fresh application id and the clock runs from the moment it is
+ * ready until the API shows every SMS sent and final. Events per second = input records ÷ that time. Done
+ * with exactly_once_v2 and with at_least_once. The baseline is {@code ProducerPerformance} writing the same
+ * number of records of the same average size (acks=all, lz4, as the load generator). With {@code --jfr
+ * FILE} the exactly-once run is profiled and its hot spots written too.
+ */
+public final class ThroughputBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ThroughputBenchmark.class);
+    private static final Pattern PERF = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\)");
+
+    private ThroughputBenchmark() {
+    }
+
+    /** One measured pipeline run. */
+    record Run(String guarantee, double seconds, double eventsPerSecond) {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final Args options = Args.parse("throughput", args);
+        final long sms = options.number("sms", 200_000);
+        final int partitions = (int) options.number("partitions", 3);
+        final int runs = (int) options.number("runs", 3);
+        final String jfr = options.text("jfr", null);
+        try (BenchCluster cluster = new BenchCluster(partitions); Workload workload = new Workload(cluster.registry.url(), 42)) {
+            final List<Workload.Event> events = generate(workload, sms);
+            final long bytes = events.stream().mapToLong(e -> e.value().length + e.key().length()).sum();
+            final int recordSize = (int) Math.round((double) bytes / events.size());
+            LOG.info("Loading {} events of {} SMS ({} bytes on average)", events.size(), sms, recordSize);
+            final long loadStart = System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = cluster.producer(20)) {
+                BenchCluster.sendAll(producer, events);
+            }
+            final double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+
+            final List<Run> eos = new ArrayList<>();
+            final List<Run> alo = new ArrayList<>();
+            final List<Double> perf = new ArrayList<>();
+            // A first run, not counted, warms the JIT up (ProducerPerformance's own JVM warms up within its run).
+            pipeline(cluster, "bench-warmup", "exactly_once_v2", sms, events.size(), null, options.settings());
+            for (int run = 0; run < runs; run++) {
+                eos.add(pipeline(cluster, "bench-eos-" + run, "exactly_once_v2", sms, events.size(), run == runs - 1 ? jfr : null,
+                        options.settings()));
+                alo.add(pipeline(cluster, "bench-alo-" + run, "at_least_once", sms, events.size(), null, options.settings()));
+                perf.add(producerPerformance(cluster, events.size(), recordSize, run));
+            }
+            final StringBuilder body = new StringBuilder();
+            if (!options.settings().isEmpty()) {
+                body.append("Service settings: `").append(options.settings()).append("`.\n\n");
+            }
+            body.append(String.format(Locale.ROOT, "Workload: %,d SMS = %,d input records (dispatches, receipts: 30 %% with an intermediate, "
+                    + "5 %% a duplicate final, 1 %% early), %d bytes on average, %d partitions; loaded by the harness in %.1f s "
+                    + "before the pipeline starts. One warm-up run of the pipeline, not counted, then %d measured run(s) of each; with several, the median and [min, max].%n%n",
+                    sms, events.size(), recordSize, partitions, loadSeconds, runs));
+            body.append("| measure | events/s | ratio to ProducerPerformance |\n| --- | ---: | ---: |\n");
+            final double perfMedian = median(perf);
+            body.append(row("ProducerPerformance (baseline): same record count and size, acks=all, lz4", perf, perfMedian));
+            body.append(row("pipeline, exactly_once_v2 (default), until every count is final",
+                    eos.stream().map(Run::eventsPerSecond).toList(), perfMedian));
+            body.append(row("pipeline, at_least_once", alo.stream().map(Run::eventsPerSecond).toList(), perfMedian));
+            body.append(String.format(Locale.ROOT, "%nGoal: pipeline ÷ ProducerPerformance ≥ 0.5. Time to final: exactly_once_v2 %.1f s, "
+                    + "at_least_once %.1f s (medians).%n", median(eos.stream().map(Run::seconds).toList()),
+                    median(alo.stream().map(Run::seconds).toList())));
+            Report.write(options.report(), "throughput", options.command(), body.toString());
+            if (jfr != null) {
+                Report.write(options.report(), "hotspots", options.command(),
+                        "Profile of the last exactly_once_v2 run (JFR, `profile` settings, every thread of the JVM: broker, "
+                                + "stream thread, clients):\n\n" + HotSpots.summarize(Path.of(jfr), 15));
+            }
+            LOG.info("Results written to {}", options.report().toAbsolutePath());
+        }
+    }
+
+    static List<Workload.Event> generate(final Workload workload, final long sms) {
+        final List<Workload.Event> events = new ArrayList<>((int) (sms * 2.4) + 16);
+        final Instant start = Instant.now().minus(Duration.ofHours(2));
+        for (int c = 0; c < 10; c++) {
+            events.add(workload.campaign("bench-" + c, start));
+        }
+        final long spread = Duration.ofHours(1).toMillis();
+        for (long i = 0; i < sms; i++) {
+            workload.sms("s" + i, "bench-" + (i % 10), start.toEpochMilli() + spread * i / sms, 0.1, events::add);
+        }
+        return events;
+    }
+
+    private static Run pipeline(final BenchCluster cluster, final String applicationId, final String guarantee, final long sms,
+            final long events, final String jfr, final Map<String, String> settings) throws Exception {
+        Recording recording = null;
+        if (jfr != null) {
+            recording = new Recording(Configuration.getConfiguration("profile"));
+            recording.start();
+        }
+        final Map<String, String> overrides = new java.util.HashMap<>(settings);
+        overrides.put(ProcessorConfig.SMS_PROCESSING_GUARANTEE, guarantee);
+        try (SmsReportsService service = cluster.startService(applicationId, overrides)) {
+            final long start = System.nanoTime();
+            final long end = new Api(service.httpPort()).awaitFinal(sms, Duration.ofMinutes(30), 100);
+            final double seconds = (end - start) / 1e9;
+            final Run run = new Run(guarantee, seconds, events / seconds);
+            LOG.info("{}: {} events in {} s = {} events/s", guarantee, events, String.format(Locale.ROOT, "%.1f", seconds),
+                    String.format(Locale.ROOT, "%.0f", run.eventsPerSecond()));
+            return run;
+        } finally {
+            if (recording != null) {
+                recording.stop();
+                recording.dump(Path.of(jfr));
+                recording.close();
+            }
+        }
+    }
+
+    /** Runs Kafka's ProducerPerformance in its own JVM against the same broker; returns its records/s. */
+    static double producerPerformance(final BenchCluster cluster, final long records, final int recordSize, final int run) throws Exception {
+        final String topic = "bench.producer-perf-" + run;
+        cluster.broker.createTopics(List.of(new NewTopic(topic, cluster.partitions, (short) 1)));
+        final Path output = Files.createTempFile("producer-perf", ".txt");
+        final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance",
+                "--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + cluster.bootstrap(), "acks=all", "linger.ms=20",
+                "batch.size=262144", "compression.type=lz4", "buffer.memory=134217728")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        if (!process.waitFor(30, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("ProducerPerformance did not finish");
+        }
+        final String text = Files.readString(output);
+        Files.delete(output);
+        Matcher last = null;
+        final Matcher m = PERF.matcher(text);
+        while (m.find()) {
+            last = PERF.matcher(m.group());
+            last.find();
+        }
+        if (last == null || Long.parseLong(last.group(1)) != records) {
+            throw new IllegalStateException("Unexpected ProducerPerformance output:\n" + text);
+        }
+        final double perSecond = Double.parseDouble(last.group(2));
+        LOG.info("ProducerPerformance: {} records of {} bytes: {} records/s", records, recordSize, perSecond);
+        return perSecond;
+    }
+
+    static double median(final List<Double> values) {
+        final List<Double> sorted = values.stream().sorted().toList();
+        final int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String row(final String label, final List<Double> values, final double baseline) {
+        final double median = median(values);
+        final String spread = values.size() > 1 ? String.format(Locale.ROOT, " [%,.0f, %,.0f]", values.stream().mapToDouble(d -> d).min()
+                .orElseThrow(), values.stream().mapToDouble(d -> d).max().orElseThrow()) : "";
+        return String.format(Locale.ROOT, "| %s | %,.0f%s | %.3f |%n", label, median, spread, median / baseline);
+    }
+}
