@@ -19,11 +19,16 @@ final class Api {
         }
     }
 
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http;
     final String base;
 
     Api(final int port) {
+        this(port, Duration.ofSeconds(5));
+    }
+
+    Api(final int port, final Duration connectTimeout) {
         this.base = "http://localhost:" + port;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
 
     JsonNode json(final String path) throws IOException, InterruptedException {

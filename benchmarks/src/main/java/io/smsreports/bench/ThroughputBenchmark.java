@@ -88,6 +88,13 @@ public final class ThroughputBenchmark {
                     + "at_least_once %.1f s (medians).%n", median(eos.stream().map(Run::seconds).toList()),
                     median(alo.stream().map(Run::seconds).toList())));
             Report.write(options.report(), "throughput", options.command(), body.toString());
+            final java.util.Properties last = new java.util.Properties();
+            last.setProperty("exactly_once_v2.events.per.second", Double.toString(median(eos.stream().map(Run::eventsPerSecond).toList())));
+            last.setProperty("at_least_once.events.per.second", Double.toString(median(alo.stream().map(Run::eventsPerSecond).toList())));
+            Files.createDirectories(Path.of("bench", "results"));
+            try (var out = Files.newOutputStream(Path.of("bench", "results", "throughput.properties"))) {
+                last.store(out, "Last throughput run: the latency and query benchmarks ingest at half of it");
+            }
             if (jfr != null) {
                 Report.write(options.report(), "hotspots", options.command(),
                         "Profile of the last exactly_once_v2 run (JFR, `profile` settings, every thread of the JVM: broker, "

@@ -42,7 +42,8 @@ public final class RetriedTransactionNoiseFilter extends TurboFilter {
             return FilterReply.DENY;
         }
         if (name.equals("org.apache.kafka.clients.producer.internals.Sender") && format.contains("retrying")
-                && mentionsRetriedTransactionError(params)) {
+                && (mentionsRetriedTransactionError(params) || format.endsWith("Error: CONCURRENT_TRANSACTIONS")
+                || format.endsWith("Error: OUT_OF_ORDER_SEQUENCE_NUMBER"))) {
             DROPPED.incrementAndGet();
             return FilterReply.DENY;
         }
@@ -63,6 +64,7 @@ public final class RetriedTransactionNoiseFilter extends TurboFilter {
         return false;
     }
 
+    /** Kafka's own loggers format the message before logging it (params null); other callers may not. */
     private static boolean mentionsRetriedTransactionError(final Object[] params) {
         if (params == null) {
             return false;

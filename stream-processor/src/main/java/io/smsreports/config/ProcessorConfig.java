@@ -34,12 +34,18 @@ import java.util.Map;
  * @param idleClockLag        {@code SMS_IDLE_CLOCK_LAG} (5m): an idle task's clock follows the wall clock this far behind
  * @param expiryScanInterval  {@code SMS_EXPIRY_SCAN_INTERVAL} (10s): how often due deadlines are applied
  * @param rocksDbMemoryBytes  {@code SMS_ROCKSDB_MEMORY_BYTES} (256 MiB): block cache + memtables of all stores, together
+ * @param streamsOverrides    {@code SMS_STREAMS_PROPERTIES}: any Kafka Streams, producer or consumer property
+ *                            ({@code key=value;key=value}, e.g. {@code producer.retry.backoff.max.ms=100}), applied last
  */
 public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl, String registryUserInfo, String applicationId,
         String applicationServer, Path stateDir, Topics topics, Guarantee guarantee, Duration commitInterval, long cacheMaxBytes,
         int streamThreads, int standbyReplicas, int replicationFactor, int reportingPartitions, Duration receiptTimeout,
         Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag,
-        Duration expiryScanInterval, long rocksDbMemoryBytes) {
+        Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides) {
+
+    public ProcessorConfig {
+        streamsOverrides = Map.copyOf(streamsOverrides);
+    }
 
     /** Processing guarantees. */
     public enum Guarantee {
@@ -81,6 +87,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_IDLE_CLOCK_LAG = "SMS_IDLE_CLOCK_LAG";
     public static final String SMS_EXPIRY_SCAN_INTERVAL = "SMS_EXPIRY_SCAN_INTERVAL";
     public static final String SMS_ROCKSDB_MEMORY_BYTES = "SMS_ROCKSDB_MEMORY_BYTES";
+    public static final String SMS_STREAMS_PROPERTIES = "SMS_STREAMS_PROPERTIES";
 
     /**
      * Reads and validates the settings.
@@ -154,7 +161,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 s.longValue(SMS_CACHE_MAX_BYTES, 64L * 1024 * 1024, 0), s.integer(SMS_STREAM_THREADS, 1, 1, 64),
                 s.integer(SMS_STANDBY_REPLICAS, 0, 0, 10), s.integer(SMS_REPLICATION_FACTOR, -1, -1, 32767),
                 s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, scanInterval,
-                s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024));
+                s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s));
         s.validate();
         return config;
     }
@@ -187,7 +194,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(newBootstrapServers, newRegistryUrl, registryUserInfo, applicationId, applicationServer, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides);
     }
 
     /** A copy keeping its state stores in {@code newStateDir} (the embedded mode's data directory). */
@@ -195,7 +202,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, applicationServer, newStateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides);
     }
 
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
@@ -203,7 +210,26 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides);
+    }
+
+    private static Map<String, String> overrides(final Settings s) {
+        final Map<String, String> overrides = new HashMap<>();
+        final String raw = s.string(SMS_STREAMS_PROPERTIES, null);
+        if (raw != null) {
+            for (final String pair : raw.split(";")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                final int eq = pair.indexOf('=');
+                if (eq <= 0 || eq == pair.length() - 1) {
+                    s.problem(SMS_STREAMS_PROPERTIES + " must be key=value pairs separated by ';', got '" + pair.trim() + "'");
+                } else {
+                    overrides.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        return overrides;
     }
 
     private static void positive(final Settings s, final String name, final Duration value) {
