@@ -38,18 +38,36 @@ public final class LatencyBenchmark {
         final Args options = Args.parse("latency", args);
         final double rate = options.number("rate", (long) halfOfMaximum(5_000));
         final long seconds = options.number("seconds", 60);
-        final long warmup = options.number("warmup", 15);
+        final long warmup = options.number("warmup", 30);
         try (BenchCluster cluster = new BenchCluster(3); Workload workload = new Workload(cluster.registry.url(), 7);
                 SmsReportsService service = cluster.startService("bench-latency", options.settings())) {
             final long commitMs = service.config().processor().commitInterval().toMillis();
             final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
             final Recorder delivered = new Recorder(3);
             final Recorder kafkaOnly = new Recorder(3);
+            final Recorder window = new Recorder(3);
             final AtomicBoolean measuring = new AtomicBoolean(false);
             final AtomicBoolean running = new AtomicBoolean(true);
-            final Thread deliveredReader = reader(cluster, workload.topics().delivered(), "l", sentAt, delivered, measuring, running, true);
-            final Thread receiptReader = reader(cluster, workload.topics().receipts(), "l", sentAt, kafkaOnly, measuring, running, false);
+            final Thread deliveredReader = reader(cluster, workload.topics().delivered(), "l", sentAt, measuring, running, true,
+                    delivered, window);
+            final Thread receiptReader = reader(cluster, workload.topics().receipts(), "l", sentAt, measuring, running, false,
+                    kafkaOnly);
             final ApiProbe probe = new ApiProbe(cluster, service.httpPort(), measuring);
+            // Every 5 s, the last 5 s: shows whether latency is steady, drifting (falling behind) or spiking.
+            final Thread progress = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    final Histogram interval = window.getIntervalHistogram();
+                    LOG.info("last 5 s: {} SMS delivered, p50 {} ms, p99 {} ms, max {} ms", interval.getTotalCount(),
+                            interval.getValueAtPercentile(50) / 1000, interval.getValueAtPercentile(99) / 1000, interval.getMaxValue() / 1000);
+                }
+            }, "latency-progress");
+            progress.setDaemon(true);
+            progress.start();
             try (PacedLoad load = new PacedLoad(cluster, workload, rate, "l", "bench-live", index -> sentAt.put(index, System.nanoTime()))) {
                 Thread.sleep(warmup * 1000);
                 delivered.reset();
@@ -97,7 +115,7 @@ public final class LatencyBenchmark {
     }
 
     private static Thread reader(final BenchCluster cluster, final String topic, final String prefix, final Map<Long, Long> sentAt,
-            final Recorder recorder, final AtomicBoolean measuring, final AtomicBoolean running, final boolean readCommitted) {
+            final AtomicBoolean measuring, final AtomicBoolean running, final boolean readCommitted, final Recorder... recorders) {
         final Thread thread = new Thread(() -> {
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
@@ -115,7 +133,9 @@ public final class LatencyBenchmark {
                         }
                         final Long sent = sentAt.get(Long.parseLong(record.key().substring(prefix.length())));
                         if (sent != null && measuring.get()) {
-                            recorder.recordValue(Math.max(0, (now - sent) / 1_000));
+                            for (final Recorder recorder : recorders) {
+                                recorder.recordValue(Math.max(0, (now - sent) / 1_000));
+                            }
                         }
                     }
                 }

@@ -94,7 +94,7 @@ public final class QueryLatencyBenchmark {
                 measured.forEach((name, h) -> body.append(row(name, h, base)));
                 body.append(row("**all four together**", all, base));
                 body.append("\nGoal: p99 ≤ 10 ms.\n");
-                Report.write(options.report(), "query", options.command(), body.toString());
+                Report.write(options.report(), options.text("section", "query"), options.command(), body.toString());
             }
         }
     }

@@ -1,0 +1,131 @@
+package io.smsreports.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smsreports.api.Json;
+import io.smsreports.config.Settings;
+import io.smsreports.demo.DemoTraffic;
+import io.smsreports.launcher.LaunchOptions;
+import io.smsreports.launcher.Launcher;
+import io.smsreports.launcher.RunningSmsReports;
+import io.smsreports.service.ServiceConfig;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real browser (headless Chromium) against the embedded mode with demo traffic: after its
+ * scripts have run, the page shows the campaign's numbers, platforms, heatmap and failures exactly as the API
+ * gives them. Skipped, with the reason, where no Chromium is installed ({@code .ci/run} installs it).
+ */
+@Tag("integration")
+class DashboardBrowserIntegrationTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void shouldShowTheCampaignAsTheApiReportsIt(@TempDir final Path dir) throws Exception {
+        final Optional<Path> chromium = chromium();
+        Assumptions.assumeTrue(chromium.isPresent(), "No Chromium found (PATH or CHROME_BIN): the browser test needs one; "
+                + ".ci/run installs Debian's chromium");
+        final LaunchOptions options = LaunchOptions.defaults().withDataDir(dir.resolve("data")).withFreePorts()
+                .withDemo(new DemoTraffic.Settings(200, 200, 3));
+        final ServiceConfig config = Launcher.serviceConfig(Settings.of(Map.of(ServiceConfig.SMS_HTTP_PORT, "0")), options);
+        try (RunningSmsReports running = Launcher.start(options, config)) {
+            assertThat(running.awaitReady(Duration.ofMinutes(3))).isTrue();
+            final String base = running.baseUrl();
+            await("the back-fill counted").atMost(Duration.ofMinutes(3)).ignoreExceptions()
+                    .until(() -> json(base, "/api/v1/campaigns/weekend-newsletter").at("/metrics/sent").asLong() == 4_000);
+            running.stopDemo();
+            await("numbers settled").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ofSeconds(3)).ignoreExceptions()
+                    .until(() -> json(base, "/api/v1/campaigns/weekend-newsletter").equals(json(base, "/api/v1/campaigns/weekend-newsletter")));
+
+            final Document page = render(chromium.get(), base + "/#campaign=weekend-newsletter", dir);
+            final JsonNode campaign = json(base, "/api/v1/campaigns/weekend-newsletter");
+            assertThat(page.select("#campaign h2").text()).startsWith("Weekend newsletter").contains("FINISHED");
+            assertThat(page.select("#live").hasClass("ok")).as("the page says it is live").isTrue();
+            for (final String metric : List.of("sent", "delivered", "failed", "unconfirmed", "pending", "targetAudience")) {
+                assertThat(cardValue(page, metric)).as(metric).isEqualTo(String.format(Locale.US, "%,d",
+                        campaign.at("/metrics/" + metric).asLong()));
+            }
+            assertThat(cardValue(page, "deliveryRate")).isEqualTo(String.format(Locale.US, "%.1f %%",
+                    100 * campaign.at("/metrics/deliveryRate").asDouble()));
+
+            final JsonNode platforms = json(base, "/api/v1/campaigns/weekend-newsletter/platforms").get("platforms");
+            assertThat(page.select("#platforms tbody tr")).hasSize(platforms.size());
+            for (int i = 0; i < platforms.size(); i++) {
+                final Element row = page.select("#platforms tbody tr").get(i);
+                assertThat(row.child(0).text()).isEqualTo(platforms.get(i).get("platform").asText());
+                assertThat(row.child(1).text()).isEqualTo(String.format(Locale.US, "%,d", platforms.get(i).get("sent").asLong()));
+            }
+
+            final String tz = page.select("#campaign h3").eachText().stream().filter(t -> t.startsWith("Deliveries per hour"))
+                    .findFirst().orElseThrow().replaceAll(".*\\((.*)\\)", "$1");
+            long heatmapTotal = 0;
+            for (final JsonNode cell : json(base, "/api/v1/campaigns/weekend-newsletter/heatmap?tz=" + tz).get("cells")) {
+                heatmapTotal += cell.get("delivered").asLong();
+            }
+            assertThat(page.select("#heatmap [data-delivered]").stream().mapToLong(e -> Long.parseLong(e.attr("data-delivered"))).sum())
+                    .isEqualTo(heatmapTotal).isEqualTo(campaign.at("/metrics/delivered").asLong());
+
+            assertThat(page.select("#failed tbody tr")).hasSize(Math.min(10, (int) campaign.at("/metrics/failed").asLong()));
+            assertThat(page.select("#export-csv").attr("href")).contains("/failed/export?format=csv");
+            assertThat(page.select("#export-xlsx").attr("href")).contains("/failed/export?format=xlsx");
+            assertThat(page.select("#campaigns li")).hasSizeGreaterThanOrEqualTo(7);
+        }
+    }
+
+    private JsonNode json(final String base, final String path) throws Exception {
+        return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static String cardValue(final Document page, final String metric) {
+        return page.select("#cards [data-metric=" + metric + "] .value").text();
+    }
+
+    /** The DOM after the page's scripts ran (Chromium's virtual time lets every fetch finish). */
+    private static Document render(final Path chromium, final String url, final Path dir) throws Exception {
+        final Path out = dir.resolve("dom.html");
+        final Process process = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("chromium"), "--virtual-time-budget=10000",
+                "--dump-dom", url)
+                .redirectOutput(out.toFile()).redirectError(dir.resolve("chromium.log").toFile()).start();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("Chromium did not finish; its log: " + Files.readString(dir.resolve("chromium.log")));
+        }
+        return Jsoup.parse(Files.readString(out, StandardCharsets.UTF_8), url);
+    }
+
+    private static Optional<Path> chromium() {
+        final String explicit = System.getenv("CHROME_BIN");
+        if (explicit != null && Files.isExecutable(Path.of(explicit))) {
+            return Optional.of(Path.of(explicit));
+        }
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .flatMap(dir -> List.of("chromium", "chromium-browser", "google-chrome").stream().map(name -> Path.of(dir, name)))
+                .filter(Files::isExecutable).findFirst();
+    }
+}
