@@ -57,6 +57,23 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void shouldApplyStreamsPropertiesLastAndRefuseAMalformedOne() {
+        final ProcessorConfig config = ProcessorConfig.from(Settings.of(Map.of(
+                "SMS_STREAMS_PROPERTIES", "producer.retry.backoff.max.ms=200; consumer.fetch.max.wait.ms=100;commit.interval.ms=1000")), false);
+        final java.util.Properties properties = io.smsreports.app.StreamsProperties.of(config.withConnections("k:9092", "mock://x"));
+        assertThat(properties).containsEntry("producer.retry.backoff.max.ms", "200")
+                .containsEntry("consumer.fetch.max.wait.ms", "100")
+                .as("the operator's value wins over the typed setting").containsEntry("commit.interval.ms", "1000");
+        assertThat(io.smsreports.app.StreamsProperties.of(ProcessorConfig.from(Settings.of(Map.of()), false)
+                .withConnections("k:9092", "mock://x"))).as("fast transactional retries by default")
+                .containsEntry("producer.retry.backoff.max.ms", 50);
+
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("SMS_STREAMS_PROPERTIES", "linger.ms")), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SMS_STREAMS_PROPERTIES must be key=value pairs separated by ';', got 'linger.ms'");
+    }
+
+    @Test
     void shouldRefuseAHoldShorterThanTheFinalizationWindow() {
         assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("SMS_EARLY_RECEIPT_HOLD", "1d")), false))
                 .hasMessageContaining("SMS_EARLY_RECEIPT_HOLD (PT24H) must be at least SMS_RECEIPT_TIMEOUT (PT96H)");
