@@ -143,8 +143,9 @@ class CrashRecoveryIntegrationTest {
                     verifier.start();
                     await("restored state equals the model").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                             .ignoreExceptions().untilAsserted(() -> assertStores(verifier, expected));
-                    Thread.sleep(3_000); // and stays equal: nothing is counted twice later
-                    assertStores(verifier, expected);
+                    // ... and stays equal: nothing is counted twice later.
+                    await("restored state stays equal to the model").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                            .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertStores(verifier, expected));
                 }
                 assertThat(delivered.all()).as("sms.delivered, read_committed: exactly one event per delivered SMS")
                         .containsExactlyInAnyOrderElementsOf(expected.delivered);
