@@ -51,8 +51,8 @@ public final class Launcher {
         final boolean external = requested.processor().external();
         final List<AutoCloseable> started = new ArrayList<>();
         try {
+            requirePortFree(requested.httpHost(), requested.httpPort(), "the API", "--http-port or SMS_HTTP_PORT");
             if (external) {
-                requirePortFree(requested.httpHost(), requested.httpPort(), "the API", "SMS_HTTP_PORT or --http-port");
                 final SmsReportsService service = SmsReportsService.start(requested);
                 started.add(service);
                 final DemoTraffic demo = startDemo(options, requested.processor(), options.dataDir().resolve("demo"));
@@ -61,7 +61,6 @@ public final class Launcher {
             requirePortFree(options.host(), options.kafkaPort(), "the Kafka broker", "--kafka-port");
             requirePortFree(options.host(), options.controllerPort(), "the Kafka controller", "--controller-port");
             requirePortFree(options.host(), options.registryPort(), "the schema registry", "--registry-port");
-            requirePortFree(requested.httpHost(), requested.httpPort(), "the API", "--http-port or SMS_HTTP_PORT");
             final DataDirectory data = DataDirectory.open(options.dataDir());
             final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().host(options.host()).port(options.kafkaPort())
                     .controllerPort(options.controllerPort()).dataDirectory(data.kafka()).build();

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.slf4j.Marker;
 
@@ -17,19 +16,13 @@ import org.slf4j.Marker;
  * once; the broker nevertheless logs each at ERROR with a stack trace and the producer at WARN.
  *
  * <p>This filter drops exactly those two records (the broker's {@link OutOfOrderSequenceException} on an
- * append, and the producer's "retrying" warning for those two errors) and counts them; everything else,
+ * append, and the producer's "retrying" warning for those two errors); everything else,
  * including a non-retried sequence error, is logged as usual. Exactness across these retries is what the
  * crash-recovery and launcher tests check.
  */
 public final class RetriedTransactionNoiseFilter extends TurboFilter {
 
-    private static final AtomicLong DROPPED = new AtomicLong();
-
-    /** How many log records were dropped in this JVM. */
-    public static long dropped() {
-        return DROPPED.get();
-    }
-
+    /** Kafka's loggers hand over messages already formatted ({@code params} null), the throwable apart. */
     @Override
     public FilterReply decide(final Marker marker, final Logger logger, final Level level, final String format, final Object[] params,
             final Throwable t) {
@@ -37,44 +30,14 @@ public final class RetriedTransactionNoiseFilter extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         final String name = logger.getName();
-        if (name.equals("kafka.server.ReplicaManager") && isOutOfOrder(t, params) && format.contains("Error processing append operation")) {
-            DROPPED.incrementAndGet();
+        if (name.equals("kafka.server.ReplicaManager") && t instanceof OutOfOrderSequenceException
+                && format.contains("Error processing append operation")) {
             return FilterReply.DENY;
         }
         if (name.equals("org.apache.kafka.clients.producer.internals.Sender") && format.contains("retrying")
-                && (mentionsRetriedTransactionError(params) || format.endsWith("Error: CONCURRENT_TRANSACTIONS")
-                || format.endsWith("Error: OUT_OF_ORDER_SEQUENCE_NUMBER"))) {
-            DROPPED.incrementAndGet();
+                && (format.endsWith("Error: CONCURRENT_TRANSACTIONS") || format.endsWith("Error: OUT_OF_ORDER_SEQUENCE_NUMBER"))) {
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;
-    }
-
-    private static boolean isOutOfOrder(final Throwable t, final Object[] params) {
-        if (t instanceof OutOfOrderSequenceException) {
-            return true;
-        }
-        if (params != null) {
-            for (final Object param : params) {
-                if (param instanceof OutOfOrderSequenceException) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Kafka's own loggers format the message before logging it (params null); other callers may not. */
-    private static boolean mentionsRetriedTransactionError(final Object[] params) {
-        if (params == null) {
-            return false;
-        }
-        for (final Object param : params) {
-            final String text = String.valueOf(param);
-            if (text.equals("CONCURRENT_TRANSACTIONS") || text.equals("OUT_OF_ORDER_SEQUENCE_NUMBER")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

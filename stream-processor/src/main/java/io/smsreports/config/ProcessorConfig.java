@@ -197,14 +197,6 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 expiryScanInterval, rocksDbMemoryBytes, streamsOverrides);
     }
 
-    /** A copy keeping its state stores in {@code newStateDir} (the embedded mode's data directory). */
-    public ProcessorConfig withStateDir(final Path newStateDir) {
-        return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, applicationServer, newStateDir,
-                topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
-                reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides);
-    }
-
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
     public ProcessorConfig withApplicationServer(final String server) {
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
