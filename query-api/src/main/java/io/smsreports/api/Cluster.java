@@ -69,6 +69,20 @@ public final class Cluster {
         return hosts;
     }
 
+    /** Whether this instance runs an active task of {@code store} now (as the group's last assignment says). */
+    public boolean hostsActive(final String store) {
+        try {
+            for (final StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+                if (self.equals(metadata.hostInfo())) {
+                    return metadata.stateStoreNames().contains(store);
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+        }
+        return false;
+    }
+
     public boolean isSelf(final HostInfo host) {
         return self.equals(host);
     }

@@ -45,6 +45,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,10 +79,12 @@ public final class QueryApi {
     private final Duration historyRetention;
     private final Clock clock;
     private final PrometheusMeterRegistry metrics;
+    private final Supplier<String> pipelineProblem;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public QueryApi(final KafkaStreams streams, final LocalReports local, final Cluster cluster, final InstanceClient client,
-            final Duration historyRetention, final Clock clock, final PrometheusMeterRegistry metrics) {
+            final Duration historyRetention, final Clock clock, final PrometheusMeterRegistry metrics,
+            final Supplier<String> pipelineProblem) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.local = Objects.requireNonNull(local, "local");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -89,6 +92,7 @@ public final class QueryApi {
         this.historyRetention = Objects.requireNonNull(historyRetention, "historyRetention");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.pipelineProblem = Objects.requireNonNull(pipelineProblem, "pipelineProblem");
     }
 
     /** Registers the routes, error handling and JSON mapping on a Javalin configuration. */
@@ -101,17 +105,21 @@ public final class QueryApi {
         config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 404 ? "not found" : "request rejected", e.getStatus() == 404 ? "No route " + ctx.method() + " "
                 + ctx.path() + "; the API is under " + PREFIX + " (see " + PREFIX + "/openapi.json)" : e.getMessage(), null));
+        // Rebalances are normal (DESIGN, Faults): a store that is migrating, restoring or not assigned here is a 503 with
+        // Retry-After wherever the read happens (streams.store() or any read on the store), never a 500 and never a trace.
+        config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> storeUnavailable(ctx, e));
         config.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            final InvalidStateStoreException storeFault = causeOfType(e, InvalidStateStoreException.class);
+            if (storeFault != null) {
+                storeUnavailable(ctx, storeFault);
+                return;
+            }
+            // The route template, not the path: paths carry personal data (a person's msisdn or email).
+            LOG.error("Unexpected failure on {} {}", ctx.method(), routeOf(ctx), e);
             error(ctx, 500, "internal error", "The request failed unexpectedly; the failure is logged.", null);
         });
         config.requestLogger.http((ctx, ms) -> {
-            String route;
-            try {
-                route = ctx.endpoint().path;
-            } catch (java.util.NoSuchElementException e) {
-                route = "unmatched"; // Javalin has no endpoint for this request
-            }
+            final String route = routeOf(ctx);
             Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
                     .tag("status", String.valueOf(ctx.statusCode())).register(metrics)
                     .record(Duration.ofNanos((long) (ms * 1_000_000)));
@@ -159,7 +167,7 @@ public final class QueryApi {
                 fanOut(INTERNAL + "/orphans", new TypeReference<Long>() { }, local::orphanReceipts).stream().mapToLong(Long::longValue).sum())));
 
         // The local parts of lists, for the other instances.
-        config.routes.get(INTERNAL + "/campaigns", ctx -> ctx.json(local.campaignsPage(campaignCursor(ctx),
+        config.routes.get(INTERNAL + "/campaigns", ctx -> ctx.json(localCampaignsPage(campaignCursor(ctx),
                 Params.integer(ctx, "limit", 20, 1, 1001))));
         config.routes.get(INTERNAL + "/campaign-names", ctx -> ctx.json(local.campaignNames(
                 List.of(Objects.requireNonNullElse(ctx.queryParam("ids"), "").split(",")))));
@@ -193,14 +201,23 @@ public final class QueryApi {
         }
     }
 
-    /** Why this instance cannot answer queries yet (stream processing not RUNNING, stores not queryable), or null when it can. */
+    /**
+     * Why this instance cannot answer every public route now, or null when it can: stream processing not started
+     * (waiting for the registry) or not RUNNING (rebalancing, restoring), input decoding paused (registry outage), or
+     * the cluster's metadata not known yet. An instance that owns no task of some store is ready: it forwards and fans
+     * out to the owners.
+     */
     public String readinessProblem() {
+        final String pipeline = pipelineProblem.get();
+        if (pipeline != null) {
+            return pipeline;
+        }
         final KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
             return "stream processing is " + state;
         }
         try {
-            local.knows("readiness-probe");
+            cluster.instances();
             return null;
         } catch (ApiException e) {
             return e.getMessage();
@@ -223,7 +240,7 @@ public final class QueryApi {
         final int limit = Params.integer(ctx, "limit", 20, 1, 100);
         final String query = "?limit=" + (limit + 1) + (ctx.queryParam("cursor") == null ? "" : "&cursor=" + encode(ctx.queryParam("cursor")));
         final List<CampaignReport> merged = new ArrayList<>();
-        fanOut(INTERNAL + "/campaigns" + query, new TypeReference<List<CampaignReport>>() { }, () -> local.campaignsPage(after, limit + 1))
+        fanOut(INTERNAL + "/campaigns" + query, new TypeReference<List<CampaignReport>>() { }, () -> localCampaignsPage(after, limit + 1))
                 .forEach(merged::addAll);
         merged.sort(Comparator.comparing(CampaignOrder::of));
         final List<CampaignReport> page = merged.subList(0, Math.min(limit, merged.size()));
@@ -233,6 +250,11 @@ public final class QueryApi {
             next = Params.encodeCursor(String.valueOf(last.createdAt()), last.messageId());
         }
         ctx.json(new Page<>(List.copyOf(page), next));
+    }
+
+    /** This instance's part of the campaign list: none when it runs no reporting task (more instances than partitions). */
+    private List<CampaignReport> localCampaignsPage(final CampaignOrder after, final int limit) {
+        return cluster.hostsActive(io.smsreports.topology.StoreNames.CAMPAIGN_STATS) ? local.campaignsPage(after, limit) : List.of();
     }
 
     private static CampaignOrder campaignCursor(final Context ctx) {
@@ -523,6 +545,30 @@ public final class QueryApi {
 
     private static String encode(final String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void storeUnavailable(final Context ctx, final InvalidStateStoreException e) {
+        LOG.debug("Store not queryable for {} {}: {}", ctx.method(), routeOf(ctx), e.getMessage());
+        error(ctx, 503, "temporarily unavailable", "The state this answer needs is moving between instances or restoring (rebalance); "
+                + "retry shortly", 2);
+    }
+
+    private static <T extends Throwable> T causeOfType(final Throwable e, final Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The matched route template ({@code /api/v1/people/{personId}/messages}), never the raw path. */
+    private static String routeOf(final Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (java.util.NoSuchElementException e) {
+            return "unmatched"; // Javalin has no endpoint for this request
+        }
     }
 
     private static void error(final Context ctx, final int status, final String error, final String detail, final Integer retryAfter) {

@@ -117,8 +117,22 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         final CountDownLatch stopped = new CountDownLatch(1);
+        final Duration stopBound = config.processor().shutdownTimeout();
         final Thread hook = new Thread(() -> {
-            running.close();
+            // SIGTERM stops within SMS_SHUTDOWN_TIMEOUT, even with the cluster unreachable: the ordered stop runs on its
+            // own thread and the JVM exits when the bound (plus a moment for the broker) is reached, whatever is left.
+            final Thread closer = new Thread(running::close, "sms-reports-stop");
+            closer.setDaemon(true);
+            closer.start();
+            try {
+                closer.join(stopBound.plusSeconds(2).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (closer.isAlive()) {
+                LOG.warn("Not stopped within {} s: exiting anyway (the state is exactly-once: work since the last commit is redone)",
+                        stopBound.toSeconds());
+            }
             stopped.countDown();
         }, "sms-reports-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

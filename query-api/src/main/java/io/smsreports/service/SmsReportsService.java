@@ -14,12 +14,13 @@ import io.smsreports.api.Cluster;
 import io.smsreports.api.InstanceClient;
 import io.smsreports.api.LocalReports;
 import io.smsreports.api.QueryApi;
-import io.smsreports.app.SmsReportsStreams;
+import io.smsreports.app.InstanceIdentity;
+import io.smsreports.app.SmsReportsPipeline;
 import io.smsreports.config.ProcessorConfig;
+import io.smsreports.topology.DecodeStalls;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -38,16 +39,18 @@ public final class SmsReportsService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmsReportsService.class);
 
     private final ServiceConfig config;
+    private final SmsReportsPipeline pipeline;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry metrics;
     private final KafkaStreamsMetrics streamsMetrics;
     private final Javalin http;
     private final QueryApi api;
 
-    private SmsReportsService(final ServiceConfig config, final KafkaStreams streams, final PrometheusMeterRegistry metrics,
+    private SmsReportsService(final ServiceConfig config, final SmsReportsPipeline pipeline, final PrometheusMeterRegistry metrics,
             final KafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api) {
         this.config = config;
-        this.streams = streams;
+        this.pipeline = pipeline;
+        this.streams = pipeline.streams();
         this.metrics = metrics;
         this.streamsMetrics = streamsMetrics;
         this.http = http;
@@ -63,7 +66,9 @@ public final class SmsReportsService implements AutoCloseable {
         final ServiceConfig config = requested.withResolvedPort();
         final String advertised = config.advertisedServer();
         final ProcessorConfig processor = config.processor().withApplicationServer(advertised);
-        final KafkaStreams streams = SmsReportsStreams.create(processor);
+        final SmsReportsPipeline pipeline = SmsReportsPipeline.create(processor);
+        final KafkaStreams streams = pipeline.streams();
+        final DecodeStalls stalls = pipeline.monitor().decodeStalls();
 
         final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -74,6 +79,16 @@ public final class SmsReportsService implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
 
+        Gauge.builder("sms.input.decode.paused", () -> stalls.stalledInputs() > 0 ? 1 : 0)
+                .description("1 while input decoding is paused because the schema registry cannot answer (records are held, "
+                        + "not dead-lettered), else 0").register(metrics);
+        Gauge.builder("sms.input.decode.held.records", stalls::parkedRecords)
+                .description("Input records held in order by this instance's tasks until the schema registry answers").register(metrics);
+        Gauge.builder("sms.input.decode.paused.inputs", stalls::stalledInputs)
+                .description("Task inputs (task, topic) whose decoding is paused now").register(metrics);
+        Gauge.builder("sms.input.decode.pause.transitions", stalls::transitions)
+                .description("How often decoding went from whole to paused or back (each logged once at WARN)").register(metrics);
+
         final LocalReports local = new LocalReports(streams, processor.topics().dispatches());
         Gauge.builder("sms.reconciliation.orphan.receipts", () -> {
             try {
@@ -82,8 +97,12 @@ public final class SmsReportsService implements AutoCloseable {
                 return Double.NaN;
             }
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
-        final QueryApi api = new QueryApi(streams, local, new Cluster(streams, HostInfo.buildFromEndpoint(advertised)),
-                new InstanceClient(config.forwardTimeout()), processor.historyRetention(), Clock.systemUTC(), metrics);
+        final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
+        final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout()),
+                processor.historyRetention(), Clock.systemUTC(), metrics, () -> {
+                    final String startup = pipeline.startupProblem();
+                    return startup != null ? startup : stalls.problem();
+                });
         final Javalin http = Javalin.create(javalin -> {
             api.configure(javalin);
             javalin.staticFiles.add(files -> {
@@ -96,7 +115,7 @@ public final class SmsReportsService implements AutoCloseable {
         try {
             http.start(config.httpHost(), config.httpPort());
         } catch (RuntimeException e) {
-            streams.close(Duration.ofSeconds(5));
+            pipeline.close(Duration.ofSeconds(5));
             if (causedBy(e, BindException.class)) {
                 throw new IllegalStateException("Port " + config.httpPort() + " is already in use: cannot start the API there. "
                         + "Stop what uses it or choose another port (SMS_HTTP_PORT, or --http-port of the launcher).", e);
@@ -104,9 +123,10 @@ public final class SmsReportsService implements AutoCloseable {
             throw e;
         }
         streams.setStateListener((newState, oldState) -> LOG.info("Stream processing {} -> {}", oldState, newState));
-        streams.start();
-        LOG.info("SMS Reports API on http://{}:{} (advertised as {})", config.httpHost(), http.port(), advertised);
-        return new SmsReportsService(config, streams, metrics, streamsMetrics, http, api);
+        pipeline.start();
+        LOG.info("SMS Reports API on http://{}:{} (advertised as {}, group member {})", config.httpHost(), http.port(), advertised,
+                InstanceIdentity.of(processor));
+        return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api);
     }
 
     public int httpPort() {
@@ -135,14 +155,17 @@ public final class SmsReportsService implements AutoCloseable {
         return api.publicRoutes();
     }
 
-    /** Stops the API, then stream processing (committing and closing the stores cleanly). */
+    /** Stops the API, then stream processing (committing and closing the stores cleanly), within the shutdown bound. */
     @Override
     public void close() {
+        close(config.processor().shutdownTimeout());
+    }
+
+    /** As {@link #close()}, within {@code timeout}: gives up waiting for an unreachable cluster at the bound. */
+    public void close(final Duration timeout) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
         http.stop();
-        // Leave the consumer group: the partitions move at once (to this instance when it restarts) instead of
-        // after the session timeout (45 s) during which nobody processes them.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(60)));
+        pipeline.close(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
         streamsMetrics.close();
         metrics.close();
     }

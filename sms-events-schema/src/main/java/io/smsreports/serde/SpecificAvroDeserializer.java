@@ -1,6 +1,5 @@
 package io.smsreports.serde;
 
-import io.smsreports.registry.SchemaNotFoundException;
 import io.smsreports.registry.SchemaRegistryClient;
 import io.smsreports.registry.SchemaRegistryClients;
 import io.smsreports.registry.SchemaRegistryException;
@@ -23,9 +22,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * (fetched by id from the registry, then cached) against the class's schema: a reader on a newer schema
  * reads older data, fields added with defaults get their defaults.
  *
- * <p>Every failure is a {@link SerializationException} that names the topic and the cause: a wrong magic
- * byte, an unknown schema id, a writer schema the class cannot read, or corrupt or trailing bytes.
- * Thread-safe.
+ * <p>Bytes that cannot be read fail with a {@link SerializationException} that names the topic and the cause:
+ * a wrong magic byte, a schema id the registry says does not exist, a writer schema the class cannot read, or
+ * corrupt or trailing bytes. When the registry cannot be asked (unreachable, slow, 5xx, 429, 401/403) the failure
+ * is a {@link RegistryUnreachableException} instead: the bytes may be fine, retry them later. Thread-safe.
  *
  * @param <T> the generated record class
  */
@@ -122,11 +122,13 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         final Schema writerSchema;
         try {
             writerSchema = client.getSchemaById(id);
-        } catch (SchemaNotFoundException e) {
+        } catch (SchemaRegistryException e) {
+            if (RegistryUnreachableException.isTransient(e)) {
+                throw new RegistryUnreachableException("Cannot fetch schema id " + id + " for topic '" + topic
+                        + "' now (the record is not known to be bad): " + e.getMessage(), e);
+            }
             throw new SerializationException("Unknown schema id " + id + " on topic '" + topic + "': the schema registry has "
                     + "no schema with that id (" + e.getMessage() + ")", e);
-        } catch (SchemaRegistryException e) {
-            throw new SerializationException("Cannot fetch schema id " + id + " for topic '" + topic + "': " + e.getMessage(), e);
         }
         final SchemaCompatibility.SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);

@@ -117,6 +117,10 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         try {
             id = autoRegister ? client.register(subject, schema) : client.getId(subject, schema);
         } catch (SchemaRegistryException e) {
+            if (RegistryUnreachableException.isTransient(e)) {
+                throw new RegistryUnreachableException("Cannot " + (autoRegister ? "register" : "look up") + " the schema of "
+                        + schema.getFullName() + " under subject '" + subject + "' now: " + e.getMessage(), e);
+            }
             throw new SerializationException("Cannot " + (autoRegister ? "register" : "look up") + " the schema of "
                     + schema.getFullName() + " under subject '" + subject + "': " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.smsreports.app;
 
 import io.smsreports.config.ProcessorConfig;
 import io.smsreports.topology.EventSerdes;
+import io.smsreports.topology.PipelineMonitor;
 import io.smsreports.topology.SmsReportsTopology;
 import io.smsreports.topology.TopologySettings;
 import java.util.Map;
@@ -25,14 +26,14 @@ public final class SmsReportsStreams {
     }
 
     /** The topology for a configuration, after checking the cluster's topics. */
-    public static Topology topology(final ProcessorConfig config) {
+    public static Topology topology(final ProcessorConfig config, final EventSerdes serdes, final PipelineMonitor monitor) {
         final int partitions;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             partitions = TopicSetup.verify(admin, config.topics());
         }
         final TopologySettings settings = config.topologySettings(partitions);
-        final Topology topology = SmsReportsTopology.build(settings, EventSerdes.fromConfig(config.registryClientConfig()));
+        final Topology topology = SmsReportsTopology.build(settings, serdes, monitor);
         LOG.info("Topology of {} over {} input partitions, {} reporting partitions", config.applicationId(), partitions,
                 settings.reportingPartitions());
         LOG.debug("Topology of {}:\n{}", config.applicationId(), topology.describe());
@@ -40,12 +41,19 @@ public final class SmsReportsStreams {
     }
 
     /**
-     * A configured, not yet started instance. An unexpected processing error shuts the client down (the
+     * A configured, not yet started instance (prefer {@link SmsReportsPipeline}, which also starts and stops it like a
+     * service). An unexpected processing error shuts the client down (the
      * state is exactly-once, so a restart resumes from the last commit) rather than retrying the same record
      * in a loop.
      */
     public static KafkaStreams create(final ProcessorConfig config) {
-        final KafkaStreams streams = new KafkaStreams(topology(config), StreamsProperties.of(config));
+        return create(config, EventSerdes.fromConfig(config.registryClientConfig()), PipelineMonitor.create());
+    }
+
+    /** As {@link #create(ProcessorConfig)}, over given serdes, reporting to {@code monitor}. */
+    public static KafkaStreams create(final ProcessorConfig config, final EventSerdes serdes, final PipelineMonitor monitor) {
+        final KafkaStreams streams = new KafkaStreams(topology(config, serdes, monitor), StreamsProperties.of(config));
+        monitor.watch(streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream processing failed; shutting this instance down so that it restarts from its last commit", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

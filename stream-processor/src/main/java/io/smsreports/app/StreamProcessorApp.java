@@ -3,9 +3,7 @@ package io.smsreports.app;
 import io.smsreports.config.ConfigException;
 import io.smsreports.config.ProcessorConfig;
 import io.smsreports.config.Settings;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +35,15 @@ public final class StreamProcessorApp {
             System.exit(2);
             return;
         }
-        final KafkaStreams streams;
+        final SmsReportsPipeline pipeline;
         try {
-            streams = SmsReportsStreams.create(config);
+            pipeline = SmsReportsPipeline.create(config);
         } catch (IllegalStateException e) {
             LOG.error("Cannot start: {}", e.getMessage());
             System.exit(2);
             return;
         }
+        final KafkaStreams streams = pipeline.streams();
         final CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Stream processing {} -> {}", oldState, newState);
@@ -53,14 +52,11 @@ public final class StreamProcessorApp {
             }
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping stream processing");
-            // Leave the consumer group: the partitions move at once (to this instance when it restarts) instead of
-            // after the session timeout (45 s) during which nobody processes them.
-            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(60)));
+            LOG.info("Stopping stream processing (at most {} s)", config.shutdownTimeout().toSeconds());
+            pipeline.close();
             stopped.countDown();
         }, "shutdown"));
-        streams.start();
+        pipeline.start();
         try {
             stopped.await();
         } catch (InterruptedException e) {

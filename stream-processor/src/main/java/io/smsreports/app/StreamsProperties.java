@@ -41,6 +41,9 @@ public final class StreamsProperties {
         // within two commit intervals (BENCHMARKS.md: p99 2.4 s -> 0.39 s at 4,000 events/s).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 50);
+        // Static membership (Faults: "restarts are fast"): a restarted instance is the same member, so a restart after
+        // SIGKILL neither waits out the dead member's session nor moves its tasks away and back.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), InstanceIdentity.of(config));
         // The operator's word is last (SMS_STREAMS_PROPERTIES).
         p.putAll(config.streamsOverrides());
         return p;

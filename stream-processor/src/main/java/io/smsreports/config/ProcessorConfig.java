@@ -36,12 +36,17 @@ import java.util.Map;
  * @param rocksDbMemoryBytes  {@code SMS_ROCKSDB_MEMORY_BYTES} (256 MiB): block cache + memtables of all stores, together
  * @param streamsOverrides    {@code SMS_STREAMS_PROPERTIES}: any Kafka Streams, producer or consumer property
  *                            ({@code key=value;key=value}, e.g. {@code producer.retry.backoff.max.ms=100}), applied last
+ * @param groupInstanceId     {@code SMS_GROUP_INSTANCE_ID}: this instance's static group membership id; null = derived
+ *                            from (and kept in) the state directory, so that it survives restarts
+ * @param shutdownTimeout     {@code SMS_SHUTDOWN_TIMEOUT} (30s): SIGTERM stops the instance within this bound, even
+ *                            when the Kafka cluster cannot be reached
  */
 public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl, String registryUserInfo, String applicationId,
         String applicationServer, Path stateDir, Topics topics, Guarantee guarantee, Duration commitInterval, long cacheMaxBytes,
         int streamThreads, int standbyReplicas, int replicationFactor, int reportingPartitions, Duration receiptTimeout,
         Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag,
-        Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides) {
+        Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides, String groupInstanceId,
+        Duration shutdownTimeout) {
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
@@ -88,6 +93,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_EXPIRY_SCAN_INTERVAL = "SMS_EXPIRY_SCAN_INTERVAL";
     public static final String SMS_ROCKSDB_MEMORY_BYTES = "SMS_ROCKSDB_MEMORY_BYTES";
     public static final String SMS_STREAMS_PROPERTIES = "SMS_STREAMS_PROPERTIES";
+    public static final String SMS_GROUP_INSTANCE_ID = "SMS_GROUP_INSTANCE_ID";
+    public static final String SMS_SHUTDOWN_TIMEOUT = "SMS_SHUTDOWN_TIMEOUT";
 
     /**
      * Reads and validates the settings.
@@ -141,6 +148,12 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         final Duration commitInterval = s.duration(SMS_COMMIT_INTERVAL, Duration.ofMillis(200));
         final Duration idleLag = s.duration(SMS_IDLE_CLOCK_LAG, TopologySettings.DEFAULT_IDLE_CLOCK_LAG);
         final Duration scanInterval = s.duration(SMS_EXPIRY_SCAN_INTERVAL, TopologySettings.DEFAULT_EXPIRY_SCAN_INTERVAL);
+        final Duration shutdownTimeout = s.duration(SMS_SHUTDOWN_TIMEOUT, Duration.ofSeconds(30));
+        positive(s, SMS_SHUTDOWN_TIMEOUT, shutdownTimeout);
+        final String groupInstanceId = s.string(SMS_GROUP_INSTANCE_ID, null);
+        if (groupInstanceId != null && !groupInstanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
+            s.problem(SMS_GROUP_INSTANCE_ID + " must be 1-200 characters of [a-zA-Z0-9._-], was '" + groupInstanceId + "'");
+        }
         positive(s, SMS_RECEIPT_TIMEOUT, receiptTimeout);
         positive(s, SMS_COMMIT_INTERVAL, commitInterval);
         positive(s, SMS_EXPIRY_SCAN_INTERVAL, scanInterval);
@@ -161,7 +174,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 s.longValue(SMS_CACHE_MAX_BYTES, 64L * 1024 * 1024, 0), s.integer(SMS_STREAM_THREADS, 1, 1, 64),
                 s.integer(SMS_STANDBY_REPLICAS, 0, 0, 10), s.integer(SMS_REPLICATION_FACTOR, -1, -1, 32767),
                 s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, scanInterval,
-                s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s));
+                s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s), groupInstanceId,
+                shutdownTimeout);
         s.validate();
         return config;
     }
@@ -194,7 +208,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(newBootstrapServers, newRegistryUrl, registryUserInfo, applicationId, applicationServer, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout);
     }
 
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
@@ -202,7 +216,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout);
     }
 
     private static Map<String, String> overrides(final Settings s) {

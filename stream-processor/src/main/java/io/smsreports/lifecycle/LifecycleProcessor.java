@@ -9,10 +9,12 @@ import io.smsreports.topology.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -47,6 +49,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private final Duration scanInterval;
     private final long scanBudgetMs;
     private final long idleLagMs;
+    private final Predicate<TaskId> caughtUp;
 
     private ProcessorContext<String, Transition> context;
     private KeyValueStore<String, SmsState> states;
@@ -63,8 +66,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private Sensor expiredStates;
 
     public LifecycleProcessor(final SmsLifecycle lifecycle, final Duration scanInterval, final Duration scanBudget,
-            final Duration idleLag) {
+            final Duration idleLag, final Predicate<TaskId> caughtUp) {
         this.lifecycle = lifecycle;
+        this.caughtUp = caughtUp;
         this.scanInterval = scanInterval;
         this.scanBudgetMs = scanBudget.toMillis();
         this.idleLagMs = idleLag.toMillis();
@@ -105,7 +109,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     }
 
     private void punctuate(final long wallClockTime) {
-        if (clock.tick(wallClockTime)) {
+        // The clock may follow the wall clock only when nothing is in flight for this task: idle AND its input consumed.
+        if (clock.tick(wallClockTime, () -> caughtUp.test(context.taskId()))) {
             meta.put(IDLE_CLOCK_KEY, clock.idleFloor());
         }
         expireDue(clock.now(context.currentStreamTimeMs()));

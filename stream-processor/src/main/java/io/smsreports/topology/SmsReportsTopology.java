@@ -10,7 +10,9 @@ import io.smsreports.reporting.ReportingProcessor;
 import io.smsreports.state.LatencyKey;
 import io.smsreports.state.StateSerdes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -21,6 +23,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -43,22 +46,28 @@ public final class SmsReportsTopology {
     private SmsReportsTopology() {
     }
 
+    /** The topology as {@code TopologyTestDriver} runs it: every piped record is consumed before the call returns. */
     public static Topology build(final TopologySettings settings, final EventSerdes serdes) {
+        return build(settings, serdes, PipelineMonitor.synchronous());
+    }
+
+    public static Topology build(final TopologySettings settings, final EventSerdes serdes, final PipelineMonitor monitor) {
         final StreamsBuilder builder = new StreamsBuilder();
         final Topics topics = settings.topics();
 
-        // 1. Ingest
-        final KStream<String, SmsInput> dispatches = ingest(builder, topics.dispatches(),
-                Ingestion.dispatches(serdes.dispatches().deserializer()), topics.deadLetters());
-        final KStream<String, SmsInput> receipts = ingest(builder, topics.receipts(),
-                Ingestion.receipts(serdes.receipts().deserializer()), topics.deadLetters());
-        final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(),
-                Ingestion.campaigns(serdes.campaigns().deserializer()), topics.deadLetters());
+        // 1. Ingest (a registry outage parks records in order, it never dead-letters them)
+        final KStream<String, SmsInput> dispatches = ingest(builder, topics.dispatches(), StoreNames.DECODE_BACKLOG_DISPATCHES,
+                Ingestion.dispatches(serdes.dispatches().deserializer()), topics.deadLetters(), monitor);
+        final KStream<String, SmsInput> receipts = ingest(builder, topics.receipts(), StoreNames.DECODE_BACKLOG_RECEIPTS,
+                Ingestion.receipts(serdes.receipts().deserializer()), topics.deadLetters(), monitor);
+        final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(), StoreNames.DECODE_BACKLOG_CAMPAIGNS,
+                Ingestion.campaigns(serdes.campaigns().deserializer()), topics.deadLetters(), monitor);
 
         // 2. Lifecycle
         final KStream<String, Transition> transitions = dispatches
                 .merge(receipts, Named.as("sms-inputs"))
-                .process(lifecycle(settings), Named.as("lifecycle"));
+                .process(lifecycle(settings, task -> monitor.caughtUp(task, List.of(topics.dispatches(), topics.receipts()))),
+                        Named.as("lifecycle"));
 
         // 3. SMS Delivered
         transitions
@@ -79,11 +88,16 @@ public final class SmsReportsTopology {
         return builder.build();
     }
 
-    private static <V> KStream<String, V> ingest(final StreamsBuilder builder, final String topic,
-            final Ingestion.Decoder<V> decoder, final String deadLetterTopic) {
+    private static <V> KStream<String, V> ingest(final StreamsBuilder builder, final String topic, final String backlogStore,
+            final Ingestion.Decoder<V> decoder, final String deadLetterTopic, final PipelineMonitor monitor) {
+        // Not cached: a record parked and drained within one commit interval costs a put and a delete either way,
+        // and the backlog is empty outside a registry outage.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(backlogStore), Serdes.Long(),
+                ParkedRecord.SERDE));
         final KStream<String, Decoded<V>> decoded = builder
                 .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + topic))
-                .process(() -> new DecodeProcessor<>(decoder, topic), Named.as("decode-" + topic));
+                .process(() -> new DecodeProcessor<>(decoder, topic, backlogStore, monitor.decodeStalls()), Named.as("decode-" + topic),
+                        backlogStore);
         decoded
                 .filter((key, value) -> value.isPoison(), Named.as("poison-" + topic))
                 .map((key, value) -> KeyValue.pair(value.poisonKey(), value.poisonValue()), Named.as("original-bytes-" + topic))
@@ -100,7 +114,8 @@ public final class SmsReportsTopology {
                 .withNumberOfPartitions(partitions);
     }
 
-    private static ProcessorSupplier<String, SmsInput, String, Transition> lifecycle(final TopologySettings settings) {
+    private static ProcessorSupplier<String, SmsInput, String, Transition> lifecycle(final TopologySettings settings,
+            final Predicate<TaskId> caughtUp) {
         final SmsLifecycle rules = new SmsLifecycle(settings.receiptTimeout(), settings.earlyReceiptHold(), settings.smsRetention());
         final Set<StoreBuilder<?>> stores = Set.of(
                 keyValue(StoreNames.SMS_STATE, Serdes.String(), StateSerdes.SMS_STATE),
@@ -113,7 +128,7 @@ public final class SmsReportsTopology {
             @Override
             public LifecycleProcessor get() {
                 return new LifecycleProcessor(rules, settings.expiryScanInterval(), settings.expiryScanBudget(),
-                        settings.idleClockLag());
+                        settings.idleClockLag(), caughtUp);
             }
 
             @Override

@@ -36,6 +36,13 @@ public final class StoreNames {
     /** (messageId, latency bucket) → count: the delivery-latency distribution of each campaign. */
     public static final String CAMPAIGN_LATENCY = "campaign-latency";
 
+    /** Sequence → parked raw record: dispatches held, in order, while the schema registry cannot answer. */
+    public static final String DECODE_BACKLOG_DISPATCHES = "decode-backlog-dispatches";
+    /** Sequence → parked raw record: receipts held, in order, while the schema registry cannot answer. */
+    public static final String DECODE_BACKLOG_RECEIPTS = "decode-backlog-receipts";
+    /** Sequence → parked raw record: campaign records held, in order, while the schema registry cannot answer. */
+    public static final String DECODE_BACKLOG_CAMPAIGNS = "decode-backlog-campaigns";
+
     /** Repartition of SMS transitions by messageId (topic {@code <application.id>-reporting-sms-repartition}). */
     public static final String REPARTITION_SMS = "reporting-sms";
     /** Repartition of campaign metadata to the same partitions. */

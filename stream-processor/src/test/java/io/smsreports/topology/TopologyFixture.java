@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -66,8 +67,9 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> rawCampaigns;
     final TestOutputTopic<String, SmsDelivered> delivered;
     final TestOutputTopic<byte[], byte[]> deadLetters;
-    private final String scope = "topology-" + UUID.randomUUID();
+    private final String scope;
     private final Path stateDir;
+    final PipelineMonitor monitor;
 
     TopologyFixture() {
         this(TopologySettings.defaults(TOPICS, 1));
@@ -78,19 +80,31 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(final TopologySettings settings, final Instant initialWallClock) {
+        this(settings, initialWallClock, UnaryOperator.identity(), "topology-" + UUID.randomUUID(), null);
+    }
+
+    /**
+     * @param pipelineRegistry wraps the registry client the pipeline decodes with (producers use the plain one)
+     * @param scope            the mock registry scope (reuse one to restart over the same schemas)
+     * @param stateDir         the state directory (reuse one to restart over the same state), or null for a new one
+     */
+    TopologyFixture(final TopologySettings settings, final Instant initialWallClock,
+            final UnaryOperator<SchemaRegistryClient> pipelineRegistry, final String scope, final Path stateDir) {
         this.settings = settings;
+        this.scope = scope;
+        this.monitor = PipelineMonitor.synchronous();
         final SchemaRegistryClient registry = MockSchemaRegistry.clientForScope(scope);
-        final EventSerdes serdes = EventSerdes.using(registry);
+        final EventSerdes serdes = EventSerdes.using(pipelineRegistry.apply(registry));
         try {
-            stateDir = Files.createTempDirectory("ttd-state-");
+            this.stateDir = stateDir != null ? stateDir : Files.createTempDirectory("ttd-state-");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sms-reports-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(SmsReportsTopology.build(settings, serdes), props, initialWallClock);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, this.stateDir.toString());
+        driver = new TopologyTestDriver(SmsReportsTopology.build(settings, serdes, monitor), props, initialWallClock);
         // Producers (the sender, the gateways) register their schemas; the pipeline only looks them up.
         dispatches = driver.createInputTopic(TOPICS.dispatches(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         receipts = driver.createInputTopic(TOPICS.receipts(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
@@ -100,6 +114,15 @@ final class TopologyFixture implements AutoCloseable {
         rawCampaigns = driver.createInputTopic(TOPICS.campaigns(), new ByteArraySerializer(), new ByteArraySerializer());
         delivered = driver.createOutputTopic(TOPICS.delivered(), new StringDeserializer(), serdes.delivered().deserializer());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    Path stateDir() {
+        return stateDir;
+    }
+
+    /** Closes the driver (stores flushed) and keeps the state directory and registry scope, to start another over them. */
+    void closeKeepingState() {
+        driver.close();
     }
 
     /** The mock registry scope of this fixture. */
