@@ -99,10 +99,7 @@ public final class SmsReportsService implements AutoCloseable {
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
         final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout()),
-                processor.historyRetention(), Clock.systemUTC(), metrics, () -> {
-                    final String startup = pipeline.startupProblem();
-                    return startup != null ? startup : stalls.problem();
-                });
+                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem);
         final Javalin http = Javalin.create(javalin -> {
             api.configure(javalin);
             javalin.staticFiles.add(files -> {

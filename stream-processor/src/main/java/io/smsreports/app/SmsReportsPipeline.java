@@ -1,17 +1,11 @@
 package io.smsreports.app;
 
 import io.smsreports.config.ProcessorConfig;
-import io.smsreports.events.SmsDelivered;
 import io.smsreports.registry.SchemaRegistryClient;
 import io.smsreports.registry.SchemaRegistryClients;
-import io.smsreports.registry.SchemaRegistryException;
-import io.smsreports.serde.AvroSerdeConfig;
-import io.smsreports.serde.RegistryUnreachableException;
 import io.smsreports.topology.EventSerdes;
 import io.smsreports.topology.PipelineMonitor;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -20,26 +14,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The stream processing of one instance, with what it needs to start and stop like a service:
  * <ul>
- *   <li>it starts once the schema of its output ({@code sms.delivered}) is known to the registry: an unreachable
- *       registry delays the start (retried with backoff, {@link #startupProblem()} says why) instead of failing the
- *       first SMS Delivered event and with it the instance;</li>
- *   <li>a registry outage while running parks input records instead of dead-lettering them
- *       ({@link PipelineMonitor#decodeStalls()});</li>
+ *   <li>a registry outage (at start or while running) holds input records back, in order, instead of dead-lettering
+ *       them or failing the instance ({@link PipelineMonitor#decodeStalls()} says so);</li>
  *   <li>{@link #close()} is bounded by {@code SMS_SHUTDOWN_TIMEOUT}, even when the cluster cannot be reached.</li>
  * </ul>
  */
 public final class SmsReportsPipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmsReportsPipeline.class);
-    private static final long MAX_STARTUP_BACKOFF_MS = 5_000;
 
     private final ProcessorConfig config;
     private final SchemaRegistryClient registry;
     private final PipelineMonitor monitor;
     private final KafkaStreams streams;
-    private final CountDownLatch stopping = new CountDownLatch(1);
-    private volatile String startupProblem = "stream processing is not started yet";
-    private volatile Thread starter;
 
     private SmsReportsPipeline(final ProcessorConfig config, final SchemaRegistryClient registry, final PipelineMonitor monitor,
             final KafkaStreams streams) {
@@ -65,61 +52,9 @@ public final class SmsReportsPipeline implements AutoCloseable {
         return monitor;
     }
 
-    /** Why stream processing has not started (waiting for the registry), or null once it has. */
-    public String startupProblem() {
-        return startupProblem;
-    }
-
-    /** Starts stream processing in the background, as soon as the output schema is registered. */
+    /** Starts stream processing. */
     public void start() {
-        final Thread thread = new Thread(this::registerThenStart, "sms-reports-start");
-        thread.setDaemon(true);
-        starter = thread;
-        thread.start();
-    }
-
-    private void registerThenStart() {
-        long backoffMs = 200;
-        boolean warned = false;
-        final String subject = AvroSerdeConfig.subject(config.topics().delivered(), false);
-        while (stopping.getCount() > 0) {
-            try {
-                registry.register(subject, SmsDelivered.getClassSchema());
-                break;
-            } catch (SchemaRegistryException e) {
-                if (!RegistryUnreachableException.isTransient(e)) {
-                    startupProblem = "the schema registry refuses the schema of " + subject + ": " + e.getMessage();
-                    LOG.error("Cannot start stream processing: {}", startupProblem);
-                    return;
-                }
-                startupProblem = "waiting for the schema registry to register " + subject + ": " + e.getMessage();
-                if (!warned) {
-                    LOG.warn("Stream processing waits for the schema registry (retrying with backoff): {}", e.getMessage());
-                    warned = true;
-                }
-            }
-            try {
-                if (stopping.await(backoffMs, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            backoffMs = Math.min(MAX_STARTUP_BACKOFF_MS, backoffMs * 2);
-        }
-        if (stopping.getCount() == 0) {
-            return;
-        }
-        synchronized (this) {
-            if (stopping.getCount() > 0) {
-                if (warned) {
-                    LOG.warn("The schema registry answers again: starting stream processing");
-                }
-                streams.start();
-                startupProblem = null;
-            }
-        }
+        streams.start();
     }
 
     /**
@@ -130,13 +65,6 @@ public final class SmsReportsPipeline implements AutoCloseable {
      * @return whether everything stopped within the bound
      */
     public boolean close(final Duration timeout) {
-        synchronized (this) {
-            stopping.countDown();
-        }
-        final Thread thread = starter;
-        if (thread != null) {
-            thread.interrupt();
-        }
         final boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
         if (!clean) {

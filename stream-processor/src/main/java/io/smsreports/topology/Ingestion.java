@@ -34,6 +34,14 @@ final class Ingestion {
     private Ingestion() {
     }
 
+    /** A decoder that first makes sure the output schema is registered (a dependency of the decode path). */
+    static <V> Decoder<V> requiring(final OutputSchema output, final Decoder<V> decoder) {
+        return (topic, rawKey, rawValue) -> {
+            output.ensureRegistered();
+            return decoder.decode(topic, rawKey, rawValue);
+        };
+    }
+
     static Decoder<SmsInput> dispatches(final Deserializer<SmsDispatched> deserializer) {
         return (topic, rawKey, rawValue) -> {
             final String key = key(rawKey);

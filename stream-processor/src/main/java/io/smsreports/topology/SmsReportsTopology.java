@@ -56,10 +56,11 @@ public final class SmsReportsTopology {
         final Topics topics = settings.topics();
 
         // 1. Ingest (a registry outage parks records in order, it never dead-letters them)
+        final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered());
         final KStream<String, SmsInput> dispatches = ingest(builder, topics.dispatches(), StoreNames.DECODE_BACKLOG_DISPATCHES,
-                Ingestion.dispatches(serdes.dispatches().deserializer()), topics.deadLetters(), monitor);
+                Ingestion.requiring(output, Ingestion.dispatches(serdes.dispatches().deserializer())), topics.deadLetters(), monitor);
         final KStream<String, SmsInput> receipts = ingest(builder, topics.receipts(), StoreNames.DECODE_BACKLOG_RECEIPTS,
-                Ingestion.receipts(serdes.receipts().deserializer()), topics.deadLetters(), monitor);
+                Ingestion.requiring(output, Ingestion.receipts(serdes.receipts().deserializer())), topics.deadLetters(), monitor);
         final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(), StoreNames.DECODE_BACKLOG_CAMPAIGNS,
                 Ingestion.campaigns(serdes.campaigns().deserializer()), topics.deadLetters(), monitor);
 

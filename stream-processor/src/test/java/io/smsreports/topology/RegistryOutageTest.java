@@ -33,6 +33,7 @@ class RegistryOutageTest {
     /** The pipeline's registry client, which an outage makes throw what the REST client throws after its retries. */
     static final class SwitchableRegistry implements SchemaRegistryClient {
         final AtomicBoolean down = new AtomicBoolean();
+        final AtomicBoolean registrationsDown = new AtomicBoolean();
         final AtomicInteger refusedCalls = new AtomicInteger();
         private final SchemaRegistryClient delegate;
 
@@ -48,7 +49,14 @@ class RegistryOutageTest {
             }
         }
 
-        @Override public int register(final String subject, final Schema schema) { check(); return delegate.register(subject, schema); }
+        @Override public int register(final String subject, final Schema schema) {
+            if (registrationsDown.get()) {
+                refusedCalls.incrementAndGet();
+                throw new RegistryUnavailableException("Schema registry unavailable: HTTP 503", 503, null);
+            }
+            check();
+            return delegate.register(subject, schema);
+        }
         @Override public int getId(final String subject, final Schema schema) { check(); return delegate.getId(subject, schema); }
         @Override public Schema getSchemaById(final int id) { check(); return delegate.getSchemaById(id); }
         @Override public RegisteredSchema getLatestSchema(final String subject) { check(); return delegate.getLatestSchema(subject); }
@@ -106,6 +114,22 @@ class RegistryOutageTest {
         assertThat(fx.drainDelivered()).extracting(kv -> kv.key).containsExactly("s1");
         assertThat(fx.monitor.decodeStalls().problem()).isNull();
         assertThat(fx.monitor.decodeStalls().transitions()).as("one pause, one resume").isEqualTo(2);
+    }
+
+    @Test
+    void shouldHoldSmsInputsUntilTheOutputSchemaCanBeRegisteredInsteadOfFailingOnTheFirstSmsDelivered() {
+        registry.registrationsDown.set(true); // reads work, registering sms.delivered-value does not
+        fx.pipe(dispatch("s1", "m", "ios", T0));
+        fx.pipe(receipt("s1", ReceiptStatus.DELIVERED, T0.plusSeconds(5), T0.plusSeconds(6)));
+        retryFor(Duration.ofSeconds(3));
+        assertThat(fx.totals("m").sent()).isZero();
+        assertThat(fx.monitor.decodeStalls().problem()).contains("HTTP 503");
+
+        registry.registrationsDown.set(false);
+        retryFor(Duration.ofSeconds(6));
+        assertThat(fx.totals("m").delivered()).isEqualTo(1);
+        assertThat(fx.drainDelivered()).extracting(kv -> kv.key).containsExactly("s1");
+        assertThat(fx.deadLetters.isEmpty()).isTrue();
     }
 
     @Test

@@ -1,0 +1,44 @@
+package io.smsreports.topology;
+
+import io.smsreports.events.SmsDelivered;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The schema of {@code sms.delivered}, registered before the first SMS input is decoded. Registering needs the
+ * schema registry, so it belongs to the decode path: while the registry cannot answer, SMS inputs are held (like any
+ * other record whose decoding needs the registry) instead of failing the first SMS Delivered event on its way out,
+ * which would stop the instance. Once registered, the id is cached for the life of the process.
+ */
+final class OutputSchema {
+
+    private static final SmsDelivered SAMPLE = SmsDelivered.newBuilder().setSmsId("schema-probe").setMessageId("schema-probe")
+            .setMsisdn("+0").setExternalId(null).setEmail(null).setPlatform("unknown").setProvider("schema-probe")
+            .setDispatchedAt(Instant.EPOCH).setDeliveredAt(Instant.EPOCH).setLatencyMs(0).build();
+
+    private final Serializer<SmsDelivered> serializer;
+    private final String topic;
+    private volatile boolean registered;
+
+    OutputSchema(final Serializer<SmsDelivered> serializer, final String topic) {
+        this.serializer = serializer;
+        this.topic = topic;
+    }
+
+    /**
+     * @throws io.smsreports.serde.RegistryUnreachableException while the registry cannot answer (transient)
+     * @throws IllegalStateException when the registry refuses the schema (a deployment error, not bad input)
+     */
+    void ensureRegistered() {
+        if (registered) {
+            return;
+        }
+        try {
+            serializer.serialize(topic, SAMPLE);
+        } catch (SerializationException e) {
+            throw new IllegalStateException("The schema registry refuses the schema of " + topic + ": " + e.getMessage(), e);
+        }
+        registered = true;
+    }
+}
