@@ -65,7 +65,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String READINESS_TOPIC = "embedded-broker-readiness";
-    private static final int NODE_ID = 1;
 
     private final Builder settings;
     private final Path dataDirectory;
@@ -111,7 +110,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         requirePortFree(controllerPort, "Kafka controller");
 
         final Path logDirectory = dataDirectory.resolve("kafka");
-        KafkaDataDirectory.check(logDirectory);
+        KafkaDataDirectory.check(logDirectory, settings.nodeId);
         final Map<String, Object> config = brokerConfig(logDirectory);
         final KafkaConfig kafkaConfig = new KafkaConfig(config, false);
         format(logDirectory);
@@ -198,8 +197,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Map<String, Object> brokerConfig(final Path logDirectory) {
         final Map<String, Object> config = new HashMap<>();
         config.put("process.roles", "broker,controller");
-        config.put("node.id", NODE_ID);
-        config.put("controller.quorum.voters", NODE_ID + "@" + settings.host + ":" + controllerPort);
+        config.put("node.id", settings.nodeId);
+        config.put("controller.quorum.voters", settings.quorumVoters != null ? settings.quorumVoters
+                : settings.nodeId + "@" + settings.host + ":" + controllerPort);
         config.put("listeners", "PLAINTEXT://" + settings.host + ":" + port + ",CONTROLLER://" + settings.host + ":" + controllerPort);
         config.put("advertised.listeners", "PLAINTEXT://" + settings.host + ":" + port);
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -207,16 +207,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("inter.broker.listener.name", "PLAINTEXT");
         config.put("log.dirs", logDirectory.toString());
         config.put("metadata.log.dir", logDirectory.toString());
-        // One node: every internal topic has one replica.
-        config.put("offsets.topic.replication.factor", "1");
+        // One node: every internal topic has one replica. In a cluster: as many as asked, and one may be lost.
+        final String replicas = String.valueOf(settings.replicationFactor);
+        final String minIsr = String.valueOf(Math.max(1, settings.replicationFactor - 1));
+        config.put("offsets.topic.replication.factor", replicas);
         config.put("offsets.topic.num.partitions", "5");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.replication.factor", replicas);
+        config.put("transaction.state.log.min.isr", minIsr);
         config.put("transaction.state.log.num.partitions", "5");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
-        config.put("default.replication.factor", "1");
-        config.put("min.insync.replicas", "1");
+        config.put("share.coordinator.state.topic.replication.factor", replicas);
+        config.put("share.coordinator.state.topic.min.isr", minIsr);
+        config.put("default.replication.factor", replicas);
+        config.put("min.insync.replicas", minIsr);
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "false");
         // Small footprint on a laptop: the cleaner's dedupe buffer is 128 MiB of heap by default.
@@ -235,8 +237,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(logDirectory);
             new Formatter()
                     .setPrintStream(new PrintStream(new LoggingOutputStream(), true, StandardCharsets.UTF_8))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(settings.nodeId)
+                    .setClusterId(settings.clusterId != null ? settings.clusterId : Uuid.randomUuid().toString())
                     .setControllerListenerName("CONTROLLER")
                     .setMetadataLogDirectory(logDirectory.toString())
                     .setDirectories(List.of(logDirectory.toString()))
@@ -377,8 +379,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Path dataDirectory;
         private Duration startupTimeout = Duration.ofSeconds(90);
         private final Map<String, String> overrides = new HashMap<>();
+        private int nodeId = 1;
+        private String clusterId;
+        private String quorumVoters;
+        private int replicationFactor = 1;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this node one of a KRaft cluster whose nodes are all combined broker and controller: its node id, the
+         * cluster id every node is formatted with, the voters ({@code id@host:controllerPort,…}) and the replication
+         * factor of internal topics (their {@code min.insync.replicas} is one less, so one node may be lost).
+         */
+        public Builder clusterNode(final int id, final String cluster, final String voters, final int replicas) {
+            this.nodeId = id;
+            this.clusterId = Objects.requireNonNull(cluster, "cluster");
+            this.quorumVoters = Objects.requireNonNull(voters, "voters");
+            this.replicationFactor = replicas;
+            return this;
         }
 
         /** The address to listen on and advertise (default 127.0.0.1). */

@@ -22,6 +22,10 @@ final class KafkaDataDirectory {
     }
 
     static void check(final Path logDirectory) {
+        check(logDirectory, 1);
+    }
+
+    static void check(final Path logDirectory, final int expectedNodeId) {
         if (!Files.exists(logDirectory)) {
             return;
         }
@@ -59,8 +63,9 @@ final class KafkaDataDirectory {
                     + ", node.id=" + nodeId + "): the Kafka data directory is damaged or comes from another installation. "
                     + "Delete " + logDirectory.getParent() + " to start afresh.");
         }
-        if (!"1".equals(nodeId.trim())) {
-            throw new IllegalStateException(meta + " belongs to Kafka node " + nodeId + ", not to the embedded broker (node 1): "
+        if (!String.valueOf(expectedNodeId).equals(nodeId.trim())) {
+            throw new IllegalStateException(meta + " belongs to Kafka node " + nodeId + ", not to the embedded broker (node "
+                    + expectedNodeId + "): "
                     + "this data directory comes from another Kafka installation. Point the data directory elsewhere.");
         }
     }

@@ -1,0 +1,423 @@
+package io.smsreports.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smsreports.api.Json;
+import io.smsreports.app.SmsReportsStreams;
+import io.smsreports.app.TopicSetup;
+import io.smsreports.config.ProcessorConfig;
+import io.smsreports.config.Settings;
+import io.smsreports.events.Topics;
+import io.smsreports.launcher.Main;
+import io.smsreports.registry.DevSchemaRegistryServer;
+import io.smsreports.service.ServiceConfig;
+import io.smsreports.topology.SmsWorkload;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Faults on real processes (DESIGN, "Faults"): a three-node KRaft cluster (each node its own JVM), topics with
+ * replication factor 3 and {@code min.insync.replicas} 2, the schema registry behind a proxy that can be stopped,
+ * and service instances in external mode, each its own JVM. Every scenario produces 20,000 SMS of realistic,
+ * shuffled traffic (duplicates, early receipts, intermediates, conflicting and late finals, orphans) while a fault
+ * is injected, polls the API of every live instance throughout, and ends with:
+ * <ul>
+ *   <li>every store figure exactly what the independent model computes (read by a fresh instance that restores
+ *       everything from the changelogs);</li>
+ *   <li>{@code sms.delivered} (read_committed) holding each delivered SMS exactly once;</li>
+ *   <li>an empty dead-letter topic (the workload holds no poison: nothing valid may land there);</li>
+ *   <li>no API answer but 200, 503 with {@code Retry-After}, or 404 for an unknown id: never a 500.</li>
+ * </ul>
+ * Measured times are printed and written to {@code target/chaos/figures.txt} (BENCHMARKS.md quotes them).
+ */
+@Tag("chaos")
+class FaultInjectionIntegrationTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaultInjectionIntegrationTest.class);
+    private static final int PARTITIONS = 3;
+    private static final int SMS = 20_000;
+    private static final int RECORDS_PER_SECOND = 900;
+    private static final Path DIR = Path.of("target", "chaos", String.valueOf(System.currentTimeMillis())).toAbsolutePath();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static KafkaCluster cluster;
+    private static DevSchemaRegistryServer registry;
+    private static TcpProxy registryProxy;
+    private static final List<String> figures = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        Files.createDirectories(DIR);
+        cluster = new KafkaCluster(DIR).start();
+        registry = DevSchemaRegistryServer.startEphemeral();
+        registryProxy = new TcpProxy(KafkaCluster.freePort(), registry.port());
+        registryProxy.start();
+        LOG.info("Three-node cluster on {}, registry behind {}; logs in {}", cluster.bootstrapServers(), registryProxy.url(), DIR);
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (registryProxy != null) {
+            registryProxy.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        Files.write(DIR.resolve("figures.txt"), figures, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldHoldRecordsThroughARegistryOutageWhileInstancesJoinAndCrashAndLoseNothing() throws Exception {
+        try (Scenario s = new Scenario("outage")) {
+            final Instance a = s.instance("a").start();
+            a.awaitReady();
+            s.startLoad();
+            s.awaitDeliveredAtLeast(s.expected.delivered().size() / 10);
+
+            registryProxy.stop();
+            final long outageStarted = System.nanoTime();
+            LOG.info("Registry down");
+            // Both instances below start with empty schema caches: they need the registry for every input.
+            final Instance b = s.instance("b").start();
+            a.kill();
+            a.start();
+            await("the outage shows on /ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> a.readyBody().contains("decoding is paused") || b.readyBody().contains("decoding is paused"));
+            await("30 s of outage").pollDelay(Duration.ofSeconds(30).minusNanos(System.nanoTime() - outageStarted)).until(() -> true);
+            final int deliveredDuringOutage = s.delivered.count();
+            registryProxy.start();
+            LOG.info("Registry back after {} s", Duration.ofNanos(System.nanoTime() - outageStarted).toSeconds());
+
+            s.awaitAllDelivered();
+            await("both ready again").atMost(Duration.ofMinutes(2)).until(() -> a.isReady() && b.isReady());
+            assertThat(a.metrics()).contains("sms_input_decode_pause_transitions");
+            assertThat(a.logs() + b.logs()).as("the outage is logged once per change, not per record")
+                    .contains("Decoding paused").contains("Decoding resumed");
+            s.finish(List.of(a, b));
+            LOG.info("Delivered during the outage: {} of {}", deliveredDuringOutage, s.expected.delivered().size());
+        }
+    }
+
+    @Test
+    void shouldStayExactWhenInstancesJoinLeaveAndAreKilledDuringLoad() throws Exception {
+        try (Scenario s = new Scenario("membership")) {
+            final Instance a = s.instance("a").start();
+            final Instance b = s.instance("b").start();
+            a.awaitReady();
+            b.awaitReady();
+            s.startLoad();
+            s.awaitDeliveredAtLeast(s.expected.delivered().size() / 10);
+
+            final Instance c = s.instance("c").start(); // joins a running group during load
+            c.awaitReady();
+            s.awaitDeliveredAtLeast(s.expected.delivered().size() / 4);
+            figure("SIGTERM of an instance under load: stopped in %d ms", b.terminate()); // leaves during load
+
+            s.awaitDeliveredAtLeast(s.expected.delivered().size() / 2);
+            a.kill(); // SIGKILL during load, then back on the same state directory (same group member)
+            final long restarted = System.nanoTime();
+            a.start();
+            a.awaitAnswering("/api/v1/campaigns/m0");
+            figure("SIGKILL then restart of an instance under load: answering again %d ms after the restart",
+                    (System.nanoTime() - restarted) / 1_000_000);
+
+            s.awaitAllDelivered();
+            s.finish(List.of(a, c));
+        }
+    }
+
+    @Test
+    void shouldStayExactWhenABrokerIsKilledAndRestartedDuringLoad() throws Exception {
+        try (Scenario s = new Scenario("broker")) {
+            final Instance a = s.instance("a").start();
+            final Instance b = s.instance("b").start();
+            a.awaitReady();
+            b.awaitReady();
+            s.startLoad();
+            s.awaitDeliveredAtLeast(s.expected.delivered().size() / 5);
+            cluster.kill(1);
+            LOG.info("Broker 2 killed");
+            final int before = s.delivered.count();
+            await("progress with one broker down").atMost(Duration.ofMinutes(2)).until(() -> s.delivered.count() > before + 500);
+            cluster.restart(1);
+            LOG.info("Broker 2 back");
+            s.awaitAllDelivered();
+            s.finish(List.of(a, b));
+        }
+    }
+
+    private static void figure(final String format, final long value) {
+        final String line = String.format(format, value);
+        LOG.info("FIGURE: {}", line);
+        figures.add(line);
+    }
+
+    /** One scenario: its own topics, application id, instances, load and checks. */
+    private static final class Scenario implements AutoCloseable {
+        final String name;
+        final Topics topics;
+        final String applicationId;
+        final SmsWorkload workload;
+        final List<SmsWorkload.Input> inputs;
+        final SmsWorkload.Expected expected;
+        final SmsWorkload.DeliveredWatcher delivered;
+        final List<Instance> instances = new ArrayList<>();
+        final ApiPoller poller;
+        final AtomicBoolean producing = new AtomicBoolean(true);
+        CompletableFuture<Void> load;
+
+        Scenario(final String name) throws Exception {
+            this.name = name;
+            this.topics = new Topics(name + ".campaigns", name + ".dispatches", name + ".receipts", name + ".delivered", name + ".dlq");
+            this.applicationId = "sms-reports-chaos-" + name;
+            this.workload = new SmsWorkload(topics, PARTITIONS);
+            final long t0 = Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
+            this.inputs = workload.dataset(t0, SMS, 0, name.hashCode());
+            this.expected = workload.expected(inputs);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                final List<NewTopic> newTopics = new ArrayList<>();
+                for (final NewTopic topic : TopicSetup.newTopics(topics, PARTITIONS, (short) 3)) {
+                    final Map<String, String> configs = new HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+                    configs.put("min.insync.replicas", "2");
+                    configs.put("retention.ms", "-1"); // the records are weeks old by their timestamps
+                    newTopics.add(topic.configs(configs));
+                }
+                admin.createTopics(newTopics).all().get();
+            }
+            this.delivered = new SmsWorkload.DeliveredWatcher(cluster.bootstrapServers(), registry.url(), topics.delivered());
+            this.poller = new ApiPoller(() -> instances.stream().filter(Instance::isAlive).map(Instance::baseUrl).toList());
+            LOG.info("Scenario {}: {} records, {} delivered expected", name, inputs.size(), expected.delivered().size());
+        }
+
+        Instance instance(final String id) throws IOException {
+            final Instance instance = new Instance(this, id);
+            instances.add(instance);
+            return instance;
+        }
+
+        void startLoad() {
+            // The sender uses the registry directly (its schema ids are cached after the first record, as a long-running
+            // sender's are); the service instances reach it through the proxy that the outage scenario stops.
+            load = CompletableFuture.runAsync(() -> SmsWorkload.produce(cluster.bootstrapServers(), registry.url(), inputs,
+                    RECORDS_PER_SECOND, producing));
+        }
+
+        void awaitDeliveredAtLeast(final int count) {
+            await(name + ": " + count + " delivered").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> delivered.count() >= count);
+        }
+
+        void awaitAllDelivered() {
+            load.join();
+            awaitDeliveredAtLeast(expected.delivered().size());
+        }
+
+        /** The checks every scenario ends with. */
+        void finish(final List<Instance> live) throws Exception {
+            for (final Instance instance : live) {
+                instance.awaitReady();
+            }
+            final Map<String, String> first = live.get(0).campaignNumbers();
+            await("every live instance answers the same numbers").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions().untilAsserted(() -> {
+                        for (final Instance instance : live) {
+                            assertThat(instance.campaignNumbers()).as(instance.id).isEqualTo(live.get(0).campaignNumbers());
+                        }
+                    });
+            for (final String m : SmsWorkload.CAMPAIGNS) {
+                final JsonNode metrics = Json.MAPPER.readTree(live.get(0).get("/api/v1/campaigns/" + m).body()).get("metrics");
+                final long[] totals = expected.totals(m);
+                assertThat(List.of(metrics.get("sent").asLong(), metrics.get("delivered").asLong(), metrics.get("failed").asLong(),
+                        metrics.get("unconfirmed").asLong())).as("API metrics of %s", m).containsExactly(totals[0], totals[1], totals[2], totals[3]);
+            }
+            LOG.info("Scenario {}: API answers {}", name, first);
+            poller.close();
+            LOG.info("Scenario {}: API statuses seen {}", name, poller.summary());
+            assertThat(poller.violations()).as("API answers outside the contract (200, 503 + Retry-After, 404)").isEmpty();
+            assertThat(poller.count(200)).as("the API answered throughout").isPositive();
+
+            for (final Instance instance : live) {
+                instance.terminate();
+            }
+            // A fresh instance with empty local state restores every store from the changelogs: they must hold the model.
+            final ProcessorConfig config = ProcessorConfig.from(Settings.of(instances.get(0).environment())
+                    .with(Map.of(ProcessorConfig.SMS_STATE_DIR, DIR.resolve(name + "-verifier").toString())), true);
+            try (KafkaStreams verifier = SmsReportsStreams.create(config.withConnections(cluster.bootstrapServers(), registry.url()))) {
+                verifier.start();
+                await(name + ": restored state equals the model").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                        .ignoreExceptions().untilAsserted(() -> workload.assertStores(verifier, expected));
+            }
+            assertThat(delivered.all()).as("sms.delivered, read_committed: exactly one event per delivered SMS")
+                    .containsExactlyInAnyOrderElementsOf(expected.delivered());
+            assertThat(SmsWorkload.count(cluster.bootstrapServers(), topics.deadLetters())).as("nothing in the dead-letter topic").isZero();
+        }
+
+        @Override
+        public void close() throws Exception {
+            producing.set(false);
+            poller.close();
+            delivered.close();
+            instances.forEach(Instance::killQuietly);
+        }
+    }
+
+    /** One service instance: the real command ({@link Main}) in external mode, in its own JVM. */
+    private static final class Instance {
+        final String id;
+        final int port;
+        final Map<String, String> environment;
+        final ChildProcess process;
+
+        Instance(final Scenario scenario, final String id) throws IOException {
+            this.id = id;
+            this.port = KafkaCluster.freePort();
+            final Path dir = DIR.resolve(scenario.name + "-" + id);
+            final Map<String, String> env = new TreeMap<>();
+            env.put(ProcessorConfig.KAFKA_BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+            env.put(ProcessorConfig.SCHEMA_REGISTRY_URL, registryProxy.url());
+            env.put(ProcessorConfig.SMS_APPLICATION_ID, scenario.applicationId);
+            env.put(ServiceConfig.SMS_HTTP_HOST, "127.0.0.1");
+            env.put(ServiceConfig.SMS_HTTP_PORT, String.valueOf(port));
+            env.put(ProcessorConfig.SMS_APPLICATION_SERVER, "127.0.0.1:" + port);
+            env.put(ProcessorConfig.SMS_STATE_DIR, dir.resolve("state").toString());
+            env.put(ProcessorConfig.SMS_TOPIC_CAMPAIGNS, scenario.topics.campaigns());
+            env.put(ProcessorConfig.SMS_TOPIC_DISPATCHES, scenario.topics.dispatches());
+            env.put(ProcessorConfig.SMS_TOPIC_RECEIPTS, scenario.topics.receipts());
+            env.put(ProcessorConfig.SMS_TOPIC_DELIVERED, scenario.topics.delivered());
+            env.put(ProcessorConfig.SMS_TOPIC_DLQ, scenario.topics.deadLetters());
+            env.put(ProcessorConfig.SMS_REPLICATION_FACTOR, "3");
+            env.put(ProcessorConfig.SMS_STANDBY_REPLICAS, "1");
+            env.put(ProcessorConfig.SMS_IDLE_CLOCK_LAG, "365d"); // only stream time moves the clock, as the model assumes
+            env.put(ProcessorConfig.SMS_EXPIRY_SCAN_INTERVAL, "1s");
+            env.put(ProcessorConfig.SMS_SHUTDOWN_TIMEOUT, "20s");
+            env.put(ProcessorConfig.SMS_ROCKSDB_MEMORY_BYTES, String.valueOf(64L * 1024 * 1024));
+            env.put(ProcessorConfig.SMS_STREAMS_PROPERTIES, "topic.min.insync.replicas=2");
+            this.environment = Map.copyOf(env);
+            this.process = new ChildProcess(scenario.name + "-" + id, "-Xmx448m", Main.class.getName(), List.of(), environment, dir, DIR);
+        }
+
+        Map<String, String> environment() {
+            return environment;
+        }
+
+        Instance start() throws IOException {
+            process.start();
+            return this;
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        void kill() throws InterruptedException {
+            LOG.info("SIGKILL {}", id);
+            process.kill();
+        }
+
+        void killQuietly() {
+            process.killQuietly();
+        }
+
+        long terminate() throws InterruptedException {
+            LOG.info("SIGTERM {}", id);
+            return process.terminate();
+        }
+
+        String logs() throws IOException {
+            return process.allLogs();
+        }
+
+        HttpResponse<String> get(final String path) throws IOException, InterruptedException {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        boolean isReady() {
+            try {
+                return get("/ready").statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }
+
+        String readyBody() {
+            try {
+                return get("/ready").body();
+            } catch (IOException | InterruptedException e) {
+                return "";
+            }
+        }
+
+        String metrics() throws IOException, InterruptedException {
+            return get("/metrics").body();
+        }
+
+        void awaitReady() {
+            await(id + " ready").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> isReady() || !isAlive());
+            assertThat(isAlive()).as("%s is running", id).isTrue();
+        }
+
+        void awaitAnswering(final String path) {
+            await(id + " answers " + path).atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        try {
+                            return get(path).statusCode() == 200;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
+        }
+
+        /** Each campaign's metrics, latency and reconciliation as JSON text, and the orphan count. */
+        Map<String, String> campaignNumbers() throws IOException, InterruptedException {
+            final Map<String, String> numbers = new TreeMap<>();
+            final HttpResponse<String> list = get("/api/v1/campaigns?limit=100");
+            if (list.statusCode() != 200) {
+                throw new IllegalStateException(id + " answered " + list.statusCode());
+            }
+            for (final JsonNode campaign : Json.MAPPER.readTree(list.body()).get("items")) {
+                numbers.put(campaign.get("messageId").asText(), campaign.get("metrics").toString() + campaign.get("latency")
+                        + campaign.get("reconciliation"));
+            }
+            numbers.put("(orphans)", Json.MAPPER.readTree(get("/api/v1/reconciliation").body()).toString());
+            return numbers;
+        }
+    }
+}
