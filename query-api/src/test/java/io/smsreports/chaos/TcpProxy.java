@@ -31,6 +31,9 @@ final class TcpProxy implements AutoCloseable {
     }
 
     synchronized void start() throws IOException {
+        if (server != null) {
+            return;
+        }
         final ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

@@ -270,7 +270,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         final String value = UUID.randomUUID().toString();
         final Map<String, Object> producerConfig = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-broker-readiness",
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-broker-readiness-" + settings.nodeId,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(remaining.toMillis(), 30_000));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
@@ -280,7 +280,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         final Map<String, Object> consumerConfig = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "embedded-broker-readiness",
+                ConsumerConfig.GROUP_ID_CONFIG, "embedded-broker-readiness-" + settings.nodeId,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -44,6 +44,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private static final byte[] PRESENT = new byte[0];
     private static final int SCAN_BATCH = 1_000;
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
+    private static final long MAX_TICK_MS = 200;
 
     private final SmsLifecycle lifecycle;
     private final Duration scanInterval;
@@ -58,6 +59,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private WindowStore<String, PersonMessages> personMessages;
     private WindowStore<String, PersonProfile> people;
     private LifecycleClock clock;
+    private long tickMs;
+    private long lastScanAt = Long.MIN_VALUE / 2;
+    private boolean backlogged;
     private Sensor orphanReceipts;
     private Sensor duplicateReceipts;
     private Sensor conflictingFinals;
@@ -90,7 +94,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.lateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.LATE_RECEIPTS);
         this.duplicateDispatches = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.DUPLICATE_DISPATCHES);
         this.expiredStates = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.EXPIRED_STATES);
-        context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        this.tickMs = Math.min(scanInterval.toMillis(), MAX_TICK_MS);
+        context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
@@ -108,16 +113,30 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         apply(smsId, stored, step, record.timestamp());
     }
 
+    /**
+     * Every scan interval: the idle clock's tick and a scan of what is due. In between, every short tick, while a scan
+     * left due deadlines behind (its budget ran out), another slice of them: a burst of due deadlines (a campaign's
+     * timeouts, a backlog) drains at about half the thread's time, in slices short enough to keep commits and polls
+     * going, instead of one budget per scan interval.
+     */
     private void punctuate(final long wallClockTime) {
-        // The clock may follow the wall clock only when nothing is in flight for this task: idle AND its input consumed.
-        if (clock.tick(wallClockTime, () -> caughtUp.test(context.taskId()))) {
-            meta.put(IDLE_CLOCK_KEY, clock.idleFloor());
+        if (wallClockTime - lastScanAt >= scanInterval.toMillis()) {
+            lastScanAt = wallClockTime;
+            // The clock may follow the wall clock only when nothing is in flight for this task: idle AND its input consumed.
+            if (clock.tick(wallClockTime, () -> caughtUp.test(context.taskId()))) {
+                meta.put(IDLE_CLOCK_KEY, clock.idleFloor());
+            }
+            backlogged = expireDue(clock.now(context.currentStreamTimeMs()), scanBudgetMs);
+        } else if (backlogged) {
+            backlogged = expireDue(clock.now(context.currentStreamTimeMs()), Math.max(1, tickMs / 2));
         }
-        expireDue(clock.now(context.currentStreamTimeMs()));
     }
 
-    /** Applies every deadline that is due, oldest first, within the scan budget; the rest waits for the next tick. */
-    private void expireDue(final long now) {
+    /**
+     * Applies the deadlines that are due, oldest first, within {@code budgetMs}; returns whether some due ones are left
+     * for the next tick.
+     */
+    private boolean expireDue(final long now, final long budgetMs) {
         final long started = System.nanoTime();
         while (true) {
             final List<Bytes> due = new ArrayList<>(SCAN_BATCH);
@@ -137,8 +156,11 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
                 final SmsState unindexed = state.withIndexedAt(Long.MAX_VALUE);
                 apply(smsId, unindexed, lifecycle.onTime(smsId, unindexed, now), now);
             }
-            if (due.size() < SCAN_BATCH || (System.nanoTime() - started) / 1_000_000 >= scanBudgetMs) {
-                return;
+            if (due.size() < SCAN_BATCH) {
+                return false;
+            }
+            if ((System.nanoTime() - started) / 1_000_000 >= budgetMs) {
+                return true;
             }
         }
     }

@@ -58,6 +58,11 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
                 idleClockLag, interval, expiryScanBudget);
     }
 
+    public TopologySettings withExpiryScanBudget(final Duration budget) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, expiryScanInterval, budget);
+    }
+
     public TopologySettings withIdleClockLag(final Duration lag) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
                 lag, expiryScanInterval, expiryScanBudget);

@@ -90,8 +90,9 @@ public final class SmsWorkload {
 
     /** {@code sms} SMS from {@code t0} on, 7 s apart, with {@code poison} undecodable records, in timestamp order. */
     public List<Input> dataset(final long t0, final int sms, final int poison, final long seed) {
-        if (sms * 7_000L > 36 * HOUR) {
-            throw new IllegalArgumentException("at most " + 36 * HOUR / 7_000 + " SMS: the clock record must stay within retention");
+        if (sms * 7_000L >= 60 * HOUR) {
+            throw new IllegalArgumentException("fewer than " + 60 * HOUR / 7_000 + " SMS: the clock record (6.5 days after the first "
+                    + "dispatch) must come after the last dispatch's timeout (4 days)");
         }
         final Random r = new Random(seed);
         final int people = Math.max(1, sms / 4);
@@ -144,8 +145,8 @@ public final class SmsWorkload {
             final byte[] junk = ("not avro " + p).getBytes(StandardCharsets.UTF_8);
             inputs.add(new Input(p % 2 == 0 ? topics.dispatches() : topics.receipts(), "poison-" + p, junk, t0 + p * HOUR + 17));
         }
-        // One late record per partition moves every task's clock past the last timeout (but not past retention, as long
-        // as the dispatches span under about a day and a half: 20,000 SMS at 7 s).
+        // One late record per partition moves every task's clock past the last timeout (the dispatches span under 2.5
+        // days), but not past the first SMS's retention (7 days).
         for (int partition = 0; partition < partitions; partition++) {
             final String smsId = keyFor(partition, "clock-");
             inputs.add(new Input(topics.dispatches(), smsId, TopologyFixture.dispatch(smsId, "clock", "web",
