@@ -81,6 +81,8 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
         if (parked > 0) {
             // Held before a restart or a move of this task: keep holding until the registry answers for the oldest.
             stalls.stalled(task, topic, "records held from before a restart or rebalance wait for the schema registry", parked);
+        } else {
+            stalls.closed(task, topic); // whatever an earlier incarnation of this task reported
         }
         context.schedule(RETRY_TICK, PunctuationType.WALL_CLOCK_TIME, this::retryParked);
     }
@@ -120,7 +122,11 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
 
     /** Retries the oldest held record when its backoff is over; once one decodes, drains in order within a budget. */
     private void retryParked(final long wallClock) {
-        if (parked == 0 || wallClock < nextAttemptAt) {
+        if (parked == 0) {
+            return;
+        }
+        if (wallClock < nextAttemptAt) {
+            stalls.parked(task, topic, parked); // still stalled, still here
             return;
         }
         final long started = System.nanoTime();
@@ -151,7 +157,7 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
         }
         nextSequence = 0;
         backoffMs = INITIAL_BACKOFF_MS;
-        stalls.cleared(task, topic, drained);
+        stalls.cleared(task, topic);
         LOG.info("Task {} processed the {} record(s) of {} it held while the schema registry was unreachable", task, drained, topic);
     }
 
