@@ -118,8 +118,8 @@ class FaultInjectionIntegrationTest {
                 a.start();
                 await("the outage shows on /ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                         .until(() -> a.readyBody().contains("decoding is paused") || b.readyBody().contains("decoding is paused"));
-                // The fault's duration, not a wait for a condition: the registry stays down for 30 s in all.
-                Thread.sleep(Math.max(0, Duration.ofSeconds(30).minusNanos(System.nanoTime() - outageStarted).toMillis()));
+                // The fault's duration, not a wait for a condition: the registry stays down for (at least) 30 s in all.
+                Thread.sleep(Math.max(0, Duration.ofSeconds(31).minusNanos(System.nanoTime() - outageStarted).toMillis()));
                 deliveredDuringOutage = s.delivered.count();
             } finally {
                 registryProxy.start();
