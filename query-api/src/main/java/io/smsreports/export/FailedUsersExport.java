@@ -37,6 +37,7 @@ public final class FailedUsersExport {
     public static final String FAILED_AT = "Failed At (UTC)";
     static final int XLSX_ROW_WINDOW = 200;
     static final int ROWS_PER_SHEET = 1_000_000;
+    private static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[0-9]{1,15}");
 
     private FailedUsersExport() {
     }
@@ -156,11 +157,20 @@ public final class FailedUsersExport {
      * {@code =} or {@code @} is escaped with a quote (OWASP CSV injection). A leading {@code +} is left alone,
      * since every E.164 number starts with one.
      */
+    /**
+     * A cell a spreadsheet would run as a formula, neutralised (OWASP "CSV injection"): a leading {@code =}, {@code +},
+     * {@code -}, {@code @}, tab or carriage return gets a leading apostrophe, so the cell is text. An MSISDN in E.164
+     * form ({@code +} and digits) is data every spreadsheet reads as text or a number, never a formula: it stays as it is.
+     */
     static String neutralize(final String value) {
         if (value == null || value.isEmpty()) {
             return value;
         }
         final char first = value.charAt(0);
-        return first == '=' || first == '@' ? "'" + value : value;
+        final boolean formula = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+        if (!formula || E164.matcher(value).matches()) {
+            return value;
+        }
+        return "'" + value;
     }
 }

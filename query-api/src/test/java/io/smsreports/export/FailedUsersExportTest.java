@@ -60,6 +60,31 @@ class FailedUsersExportTest {
     }
 
     @Test
+    void shouldNeutraliseEveryFormulaTriggerPerOwaspButKeepE164Numbers() throws Exception {
+        final List<FailedRecipient> rows = new ArrayList<>();
+        final String[] reasons = {"=1+2", "+1+2", "-1+2", "@SUM(A1)", "\tcmd", "\rcmd", "+905551112233", "plain", "+90 555", "-"};
+        for (int i = 0; i < reasons.length; i++) {
+            rows.add(new FailedRecipient("s" + i, reasons[i], "+905551112233", null, "web", "acme", ReceiptStatus.REJECTED,
+                    reasons[i], reasons[i], 1_790_000_000_000L));
+        }
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FailedUsersExport.write(ExportFormat.CSV, List.of(IdColumn.externalId, IdColumn.msisdn), source(rows), out);
+        try (CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new InputStreamReader(new ByteArrayInputStream(out.toByteArray()), StandardCharsets.UTF_8))) {
+            final List<String> read = csv.getRecords().stream().map(r -> r.get("Fail Reason")).toList();
+            assertThat(read).containsExactly("'=1+2", "'+1+2", "'-1+2", "'@SUM(A1)", "'\tcmd", "'\rcmd", "+905551112233", "plain",
+                    "'+90 555", "'-");
+        }
+        try (CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new InputStreamReader(new ByteArrayInputStream(out.toByteArray()), StandardCharsets.UTF_8))) {
+            final List<CSVRecord> records = csv.getRecords();
+            assertThat(records).allSatisfy(r -> assertThat(r.get("MSISDN")).as("an MSISDN stays as it is").isEqualTo("+905551112233"));
+            assertThat(records.get(0).get("External ID")).as("identifier columns too").isEqualTo("'=1+2");
+            assertThat(records.get(1).get("Error Code")).as("error codes too").isEqualTo("'+1+2");
+        }
+    }
+
+    @Test
     void shouldWriteXlsxThatPoiReadsBackWithTypedDatesAndSheetRollover() throws Exception {
         final List<FailedRecipient> many = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
