@@ -12,6 +12,10 @@ import java.time.Duration;
 /** Reads totals from a running service over HTTP. */
 final class Api {
 
+    /** The harness's own API token (an admin), written hashed into the service's tokens file by {@link BenchCluster}. */
+    static final String TOKEN = "bench-harness-token-0123456789abcdefghij";
+    static final String AUTHORIZATION = "Bearer " + TOKEN;
+
     /** Sums over every campaign. */
     record Totals(long sent, long delivered, long failed) {
         long finals() {
@@ -33,6 +37,7 @@ final class Api {
 
     JsonNode json(final String path) throws IOException, InterruptedException {
         final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", AUTHORIZATION)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());

@@ -85,8 +85,21 @@ final class BenchCluster implements AutoCloseable {
         settings.put(ProcessorConfig.SMS_APPLICATION_ID, applicationId);
         settings.put(ProcessorConfig.SMS_STATE_DIR, stateDir.toString());
         settings.put(ServiceConfig.SMS_HTTP_PORT, "0");
+        settings.put(ServiceConfig.SMS_API_TOKENS_FILE, tokensFile().toString());
+        settings.put(ServiceConfig.SMS_CLUSTER_SECRET, "bench-cluster-secret-0123456789");
         settings.putAll(overrides);
         return settings;
+    }
+
+    /** The service's tokens file: the harness's admin token, hashed. */
+    private Path tokensFile() {
+        final Path file = directory.resolve("api-tokens");
+        try {
+            Files.writeString(file, "bench-harness admin " + io.smsreports.api.auth.ApiTokens.hash(Api.TOKEN) + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
     }
 
     /** Starts the service in this JVM and waits until it is ready. */

@@ -136,6 +136,7 @@ public final class QueryLatencyBenchmark {
                     final int which = (int) (i % urls.size());
                     try {
                         final java.net.HttpURLConnection connection = (java.net.HttpURLConnection) urls.get(which).openConnection();
+                        connection.setRequestProperty("Authorization", Api.AUTHORIZATION);
                         connection.setConnectTimeout(60_000);
                         connection.setReadTimeout(60_000);
                         final int status = connection.getResponseCode();

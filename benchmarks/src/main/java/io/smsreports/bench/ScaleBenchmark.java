@@ -232,7 +232,7 @@ public final class ScaleBenchmark {
             sampler.start();
             final long start = System.nanoTime();
             final HttpResponse<InputStream> response = api.http.send(HttpRequest.newBuilder(URI.create(api.base + "/api/v1/campaigns/"
-                    + campaign + "/failed/export?format=" + format + "&ids=externalId,msisdn,email")).timeout(Duration.ofMinutes(30)).GET()
+                    + campaign + "/failed/export?format=" + format + "&ids=externalId,msisdn,email")).header("Authorization", Api.AUTHORIZATION).timeout(Duration.ofMinutes(30)).GET()
                     .build(), HttpResponse.BodyHandlers.ofInputStream());
             long bytes = 0;
             long lines = 0;

@@ -25,16 +25,26 @@ public final class InstanceClient {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final String clusterSecret;
 
-    public InstanceClient(final Duration timeout) {
+    /** @param clusterSecret the secret every instance of the service shares, proving a call comes from one of them */
+    public InstanceClient(final Duration timeout, final String clusterSecret) {
         this.timeout = timeout;
+        this.clusterSecret = java.util.Objects.requireNonNull(clusterSecret, "clusterSecret");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
-    /** The response of another instance, as a stream the caller copies and closes. */
-    public HttpResponse<InputStream> forward(final HostInfo host, final String pathAndQuery) {
+    /**
+     * The response of another instance to a user's request, as a stream the caller copies and closes. The user's
+     * {@code Authorization} goes along: the owner checks the token and its role again.
+     */
+    public HttpResponse<InputStream> forward(final HostInfo host, final String pathAndQuery, final String authorization) {
+        final HttpRequest.Builder request = builder(host, pathAndQuery);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
-            return http.send(request(host, pathAndQuery), HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw unreachable(host, e);
         } catch (InterruptedException e) {
@@ -45,7 +55,7 @@ public final class InstanceClient {
 
     /** An instance's answer, parsed; a non-2xx answer is passed on as the same error. */
     public <T> CompletableFuture<T> getJson(final HostInfo host, final String pathAndQuery, final TypeReference<T> type) {
-        return http.sendAsync(request(host, pathAndQuery), HttpResponse.BodyHandlers.ofByteArray())
+        return http.sendAsync(builder(host, pathAndQuery).build(), HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, failure) -> {
                     if (failure != null) {
                         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -62,12 +72,12 @@ public final class InstanceClient {
                 });
     }
 
-    private HttpRequest request(final HostInfo host, final String pathAndQuery) {
+    private HttpRequest.Builder builder(final HostInfo host, final String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
                 .timeout(timeout)
                 .header(FORWARDED_HEADER, "1")
-                .GET()
-                .build();
+                .header(io.smsreports.api.auth.Authenticator.CLUSTER_SECRET_HEADER, clusterSecret)
+                .GET();
     }
 
     private static ApiException unreachable(final HostInfo host, final Throwable cause) {

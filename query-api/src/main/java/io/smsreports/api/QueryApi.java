@@ -44,6 +44,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.smsreports.api.auth.Access;
+import io.smsreports.privacy.PersonalData;
+import io.smsreports.api.auth.Authenticator;
+import io.smsreports.api.auth.Principal;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -80,11 +84,12 @@ public final class QueryApi {
     private final Clock clock;
     private final PrometheusMeterRegistry metrics;
     private final Supplier<String> pipelineProblem;
+    private final Authenticator auth;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public QueryApi(final KafkaStreams streams, final LocalReports local, final Cluster cluster, final InstanceClient client,
             final Duration historyRetention, final Clock clock, final PrometheusMeterRegistry metrics,
-            final Supplier<String> pipelineProblem) {
+            final Supplier<String> pipelineProblem, final Authenticator auth) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.local = Objects.requireNonNull(local, "local");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -93,11 +98,44 @@ public final class QueryApi {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.pipelineProblem = Objects.requireNonNull(pipelineProblem, "pipelineProblem");
+        this.auth = Objects.requireNonNull(auth, "auth");
     }
+
+    /**
+     * What every route requires (DESIGN, Security): personal data (identifiers of recipients) needs the analyst role,
+     * operations the admin role, the rest the viewer role; the internal routes only the cluster secret. A route missing
+     * here is closed; {@code RouteAccessTest} fails when one is added without an entry.
+     */
+    public static final Map<String, Access> POLICY = Map.ofEntries(
+            Map.entry("/health", Access.PUBLIC),
+            Map.entry("/ready", Access.PUBLIC),
+            Map.entry("/metrics", Access.PUBLIC),
+            Map.entry(PREFIX + "/openapi.json", Access.VIEWER),
+            Map.entry(PREFIX + "/whoami", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns/{messageId}", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns/{messageId}/platforms", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns/{messageId}/timeline", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns/{messageId}/heatmap", Access.VIEWER),
+            Map.entry(PREFIX + "/reconciliation", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns/{messageId}/failed", Access.ANALYST),
+            Map.entry(PREFIX + "/campaigns/{messageId}/failed/export", Access.ANALYST),
+            Map.entry(PREFIX + "/people", Access.ANALYST),
+            Map.entry(PREFIX + "/people/{personId}/messages", Access.ANALYST),
+            Map.entry(PREFIX + "/events/sms-delivered", Access.ANALYST),
+            Map.entry(INTERNAL + "/campaigns", Access.CLUSTER),
+            Map.entry(INTERNAL + "/campaign-names", Access.CLUSTER),
+            Map.entry(INTERNAL + "/people", Access.CLUSTER),
+            Map.entry(INTERNAL + "/people/{personId}/messages", Access.CLUSTER),
+            Map.entry(INTERNAL + "/orphans", Access.CLUSTER));
 
     /** Registers the routes, error handling and JSON mapping on a Javalin configuration. */
     public void configure(final JavalinConfig config) {
-        config.events.handlerAdded(handler -> routes.add(handler.getPath()));
+        config.events.handlerAdded(handler -> {
+            if (handler.getHttpMethod().isHttpMethod()) {
+                routes.add(handler.getPath()); // endpoints, not before/after handlers
+            }
+        });
         config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
         config.http.defaultContentType = "application/json";
         config.router.ignoreTrailingSlashes = true;
@@ -115,7 +153,7 @@ public final class QueryApi {
                 return;
             }
             // The route template, not the path: paths carry personal data (a person's msisdn or email).
-            LOG.error("Unexpected failure on {} {}", ctx.method(), routeOf(ctx), e);
+            LOG.error("Unexpected failure on {} {}", ctx.method(), routeOf(ctx), PersonalData.redacted(e));
             error(ctx, 500, "internal error", "The request failed unexpectedly; the failure is logged.", null);
         });
         config.requestLogger.http((ctx, ms) -> {
@@ -125,10 +163,22 @@ public final class QueryApi {
                     .record(Duration.ofNanos((long) (ms * 1_000_000)));
         });
 
+        // Every matched request is checked before its handler: 401/403 in the JSON error shape (DESIGN, Security).
+        config.routes.beforeMatched(ctx -> {
+            final String route = routeOf(ctx);
+            if (!"unmatched".equals(route)) {
+                auth.check(ctx, route);
+            }
+        });
+
         config.routes.get("/health", this::health);
         config.routes.get("/ready", this::ready);
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         config.routes.get(PREFIX + "/openapi.json", this::openApi);
+        config.routes.get(PREFIX + "/whoami", ctx -> {
+            final Principal principal = Authenticator.principal(ctx);
+            ctx.json(Map.of("name", principal.name(), "role", principal.role().label()));
+        });
 
         config.routes.get(PREFIX + "/campaigns", this::campaigns);
         config.routes.get(PREFIX + "/campaigns/{messageId}", ctx -> routed(ctx, () -> {
@@ -172,9 +222,26 @@ public final class QueryApi {
         config.routes.get(INTERNAL + "/campaign-names", ctx -> ctx.json(local.campaignNames(
                 List.of(Objects.requireNonNullElse(ctx.queryParam("ids"), "").split(",")))));
         config.routes.get(INTERNAL + "/people", ctx -> ctx.json(optional(local.person(Objects.requireNonNullElse(ctx.queryParam("key"), "")))));
-        config.routes.get(INTERNAL + "/people/{personId}/messages", ctx -> ctx.json(local.personMessages(ctx.pathParam("personId"),
-                Params.instant(ctx, "from", Instant.EPOCH), Params.instant(ctx, "to", Instant.now(clock)))));
+        config.routes.get(INTERNAL + "/people/{personId}/messages", ctx -> {
+            // Bounded like the public routes: both ends required, nothing older than the history retention. (The range
+            // may span the retention: the SMS Delivered insight of a person reads their whole kept history.)
+            final Instant now = Instant.now(clock);
+            final Instant from = Params.instant(ctx, "from", null);
+            final Instant to = Params.instant(ctx, "to", null);
+            if (from == null || to == null || !from.isBefore(to)) {
+                throw ApiException.badParameter("from", "give 'from' before 'to'");
+            }
+            if (from.isBefore(now.minus(historyRetention).minus(Duration.ofMinutes(5)))) {
+                throw ApiException.badParameter("from", from + " is older than the history retention");
+            }
+            ctx.json(local.personMessages(ctx.pathParam("personId"), from, to));
+        });
         config.routes.get(INTERNAL + "/orphans", ctx -> ctx.json(local.orphanReceipts()));
+    }
+
+    /** The internal routes registered. */
+    public List<String> internalRoutes() {
+        return routes.stream().filter(path -> path.startsWith(INTERNAL)).distinct().sorted().toList();
     }
 
     /** The public routes registered (the {@code /internal} ones excluded), for documentation checks. */
@@ -308,6 +375,24 @@ public final class QueryApi {
             throw ApiException.badParameter("personId", "must look like ext:<externalId> or tel:<msisdn> (as GET " + PREFIX
                     + "/people returns it), was '" + personId + "'");
         }
+        final Instant[] range = personRange(ctx);
+        final Instant from = range[0];
+        final Instant to = range[1];
+        if (lookup(personId) == null) {
+            throw ApiException.notFound("unknown person", "No person '" + personId + "' was sent an SMS in the last "
+                    + historyRetention.toDays() + " days");
+        }
+        final List<PersonMessage> messages = messagesOf(personId, from, to);
+        final Map<String, String> names = campaignNames(messages.stream().map(PersonMessage::messageId).distinct().toList());
+        final List<PersonMessages.Item> items = messages.stream()
+                .sorted(Comparator.comparingLong(PersonMessage::dispatchedAt).reversed().thenComparing(PersonMessage::smsId))
+                .map(m -> LocalReports.item(m, names.get(m.messageId())))
+                .toList();
+        ctx.json(new PersonMessages(personId, from, to, items));
+    }
+
+    /** The [from, to] of a person's messages: at most 30 days, none older than the history retention; else 400. */
+    private Instant[] personRange(final Context ctx) {
         final Instant now = Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         final Instant to = Params.instant(ctx, "to", now);
         final Instant from = Params.instant(ctx, "from", to.minus(MAX_PERSON_RANGE));
@@ -324,17 +409,7 @@ public final class QueryApi {
                     + " days (6 months): message history is kept that long, so 'from' must lie within the last "
                     + historyRetention.toDays() + " days");
         }
-        if (lookup(personId) == null) {
-            throw ApiException.notFound("unknown person", "No person '" + personId + "' was sent an SMS in the last "
-                    + historyRetention.toDays() + " days");
-        }
-        final List<PersonMessage> messages = messagesOf(personId, from, to);
-        final Map<String, String> names = campaignNames(messages.stream().map(PersonMessage::messageId).distinct().toList());
-        final List<PersonMessages.Item> items = messages.stream()
-                .sorted(Comparator.comparingLong(PersonMessage::dispatchedAt).reversed().thenComparing(PersonMessage::smsId))
-                .map(m -> LocalReports.item(m, names.get(m.messageId())))
-                .toList();
-        ctx.json(new PersonMessages(personId, from, to, items));
+        return new Instant[] {from, to};
     }
 
     // ---- SMS Delivered event insight ----
@@ -434,7 +509,7 @@ public final class QueryApi {
             throw ApiException.unavailable("Campaign '" + messageId + "' is moving between instances (rebalance); retry");
         }
         final String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        final HttpResponse<InputStream> response = client.forward(owner, pathAndQuery);
+        final HttpResponse<InputStream> response = client.forward(owner, pathAndQuery, ctx.header("Authorization"));
         ctx.status(response.statusCode());
         for (final String header : List.of("Content-Type", "Content-Disposition", "Retry-After")) {
             response.headers().firstValue(header).ifPresent(value -> ctx.header(header, value));
@@ -513,7 +588,7 @@ public final class QueryApi {
             try {
                 names.putAll(part.join());
             } catch (CompletionException e) {
-                LOG.debug("Campaign names unavailable from an instance: {}", e.getCause().getMessage());
+                LOG.debug("Campaign names unavailable from an instance: {}", PersonalData.mask(e.getCause().getMessage()));
             }
         }
         return names;
@@ -548,7 +623,7 @@ public final class QueryApi {
     }
 
     private static void storeUnavailable(final Context ctx, final InvalidStateStoreException e) {
-        LOG.debug("Store not queryable for {} {}: {}", ctx.method(), routeOf(ctx), e.getMessage());
+        LOG.debug("Store not queryable for {} {}: {}", ctx.method(), routeOf(ctx), PersonalData.mask(e.getMessage()));
         error(ctx, 503, "temporarily unavailable", "The state this answer needs is moving between instances or restoring (rebalance); "
                 + "retry shortly", 2);
     }
@@ -565,8 +640,9 @@ public final class QueryApi {
     /** The matched route template ({@code /api/v1/people/{personId}/messages}), never the raw path. */
     private static String routeOf(final Context ctx) {
         try {
-            return ctx.endpoint().path;
-        } catch (java.util.NoSuchElementException e) {
+            final io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+            return matched == null ? "unmatched" : matched.path;
+        } catch (RuntimeException e) {
             return "unmatched"; // Javalin has no endpoint for this request
         }
     }

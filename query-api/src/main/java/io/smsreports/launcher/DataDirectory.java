@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 public final class DataDirectory {
 
     static final String MARKER = "sms-reports.properties";
+    /** The embedded mode's admin API token. */
+    public static final String ADMIN_TOKEN = "admin-token";
     static final String FORMAT = "1";
 
     private final Path root;
@@ -89,6 +91,36 @@ public final class DataDirectory {
 
     public Path streams() {
         return root.resolve("streams");
+    }
+
+    /**
+     * The embedded mode's admin API token: created on first use (a random 256-bit token, readable by the owner only,
+     * mode 600 where the file system has POSIX permissions) and the same on every later start.
+     */
+    public String adminToken() {
+        final Path file = root.resolve(ADMIN_TOKEN);
+        try {
+            if (Files.isRegularFile(file)) {
+                final String stored = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+                if (stored.length() >= 32) {
+                    return stored;
+                }
+            }
+            final String token = io.smsreports.api.auth.ApiTokens.newToken();
+            final Path temporary = root.resolve(ADMIN_TOKEN + ".tmp");
+            Files.deleteIfExists(temporary);
+            try {
+                Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(temporary); // not a POSIX file system
+            }
+            Files.writeString(temporary, token + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the admin token in " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public Path demo() {

@@ -72,7 +72,8 @@ public final class Launcher {
             broker.createTopics(TopicSetup.newTopics(requested.processor().topics(), options.partitions(), (short) 1));
 
             final ProcessorConfig processor = requested.processor().withConnections(broker.bootstrapServers(), registry.url());
-            final SmsReportsService service = SmsReportsService.start(requested.withProcessor(processor));
+            final SmsReportsService service = SmsReportsService.start(requested.withProcessor(processor)
+                    .withEmbeddedSecurity(data.adminToken()));
             started.add(service);
             final DemoTraffic demo = startDemo(options, processor, data.demo());
             return new RunningSmsReports(data, broker, registry, service, demo);
@@ -93,7 +94,12 @@ public final class Launcher {
     public static ServiceConfig serviceConfig(final Settings settings, final LaunchOptions options) {
         Settings effective = settings;
         if (!settings.isSet(ProcessorConfig.SMS_STATE_DIR)) {
-            effective = settings.with(Map.of(ProcessorConfig.SMS_STATE_DIR, options.dataDir().resolve("streams").toString()));
+            effective = effective.with(Map.of(ProcessorConfig.SMS_STATE_DIR, options.dataDir().resolve("streams").toString()));
+        }
+        final boolean embedded = !settings.isSet(ProcessorConfig.KAFKA_BOOTSTRAP_SERVERS);
+        if (embedded && !settings.isSet(ServiceConfig.SMS_HTTP_HOST)) {
+            // The embedded mode serves this machine only, unless told otherwise: the reports hold personal data.
+            effective = effective.with(Map.of(ServiceConfig.SMS_HTTP_HOST, "127.0.0.1"));
         }
         return ServiceConfig.from(effective);
     }

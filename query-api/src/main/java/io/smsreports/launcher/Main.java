@@ -176,7 +176,8 @@ public final class Main implements Callable<Integer> {
                 .append("  SMS Reports is ready").append(running.embedded() ? " (embedded mode" : " (external mode")
                 .append(running.demo().isPresent() ? ", with demo traffic)" : ")").append(System.lineSeparator())
                 .append(System.lineSeparator());
-        line(text, "Dashboard", base + "/");
+        // The link logs the browser in (the token stays in the URL fragment: browsers never send it to a server).
+        line(text, "Dashboard", base + "/" + running.adminToken().map(token -> "#token=" + token).orElse(""));
         line(text, "API", base + "/api/v1/campaigns");
         line(text, "OpenAPI", base + "/api/v1/openapi.json");
         line(text, "Metrics", base + "/metrics");
@@ -184,6 +185,8 @@ public final class Main implements Callable<Integer> {
         line(text, "Kafka", running.bootstrapServers());
         line(text, "Schema registry", running.schemaRegistryUrl());
         running.dataDirectory().ifPresent(dir -> line(text, "Data", dir.toString()));
+        running.dataDirectory().filter(dir -> running.adminToken().isPresent())
+                .ifPresent(dir -> line(text, "Admin API token", dir.resolve(DataDirectory.ADMIN_TOKEN) + " (Authorization: Bearer <token>)"));
         text.append(System.lineSeparator()).append("  Press Ctrl-C to stop.").append(System.lineSeparator())
                 .append(System.lineSeparator());
         return text.toString();

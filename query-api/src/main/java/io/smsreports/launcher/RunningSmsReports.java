@@ -62,10 +62,16 @@ public final class RunningSmsReports implements AutoCloseable {
         return service.config().processor().schemaRegistryUrl();
     }
 
+    /** The embedded mode's admin token (in the data directory), if this is the embedded mode. */
+    public Optional<String> adminToken() {
+        return Optional.ofNullable(service.config().adminToken());
+    }
+
     /** The API's base URL as a browser on this machine reaches it. */
     public String baseUrl() {
         final String host = service.config().httpHost();
-        return "http://" + ("0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host) + ":" + service.httpPort();
+        return "http://" + ("0.0.0.0".equals(host) || "::".equals(host) || "127.0.0.1".equals(host) ? "localhost" : host) + ":"
+                + service.httpPort();
     }
 
     /**

@@ -6,6 +6,8 @@ import io.smsreports.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,12 +17,20 @@ import java.time.Duration;
  * @param httpHost       {@code SMS_HTTP_HOST} (0.0.0.0): the address the API listens on
  * @param httpPort       {@code SMS_HTTP_PORT} (8080): the API's port
  * @param forwardTimeout {@code SMS_FORWARD_TIMEOUT} (5s): bound of a call to another instance
+ * @param apiTokensFile  {@code SMS_API_TOKENS_FILE}: the API's bearer tokens ({@code <name> <role> <sha256 hex>} a line);
+ *                       required unless the embedded mode supplies its admin token
+ * @param clusterSecret  {@code SMS_CLUSTER_SECRET}: shared by every instance, it opens the internal routes between them;
+ *                       required in external mode, random in embedded mode (one instance)
+ * @param adminToken     the embedded mode's admin token (kept in the data directory), or null
  */
-public record ServiceConfig(ProcessorConfig processor, String httpHost, int httpPort, Duration forwardTimeout) {
+public record ServiceConfig(ProcessorConfig processor, String httpHost, int httpPort, Duration forwardTimeout, Path apiTokensFile,
+        String clusterSecret, String adminToken) {
 
     public static final String SMS_HTTP_HOST = "SMS_HTTP_HOST";
     public static final String SMS_HTTP_PORT = "SMS_HTTP_PORT";
     public static final String SMS_FORWARD_TIMEOUT = "SMS_FORWARD_TIMEOUT";
+    public static final String SMS_API_TOKENS_FILE = "SMS_API_TOKENS_FILE";
+    public static final String SMS_CLUSTER_SECRET = "SMS_CLUSTER_SECRET";
 
     /**
      * Reads and validates the settings. Without {@code SMS_APPLICATION_SERVER}, this instance advertises
@@ -32,8 +42,16 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
         final String host = settings.string(SMS_HTTP_HOST, "0.0.0.0");
         final int port = settings.integer(SMS_HTTP_PORT, 8080, 0, 65_535);
         final Duration timeout = settings.duration(SMS_FORWARD_TIMEOUT, Duration.ofSeconds(5));
+        final String tokens = settings.string(SMS_API_TOKENS_FILE, null);
+        if (tokens != null && !Files.isReadable(Path.of(tokens))) {
+            settings.problem(SMS_API_TOKENS_FILE + ": cannot read " + tokens);
+        }
+        final String secret = settings.string(SMS_CLUSTER_SECRET, null);
+        if (secret != null && secret.length() < 16) {
+            settings.problem(SMS_CLUSTER_SECRET + " must be at least 16 characters (a long random string, the same on every instance)");
+        }
         final ProcessorConfig processor = ProcessorConfig.from(settings, false);
-        return new ServiceConfig(processor, host, port, timeout);
+        return new ServiceConfig(processor, host, port, timeout, tokens == null ? null : Path.of(tokens), secret, null);
     }
 
     /** The {@code host:port} other instances use to reach this one. */
@@ -47,13 +65,19 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
             return this;
         }
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout);
+            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free port for the API", e);
         }
     }
 
     public ServiceConfig withProcessor(final ProcessorConfig newProcessor) {
-        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout);
+        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken);
+    }
+
+    /** The embedded mode's settings: its admin token, and a cluster secret of its own unless one is set. */
+    public ServiceConfig withEmbeddedSecurity(final String embeddedAdminToken) {
+        return new ServiceConfig(processor, httpHost, httpPort, forwardTimeout, apiTokensFile,
+                clusterSecret != null ? clusterSecret : io.smsreports.api.auth.ApiTokens.newToken(), embeddedAdminToken);
     }
 }

@@ -14,6 +14,10 @@ import io.smsreports.api.Cluster;
 import io.smsreports.api.InstanceClient;
 import io.smsreports.api.LocalReports;
 import io.smsreports.api.QueryApi;
+import io.smsreports.api.auth.ApiTokens;
+import io.smsreports.api.auth.Authenticator;
+import io.smsreports.api.auth.Principal;
+import io.smsreports.api.auth.Role;
 import io.smsreports.app.InstanceIdentity;
 import io.smsreports.app.SmsReportsPipeline;
 import io.smsreports.config.ProcessorConfig;
@@ -64,6 +68,7 @@ public final class SmsReportsService implements AutoCloseable {
      */
     public static SmsReportsService start(final ServiceConfig requested) {
         final ServiceConfig config = requested.withResolvedPort();
+        final Authenticator auth = authenticator(config);
         final String advertised = config.advertisedServer();
         final ProcessorConfig processor = config.processor().withApplicationServer(advertised);
         final SmsReportsPipeline pipeline = SmsReportsPipeline.create(processor);
@@ -98,8 +103,8 @@ public final class SmsReportsService implements AutoCloseable {
             }
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
-        final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout()),
-                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem);
+        final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout(), config.clusterSecret()),
+                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem, auth);
         final Javalin http = Javalin.create(javalin -> {
             api.configure(javalin);
             javalin.staticFiles.add(files -> {
@@ -126,6 +131,28 @@ public final class SmsReportsService implements AutoCloseable {
         return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api);
     }
 
+    /**
+     * @throws IllegalStateException when no API token or no cluster secret is configured, saying which setting to set
+     */
+    private static Authenticator authenticator(final ServiceConfig config) {
+        if (config.apiTokensFile() == null && config.adminToken() == null) {
+            throw new IllegalStateException("No API token is configured: set " + ServiceConfig.SMS_API_TOKENS_FILE + " to a file of "
+                    + "'<name> <role> <sha256 of the token>' lines (see the README, \"Security\"). The API serves personal data: "
+                    + "it does not run open.");
+        }
+        if (config.clusterSecret() == null) {
+            throw new IllegalStateException("Set " + ServiceConfig.SMS_CLUSTER_SECRET + " (a long random string, the same on every "
+                    + "instance): it opens the internal routes between instances and keeps user tokens out of them.");
+        }
+        final ApiTokens tokens;
+        try {
+            tokens = ApiTokens.of(config.apiTokensFile(), new Principal("embedded-admin", Role.ADMIN), config.adminToken());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new IllegalStateException(ServiceConfig.SMS_API_TOKENS_FILE + ": " + e.getMessage(), e);
+        }
+        return new Authenticator(QueryApi.POLICY, tokens, config.clusterSecret());
+    }
+
     public int httpPort() {
         return http.port();
     }
@@ -145,6 +172,11 @@ public final class SmsReportsService implements AutoCloseable {
     /** Whether this instance answers queries: stream processing RUNNING and its stores queryable (as {@code /ready}). */
     public boolean isReady() {
         return api.readinessProblem() == null;
+    }
+
+    /** The internal routes (between instances) this instance serves. */
+    public java.util.List<String> internalRoutes() {
+        return api.internalRoutes();
     }
 
     /** The public HTTP routes this instance serves. */

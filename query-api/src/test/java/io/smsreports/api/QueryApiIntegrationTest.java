@@ -17,6 +17,7 @@ import io.smsreports.events.Topics;
 import io.smsreports.export.FailedUsersExport;
 import io.smsreports.registry.DevSchemaRegistryServer;
 import io.smsreports.reporting.LatencyBuckets;
+import io.smsreports.api.auth.TestTokens;
 import io.smsreports.service.ServiceConfig;
 import io.smsreports.service.SmsReportsService;
 import java.io.ByteArrayInputStream;
@@ -65,7 +66,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class QueryApiIntegrationTest {
+
+    /** Every log event of the run: both instances, the brokers' clients, every request the tests make. */
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+            new ch.qos.logback.core.read.ListAppender<>();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private EmbeddedKafkaBroker kafka;
@@ -76,6 +82,8 @@ class QueryApiIntegrationTest {
 
     @BeforeAll
     void start(@TempDir final Path dir) throws Exception {
+        log.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
         kafka = EmbeddedKafkaBroker.builder().build().start();
         registry = DevSchemaRegistryServer.startEphemeral();
         kafka.createTopics(TopicSetup.newTopics(Topics.defaults(), TestData.PARTITIONS, (short) 1));
@@ -98,7 +106,7 @@ class QueryApiIntegrationTest {
     }
 
     private ServiceConfig config(final Path stateDir, final int port) {
-        return ServiceConfig.from(Settings.of(Map.of(
+        return ServiceConfig.from(Settings.of(TestTokens.settings(stateDir.getParent())).with(Map.of(
                 ProcessorConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 ProcessorConfig.SCHEMA_REGISTRY_URL, registry.url(),
                 ProcessorConfig.SMS_APPLICATION_ID, "sms-reports-api-test",
@@ -112,6 +120,7 @@ class QueryApiIntegrationTest {
 
     @AfterAll
     void stop() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
         for (final AutoCloseable closeable : new AutoCloseable[] {second, first, registry, kafka}) {
             try {
                 if (closeable != null) {
@@ -126,8 +135,15 @@ class QueryApiIntegrationTest {
     // ---- helpers ----
 
     private HttpResponse<byte[]> get(final String base, final String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return get(base, path, TestTokens.ADMIN);
+    }
+
+    private HttpResponse<byte[]> get(final String base, final String path, final String token) throws IOException, InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (token != null) {
+            request.header("Authorization", TestTokens.bearer(token));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private JsonNode json(final String base, final String path) throws IOException, InterruptedException {
@@ -490,7 +506,8 @@ class QueryApiIntegrationTest {
         final HostInfo owner = first.streams().queryMetadataForKey("campaign-stats", A, Serdes.String().serializer()).activeHost();
         final String notOwner = owner.port() == first.httpPort() ? bases.get(1) : bases.get(0);
         final HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(notOwner + "/api/v1/campaigns/" + A))
-                .header(InstanceClient.FORWARDED_HEADER, "1").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                .header(InstanceClient.FORWARDED_HEADER, "1").header("Authorization", TestTokens.bearer(TestTokens.VIEWER)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
         assertThat(Json.MAPPER.readTree(response.body()).path("detail").asText()).contains("moving between instances");
@@ -498,15 +515,111 @@ class QueryApiIntegrationTest {
 
     @Test
     void shouldGiveAClear503WhenAnOwnerCannotBeReached() throws Exception {
-        final InstanceClient client = new InstanceClient(Duration.ofSeconds(1));
+        final InstanceClient client = new InstanceClient(Duration.ofSeconds(1), TestTokens.CLUSTER_SECRET);
         final int closed = freePort();
         try {
-            client.forward(new HostInfo("localhost", closed), "/api/v1/campaigns/x");
+            client.forward(new HostInfo("localhost", closed), "/api/v1/campaigns/x", null);
             throw new AssertionError("expected a 503");
         } catch (ApiException e) {
             assertThat(e.status()).isEqualTo(503);
             assertThat(e.retryAfterSeconds()).isEqualTo(2);
             assertThat(e.getMessage()).contains("localhost:" + closed).contains("cannot be reached");
+        }
+    }
+
+    // ---- security ----
+
+    /** A concrete path for a route template. */
+    private static String pathOf(final String route) {
+        return route.replace("{messageId}", A).replace("{personId}", "tel:+905550000001");
+    }
+
+    @Test
+    void shouldGuardEveryRouteByRoleWithJsonErrorsAndKeepUserTokensOutOfInternalRoutes() throws Exception {
+        final List<String> routes = new ArrayList<>(first.routes());
+        routes.addAll(first.internalRoutes());
+        assertThat(QueryApi.POLICY.keySet()).as("every route served has an access policy, and no policy names a route not served")
+                .containsExactlyInAnyOrderElementsOf(routes);
+        final Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        tokens.put("viewer", TestTokens.VIEWER);
+        tokens.put("analyst", TestTokens.ANALYST);
+        tokens.put("admin", TestTokens.ADMIN);
+        final String base = bases.get(0);
+        for (final String route : routes) {
+            final io.smsreports.api.auth.Access access = QueryApi.POLICY.get(route);
+            final String path = pathOf(route);
+            final HttpResponse<byte[]> anonymous = get(base, path, null);
+            final HttpResponse<byte[]> forged = get(base, path, "not-a-token");
+            if (access == io.smsreports.api.auth.Access.PUBLIC) {
+                assertThat(anonymous.statusCode()).as("%s is open", route).isNotIn(401, 403);
+                continue;
+            }
+            for (final HttpResponse<byte[]> refused : List.of(anonymous, forged)) {
+                assertThat(refused.statusCode()).as("%s without a valid token", route).isEqualTo(401);
+                assertThat(Json.MAPPER.readTree(refused.body()).path("error").asText()).isEqualTo("unauthorized");
+            }
+            for (final Map.Entry<String, String> token : tokens.entrySet()) {
+                final int status = get(base, path, token.getValue()).statusCode();
+                final boolean allowed = access != io.smsreports.api.auth.Access.CLUSTER
+                        && io.smsreports.api.auth.Role.parse(token.getKey()).includes(access.role());
+                if (access == io.smsreports.api.auth.Access.CLUSTER) {
+                    assertThat(status).as("%s with a user's %s token", route, token.getKey()).isEqualTo(401);
+                } else if (allowed) {
+                    assertThat(status).as("%s as %s", route, token.getKey()).isNotIn(401, 403, 500);
+                } else {
+                    assertThat(status).as("%s as %s", route, token.getKey()).isEqualTo(403);
+                    assertThat(Json.MAPPER.readTree(get(base, path, token.getValue()).body()).path("detail").asText())
+                            .contains("needs the " + access.role().label() + " role");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldTellTheDashboardWhoIsSignedIn() throws Exception {
+        assertThat(Json.MAPPER.readTree(get(bases.get(1), "/api/v1/whoami", TestTokens.VIEWER).body()).path("role").asText())
+                .isEqualTo("viewer");
+        assertThat(Json.MAPPER.readTree(get(bases.get(1), "/api/v1/whoami", TestTokens.ANALYST).body()).path("name").asText())
+                .isEqualTo("analyst-ann");
+    }
+
+    @Test
+    void shouldKeepThePublicLimitsOnTheInternalPersonRoute() throws Exception {
+        final HttpResponse<byte[]> unbounded = http.send(HttpRequest.newBuilder(URI.create(bases.get(0)
+                + "/internal/v1/people/tel:%2B905550000001/messages")).header(io.smsreports.api.auth.Authenticator.CLUSTER_SECRET_HEADER,
+                TestTokens.CLUSTER_SECRET).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(unbounded.statusCode()).as("no from/to: no longer 'everything since 1970'").isEqualTo(400);
+        final HttpResponse<byte[]> tooOld = http.send(HttpRequest.newBuilder(URI.create(bases.get(0)
+                + "/internal/v1/people/tel:%2B905550000001/messages?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z"))
+                .header(io.smsreports.api.auth.Authenticator.CLUSTER_SECRET_HEADER, TestTokens.CLUSTER_SECRET).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tooOld.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: after every other request of the run
+    void shouldKeepEveryMsisdnEmailAndExternalIdOutOfTheLog() throws Exception {
+        // Failing requests that carry personal data in the path and the query.
+        get(bases.get(0), "/api/v1/people/tel:%2B905550000003/messages?from=yesterday");
+        get(bases.get(1), "/api/v1/people?msisdn=%2B905550000003&email=P5@Example.com");
+        get(bases.get(0), "/api/v1/people/ext:u4/messages?to=not-a-time");
+        get(bases.get(1), "/api/v1/events/sms-delivered?externalId=u2&msisdn=%2B905550000002");
+        final List<String> lines = new ArrayList<>();
+        for (final ch.qos.logback.classic.spi.ILoggingEvent event : List.copyOf(log.list)) {
+            lines.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                    : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy())));
+        }
+        assertThat(lines).as("the run logged (the poison keyed by an MSISDN among it)").anySatisfy(line ->
+                assertThat(line).contains("Poison record"));
+        for (int person = 0; person < 20; person++) {
+            for (final String value : java.util.Arrays.asList(TestData.msisdn(person), TestData.email(person), TestData.externalId(person))) {
+                if (value == null) {
+                    continue;
+                }
+                final String personal = value;
+                assertThat(lines).as("no log line holds %s", personal).noneSatisfy(line -> assertThat(line)
+                        .containsPattern("(?<![A-Za-z0-9])" + java.util.regex.Pattern.quote(personal) + "(?![A-Za-z0-9])"));
+            }
         }
     }
 
@@ -537,7 +650,8 @@ class QueryApiIntegrationTest {
                     .contains("http_server_requests_seconds_count")
                     .contains("jvm_memory_used_bytes");
         }
-        assertThat(sumOverInstances("sms_dead_letter_records_total")).as("dead letters").isEqualTo(1.0);
+        assertThat(sumOverInstances("sms_dead_letter_records_total")).as("dead letters: junk bytes, a dispatch keyed by MSISDN")
+                .isEqualTo(2.0);
         assertThat(sumOverInstances("sms_duplicate_receipts_total")).as("duplicate receipts").isEqualTo(3.0);
         assertThat(sumOverInstances("sms_conflicting_finals_total")).as("conflicting finals").isEqualTo(1.0);
         assertThat(sumOverInstances("sms_orphan_receipts_total")).as("orphan receipts").isEqualTo(2.0);

@@ -138,6 +138,9 @@ final class TestData {
         inputs.add(receipt("ghost", ReceiptStatus.ENROUTE, null, null, null, OLD.plusSeconds(100)));
         inputs.add(receipt("ghost", ReceiptStatus.DELIVERED, OLD.plusSeconds(101), null, null, OLD.plusSeconds(101)));
         inputs.add(new Input(t.dispatches(), "junk", "not avro".getBytes(StandardCharsets.UTF_8), BASE.plusSeconds(7)));
+        // A sender that keys dispatches by MSISDN: poison (the key must be the smsId), and the MSISDN must not reach a log.
+        final Input keyedByMsisdn = dispatch("a-misrouted", A, 3, "ios", BASE.plusSeconds(8));
+        inputs.add(new Input(t.dispatches(), msisdn(3), keyedByMsisdn.value(), keyedByMsisdn.timestamp()));
         for (int p = 0; p < PARTITIONS; p++) {
             final String smsId = keyIn(p, "clock-");
             inputs.add(new Input(t.dispatches(), smsId, SmsDispatched.newBuilder().setSmsId(smsId).setMessageId("zz-clock")

@@ -47,6 +47,7 @@ final class ApiPoller implements AutoCloseable {
                 final String route = ROUTES.get(i++ % ROUTES.size());
                 try {
                     final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + route))
+                            .header("Authorization", io.smsreports.api.auth.TestTokens.bearer(io.smsreports.api.auth.TestTokens.ANALYST))
                             .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
                     final int status = response.statusCode();
                     statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();

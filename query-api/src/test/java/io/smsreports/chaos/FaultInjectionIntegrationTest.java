@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smsreports.api.Json;
+import io.smsreports.api.auth.TestTokens;
 import io.smsreports.app.SmsReportsStreams;
 import io.smsreports.app.TopicSetup;
 import io.smsreports.config.ProcessorConfig;
@@ -343,6 +344,7 @@ class FaultInjectionIntegrationTest {
             env.put(ProcessorConfig.SMS_SHUTDOWN_TIMEOUT, "20s");
             env.put(ProcessorConfig.SMS_ROCKSDB_MEMORY_BYTES, String.valueOf(64L * 1024 * 1024));
             env.put(ProcessorConfig.SMS_STREAMS_PROPERTIES, "topic.min.insync.replicas=2");
+            env.putAll(TestTokens.settings(DIR));
             this.environment = Map.copyOf(env);
             this.process = new ChildProcess(scenario.name + "-" + id, "-Xmx448m", Main.class.getName(), List.of(), environment, dir, DIR);
         }
@@ -383,8 +385,8 @@ class FaultInjectionIntegrationTest {
         }
 
         HttpResponse<String> get(final String path) throws IOException, InterruptedException {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", TestTokens.bearer(TestTokens.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
 
         boolean isReady() {

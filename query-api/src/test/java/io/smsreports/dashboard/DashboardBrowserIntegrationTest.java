@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jsoup.Jsoup;
+import io.smsreports.api.auth.TestTokens;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Assumptions;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardBrowserIntegrationTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private String admin;
 
     @Test
     void shouldShowTheCampaignAsTheApiReportsIt(@TempDir final Path dir) throws Exception {
@@ -51,17 +53,27 @@ class DashboardBrowserIntegrationTest {
                 + ".ci/run installs Debian's chromium");
         final LaunchOptions options = LaunchOptions.defaults().withDataDir(dir.resolve("data")).withFreePorts()
                 .withDemo(new DemoTraffic.Settings(200, 200, 3));
-        final ServiceConfig config = Launcher.serviceConfig(Settings.of(Map.of(ServiceConfig.SMS_HTTP_PORT, "0")), options);
+        // The embedded admin token, and the test tokens of every role from a tokens file.
+        final ServiceConfig config = Launcher.serviceConfig(Settings.of(TestTokens.settings(dir))
+                .with(Map.of(ServiceConfig.SMS_HTTP_PORT, "0")), options);
         try (RunningSmsReports running = Launcher.start(options, config)) {
             assertThat(running.awaitReady(Duration.ofMinutes(3))).isTrue();
             final String base = running.baseUrl();
+            admin = running.adminToken().orElseThrow();
             await("the back-fill counted").atMost(Duration.ofMinutes(3)).ignoreExceptions()
                     .until(() -> json(base, "/api/v1/campaigns/weekend-newsletter").at("/metrics/sent").asLong() == 4_000);
             running.stopDemo();
             await("numbers settled").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ofSeconds(3)).ignoreExceptions()
                     .until(() -> json(base, "/api/v1/campaigns/weekend-newsletter").equals(json(base, "/api/v1/campaigns/weekend-newsletter")));
 
-            final Document page = render(chromium.get(), base + "/#campaign=weekend-newsletter", dir);
+            final Document signedOut = render(chromium.get(), base + "/#campaign=weekend-newsletter", dir);
+            assertThat(signedOut.select("#login").hasAttr("hidden")).as("without a token: the sign-in form").isFalse();
+            assertThat(signedOut.select("#main").hasAttr("hidden")).as("and no data").isTrue();
+            assertThat(signedOut.select("#cards")).isEmpty();
+
+            // The banner's link: the token in the fragment signs the browser in.
+            final Document page = render(chromium.get(), base + "/#campaign=weekend-newsletter&token=" + admin, dir);
+            assertThat(page.select("#who").text()).isEqualTo("embedded-admin (admin)");
             final JsonNode campaign = json(base, "/api/v1/campaigns/weekend-newsletter");
             assertThat(page.select("#campaign h2").text()).startsWith("Weekend newsletter").contains("FINISHED");
             assertThat(page.select("#live").hasClass("ok")).as("the page says it is live").isTrue();
@@ -90,15 +102,24 @@ class DashboardBrowserIntegrationTest {
                     .isEqualTo(heatmapTotal).isEqualTo(campaign.at("/metrics/delivered").asLong());
 
             assertThat(page.select("#failed tbody tr")).hasSize(Math.min(10, (int) campaign.at("/metrics/failed").asLong()));
-            assertThat(page.select("#export-csv").attr("href")).contains("/failed/export?format=csv");
-            assertThat(page.select("#export-xlsx").attr("href")).contains("/failed/export?format=xlsx");
+            assertThat(page.select("#export-csv")).hasSize(1);
+            assertThat(page.select("#export-xlsx")).hasSize(1);
             assertThat(page.select("#campaigns li")).hasSizeGreaterThanOrEqualTo(7);
+
+            // A viewer sees the figures and no personal data: no failed users, no exports, no people.
+            final Document viewer = render(chromium.get(), base + "/#campaign=weekend-newsletter&token=" + TestTokens.VIEWER, dir);
+            assertThat(viewer.select("#who").text()).isEqualTo("dashboard (viewer)");
+            assertThat(cardValue(viewer, "sent")).isEqualTo(cardValue(page, "sent"));
+            assertThat(viewer.select("#failed")).as("failed users hidden from a viewer").isEmpty();
+            assertThat(viewer.select("#export-csv")).isEmpty();
+            assertThat(viewer.select("#people").hasAttr("hidden")).isTrue();
+            assertThat(viewer.text()).doesNotContain("+90555");
         }
     }
 
     private JsonNode json(final String base, final String path) throws Exception {
-        return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + admin)
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private static String cardValue(final Document page, final String metric) {

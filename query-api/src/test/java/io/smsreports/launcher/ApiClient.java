@@ -17,14 +17,25 @@ final class ApiClient {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    private final String token;
 
-    ApiClient(final String base) {
+    /** @param token the API token every request sends ({@code Authorization: Bearer}), or null for none */
+    ApiClient(final String base, final String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** A client with the embedded mode's admin token, read from the data directory as a user would. */
+    static ApiClient embedded(final String base, final java.nio.file.Path dataDir) throws IOException {
+        return new ApiClient(base, java.nio.file.Files.readString(dataDir.resolve(DataDirectory.ADMIN_TOKEN)).strip());
     }
 
     HttpResponse<String> get(final String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode json(final String path) throws IOException, InterruptedException {

@@ -39,6 +39,7 @@ class BoundedStopIntegrationTest {
             builder.environment().put(ProcessorConfig.SMS_STATE_DIR, dir.resolve("state").toString());
             builder.environment().put(ProcessorConfig.SMS_SHUTDOWN_TIMEOUT, "8s");
             builder.environment().put(ServiceConfig.SMS_HTTP_PORT, "0");
+            builder.environment().putAll(io.smsreports.api.auth.TestTokens.settings(dir));
             final Path log = dir.resolve("service.log");
             final Process child = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

@@ -39,7 +39,7 @@ class ExternalModeIntegrationTest {
             final Path dataDir = dir.resolve("data");
             final LaunchOptions options = new LaunchOptions(dataDir, "127.0.0.1", takenKafkaPort.getLocalPort(), 0,
                     takenRegistryPort.getLocalPort(), 3, new DemoTraffic.Settings(200, 300, 11));
-            final ServiceConfig config = Launcher.serviceConfig(Settings.of(Map.of(
+            final ServiceConfig config = Launcher.serviceConfig(Settings.of(io.smsreports.api.auth.TestTokens.settings(dir)).with(Map.of(
                     ProcessorConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                     ProcessorConfig.SCHEMA_REGISTRY_URL, registry.url(),
                     ProcessorConfig.SMS_APPLICATION_ID, "sms-reports-external-test",
@@ -58,7 +58,7 @@ class ExternalModeIntegrationTest {
                 assertThat(running.schemaRegistryUrl()).isEqualTo(registry.url());
                 assertThat(running.dataDirectory()).isEmpty();
                 assertThat(running.awaitReady(Duration.ofMinutes(3))).isTrue();
-                final ApiClient api = new ApiClient(running.baseUrl());
+                final ApiClient api = new ApiClient(running.baseUrl(), io.smsreports.api.auth.TestTokens.ADMIN);
                 await("demo traffic counted through the external cluster").atMost(Duration.ofMinutes(3)).ignoreExceptions()
                         .until(() -> api.sentOverall() == 5_700 + 300);
                 assertThat(registry.requestCount()).as("the demo and the service used the given registry").isPositive();

@@ -38,7 +38,13 @@ class LauncherIntegrationTest {
         try (RunningSmsReports running = Launcher.start(options, config)) {
             assertThat(running.embedded()).isTrue();
             assertThat(running.awaitReady(Duration.ofMinutes(3))).as("ready").isTrue();
-            final ApiClient api = new ApiClient(running.baseUrl());
+            final ApiClient api = ApiClient.embedded(running.baseUrl(), dir.resolve("data"));
+            assertThat(running.service().config().httpHost()).as("the embedded mode serves this machine only").isEqualTo("127.0.0.1");
+            assertThat(new ApiClient(running.baseUrl(), null).get("/api/v1/campaigns").statusCode()).as("no token, no data").isEqualTo(401);
+            assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("data").resolve(DataDirectory.ADMIN_TOKEN)))
+                    .as("the admin token is the owner's alone").containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            assertThat(running.adminToken()).isPresent();
 
             // Every SMS the demo dispatched is counted once: the back-fill and the live traffic.
             await("all demo dispatches counted").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
@@ -74,7 +80,9 @@ class LauncherIntegrationTest {
 
         try (RunningSmsReports again = Launcher.start(options.withDemo(null), config)) {
             assertThat(again.awaitReady(Duration.ofMinutes(3))).as("ready again").isTrue();
-            final ApiClient api = new ApiClient(again.baseUrl());
+            final ApiClient api = ApiClient.embedded(again.baseUrl(), dir.resolve("data"));
+            assertThat(again.adminToken()).as("the same admin token after a restart").isEqualTo(java.util.Optional.of(
+                    java.nio.file.Files.readString(dir.resolve("data").resolve(DataDirectory.ADMIN_TOKEN)).strip()));
             final AtomicReference<Map<String, JsonNode>> after = new AtomicReference<>();
             await("the same numbers after a restart").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> {

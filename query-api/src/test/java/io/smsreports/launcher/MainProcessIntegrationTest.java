@@ -56,7 +56,9 @@ class MainProcessIntegrationTest {
             assertThat(banner).anySatisfy(line -> assertThat(line).matches("\\s+OpenAPI\\s+http://localhost:\\d+/api/v1/openapi.json"));
             assertThat(banner).anySatisfy(line -> assertThat(line).matches("\\s+Metrics\\s+http://localhost:\\d+/metrics"));
             final String base = banner.stream().map(API_LINE::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst().orElseThrow();
-            final ApiClient api = new ApiClient(base);
+            assertThat(banner).as("a dashboard link that signs in with the admin token")
+                    .anySatisfy(line -> assertThat(line).matches("\\s+Dashboard\\s+http://localhost:\\d+/#token=[A-Za-z0-9_-]{43}"));
+            final ApiClient api = ApiClient.embedded(base, dir.resolve("data"));
             await("demo reports served").atMost(Duration.ofMinutes(2)).ignoreExceptions()
                     .until(() -> api.json("/api/v1/campaigns/bf-flash-sale").at("/metrics/sent").asLong() > 0);
 

@@ -55,7 +55,8 @@ public final class SmsReportsStreams {
         final KafkaStreams streams = new KafkaStreams(topology(config, serdes, monitor), StreamsProperties.of(config));
         monitor.watch(streams);
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream processing failed; shutting this instance down so that it restarts from its last commit", e);
+            LOG.error("Stream processing failed; shutting this instance down so that it restarts from its last commit",
+                    io.smsreports.privacy.PersonalData.redacted(e));
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         return streams;

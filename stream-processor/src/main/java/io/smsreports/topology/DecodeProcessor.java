@@ -1,5 +1,6 @@
 package io.smsreports.topology;
 
+import io.smsreports.privacy.PersonalData;
 import io.smsreports.serde.RegistryUnreachableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -184,8 +185,9 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
         headers.add(DeadLetterHeaders.PARTITION, bytes(String.valueOf(raw.partition())));
         headers.add(DeadLetterHeaders.OFFSET, bytes(String.valueOf(raw.offset())));
         deadLetters.record();
+        // The headers keep the whole reason; the log line never shows a key or an id (a sender may key by MSISDN).
         LOG.warn("Poison record on {} partition {} offset {} sent to the dead-letter topic: {}", raw.topic(),
-                raw.partition(), raw.offset(), error);
+                raw.partition(), raw.offset(), PersonalData.mask(error));
         context.forward(new Record<>((String) null, Decoded.poison(raw.key(), raw.value()), raw.timestamp(), headers));
     }
 
