@@ -20,6 +20,10 @@ public final class DataDirectory {
     static final String MARKER = "sms-reports.properties";
     /** The embedded mode's admin API token. */
     public static final String ADMIN_TOKEN = "admin-token";
+    /** The admin token's hash as a tokens file, for other instances. */
+    public static final String API_TOKENS = "api-tokens";
+    /** The embedded mode's cluster secret, for other instances. */
+    public static final String CLUSTER_SECRET = "cluster-secret";
     static final String FORMAT = "1";
 
     private final Path root;
@@ -98,7 +102,24 @@ public final class DataDirectory {
      * mode 600 where the file system has POSIX permissions) and the same on every later start.
      */
     public String adminToken() {
-        final Path file = root.resolve(ADMIN_TOKEN);
+        final String token = secret(ADMIN_TOKEN);
+        // Its hash as a tokens file, for a second instance started against this one (SMS_API_TOKENS_FILE).
+        writeOwnerOnly(root.resolve(API_TOKENS), "# The embedded mode's admin token (data/admin-token), hashed: give this file to other "
+                + "instances as SMS_API_TOKENS_FILE.\nembedded-admin admin " + io.smsreports.api.auth.ApiTokens.hash(token) + "\n");
+        return token;
+    }
+
+    /**
+     * The embedded mode's cluster secret (internal routes between instances): created on first use, kept like the admin
+     * token; a second instance started against this one needs it as {@code SMS_CLUSTER_SECRET}.
+     */
+    public String clusterSecret() {
+        return secret(CLUSTER_SECRET);
+    }
+
+    /** A random secret kept in a file of the owner's alone: created on first use, the same afterwards. */
+    private String secret(final String name) {
+        final Path file = root.resolve(name);
         try {
             if (Files.isRegularFile(file)) {
                 final String stored = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
@@ -106,8 +127,18 @@ public final class DataDirectory {
                     return stored;
                 }
             }
-            final String token = io.smsreports.api.auth.ApiTokens.newToken();
-            final Path temporary = root.resolve(ADMIN_TOKEN + ".tmp");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        final String value = io.smsreports.api.auth.ApiTokens.newToken();
+        writeOwnerOnly(file, value + "\n");
+        return value;
+    }
+
+    /** Writes a file readable and writable by its owner only (mode 600 where the file system has POSIX permissions). */
+    private static void writeOwnerOnly(final Path file, final String text) {
+        try {
+            final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
             Files.deleteIfExists(temporary);
             try {
                 Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -115,11 +146,10 @@ public final class DataDirectory {
             } catch (UnsupportedOperationException e) {
                 Files.createFile(temporary); // not a POSIX file system
             }
-            Files.writeString(temporary, token + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            Files.writeString(temporary, text, java.nio.charset.StandardCharsets.UTF_8);
             Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return token;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the admin token in " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

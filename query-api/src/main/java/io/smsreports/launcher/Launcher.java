@@ -73,7 +73,7 @@ public final class Launcher {
 
             final ProcessorConfig processor = requested.processor().withConnections(broker.bootstrapServers(), registry.url());
             final SmsReportsService service = SmsReportsService.start(requested.withProcessor(processor)
-                    .withEmbeddedSecurity(data.adminToken()));
+                    .withEmbeddedSecurity(data.adminToken(), data.clusterSecret()));
             started.add(service);
             final DemoTraffic demo = startDemo(options, processor, data.demo());
             return new RunningSmsReports(data, broker, registry, service, demo);

@@ -75,9 +75,9 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
         return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken);
     }
 
-    /** The embedded mode's settings: its admin token, and a cluster secret of its own unless one is set. */
-    public ServiceConfig withEmbeddedSecurity(final String embeddedAdminToken) {
+    /** The embedded mode's settings: its admin token, and its cluster secret unless one is set. */
+    public ServiceConfig withEmbeddedSecurity(final String embeddedAdminToken, final String embeddedClusterSecret) {
         return new ServiceConfig(processor, httpHost, httpPort, forwardTimeout, apiTokensFile,
-                clusterSecret != null ? clusterSecret : io.smsreports.api.auth.ApiTokens.newToken(), embeddedAdminToken);
+                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken);
     }
 }
