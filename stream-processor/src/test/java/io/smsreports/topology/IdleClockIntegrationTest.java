@@ -131,14 +131,14 @@ class IdleClockIntegrationTest {
                      topics.delivered())) {
             streams.start();
             // Done when the input is consumed and the reports (a repartition further on, read through the same throttled
-            // consumer) have counted every SMS Delivered event the lifecycle emitted.
-            await(applicationId + " consumed the backlog and reported it").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(() -> {
+            // consumer) have counted every SMS and every SMS Delivered event the lifecycle emitted, and stay so.
+            await(applicationId + " consumed the backlog and reported it").atMost(Duration.ofMinutes(4)).during(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
                         if (!consumedAll(kafka, applicationId)) {
                             return false;
                         }
                         final CampaignStats stats = stats(streams);
-                        return stats != null && stats.totals().delivered() == delivered.count();
+                        return stats != null && stats.totals().sent() == SMS && stats.totals().delivered() == delivered.count();
                     });
             // Past the last commit: a few more scans, so a wrongly advanced clock has shown its effect.
             await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
