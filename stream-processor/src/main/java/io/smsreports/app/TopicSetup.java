@@ -37,22 +37,39 @@ public final class TopicSetup {
      * @return the partition count of the dispatches topic
      * @throws IllegalStateException with a message that says what is wrong and how to fix it
      */
+    private static final java.time.Duration MISSING_GRACE = java.time.Duration.ofSeconds(5);
+
     public static int verify(final Admin admin, final Topics topics) {
         final List<String> names = List.of(topics.campaigns(), topics.dispatches(), topics.receipts(), topics.delivered(),
                 topics.deadLetters());
-        final Set<String> existing;
-        try {
-            existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot list the topics of the Kafka cluster: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while checking topics", e);
-        }
-        final List<String> missing = new ArrayList<>();
-        for (final String name : names) {
-            if (!existing.contains(name)) {
-                missing.add(name);
+        // A topic created a moment ago may not be in every broker's metadata yet: look again for a few seconds before
+        // calling it missing.
+        final long deadline = System.nanoTime() + MISSING_GRACE.toNanos();
+        List<String> missing;
+        while (true) {
+            final Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Cannot list the topics of the Kafka cluster: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while checking topics", e);
+            }
+            missing = new ArrayList<>();
+            for (final String name : names) {
+                if (!existing.contains(name)) {
+                    missing.add(name);
+                }
+            }
+            if (missing.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while checking topics", e);
             }
         }
         if (!missing.isEmpty()) {

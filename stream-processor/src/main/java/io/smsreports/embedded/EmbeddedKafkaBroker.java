@@ -161,7 +161,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(topicConfig)));
     }
 
-    /** Creates the topics that do not exist yet. */
+    /** Creates the topics that do not exist yet, and returns once every one of them is in the broker's metadata. */
     public void createTopics(final Collection<NewTopic> topics) {
         try (Admin admin = admin()) {
             for (final NewTopic topic : topics) {
@@ -173,6 +173,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                 }
             }
+            final List<String> names = topics.stream().map(NewTopic::name).toList();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(names)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Created topics " + names + " do not show in the metadata of " + bootstrapServers());
+                }
+                sleep(100);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot list the topics of " + bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
