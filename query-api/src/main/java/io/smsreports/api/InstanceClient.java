@@ -22,6 +22,8 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class InstanceClient {
 
     public static final String FORWARDED_HEADER = "X-SmsReports-Forwarded";
+    /** The address of the client whose request is forwarded (trusted only with the cluster secret). */
+    public static final String CLIENT_HEADER = "X-SmsReports-Client";
 
     private final HttpClient http;
     private final Duration timeout;
@@ -38,10 +40,14 @@ public final class InstanceClient {
      * The response of another instance to a user's request, as a stream the caller copies and closes. The user's
      * {@code Authorization} goes along: the owner checks the token and its role again.
      */
-    public HttpResponse<InputStream> forward(final HostInfo host, final String pathAndQuery, final String authorization) {
+    public HttpResponse<InputStream> forward(final HostInfo host, final String pathAndQuery, final String authorization,
+            final String clientAddress) {
         final HttpRequest.Builder request = builder(host, pathAndQuery);
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        if (clientAddress != null) {
+            request.header(CLIENT_HEADER, clientAddress);
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());

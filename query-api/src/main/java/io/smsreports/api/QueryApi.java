@@ -44,7 +44,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.smsreports.api.audit.AuditLog;
 import io.smsreports.api.auth.Access;
+import io.smsreports.events.AuditAction;
 import io.smsreports.privacy.PersonalData;
 import io.smsreports.api.auth.Authenticator;
 import io.smsreports.api.auth.Principal;
@@ -85,11 +87,12 @@ public final class QueryApi {
     private final PrometheusMeterRegistry metrics;
     private final Supplier<String> pipelineProblem;
     private final Authenticator auth;
+    private final AuditLog audit;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public QueryApi(final KafkaStreams streams, final LocalReports local, final Cluster cluster, final InstanceClient client,
             final Duration historyRetention, final Clock clock, final PrometheusMeterRegistry metrics,
-            final Supplier<String> pipelineProblem, final Authenticator auth) {
+            final Supplier<String> pipelineProblem, final Authenticator auth, final AuditLog audit) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.local = Objects.requireNonNull(local, "local");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -99,6 +102,7 @@ public final class QueryApi {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.pipelineProblem = Objects.requireNonNull(pipelineProblem, "pipelineProblem");
         this.auth = Objects.requireNonNull(auth, "auth");
+        this.audit = Objects.requireNonNull(audit, "audit");
     }
 
     /**
@@ -123,6 +127,7 @@ public final class QueryApi {
             Map.entry(PREFIX + "/people", Access.ANALYST),
             Map.entry(PREFIX + "/people/{personId}/messages", Access.ANALYST),
             Map.entry(PREFIX + "/events/sms-delivered", Access.ANALYST),
+            Map.entry(PREFIX + "/audit", Access.ADMIN),
             Map.entry(INTERNAL + "/campaigns", Access.CLUSTER),
             Map.entry(INTERNAL + "/campaign-names", Access.CLUSTER),
             Map.entry(INTERNAL + "/people", Access.CLUSTER),
@@ -175,6 +180,10 @@ public final class QueryApi {
         config.routes.get("/ready", this::ready);
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         config.routes.get(PREFIX + "/openapi.json", this::openApi);
+        config.routes.get(PREFIX + "/audit", ctx -> {
+            final int limit = Params.integer(ctx, "limit", 100, 1, 1000);
+            ctx.json(Map.of("items", audit.latest(limit).stream().map(AuditEntry::of).toList()));
+        });
         config.routes.get(PREFIX + "/whoami", ctx -> {
             final Principal principal = Authenticator.principal(ctx);
             ctx.json(Map.of("name", principal.name(), "role", principal.role().label()));
@@ -207,7 +216,12 @@ public final class QueryApi {
             final String[] cursor = Params.cursor(ctx, "cursor", 2);
             final int limit = Params.integer(ctx, "limit", 100, 1, 1000);
             final Long after = cursor == null ? null : Params.cursorLong(cursor[0], "cursor");
-            routed(ctx, () -> ctx.json(local.failed(ctx.pathParam("messageId"), after, cursor == null ? null : cursor[1], limit)));
+            routed(ctx, () -> {
+                final Page<io.smsreports.api.dto.FailedUser> page = local.failed(ctx.pathParam("messageId"), after,
+                        cursor == null ? null : cursor[1], limit);
+                audited(ctx, AuditAction.FAILED_LIST, ctx.pathParam("messageId"), page.items().size(), "limit=" + limit);
+                ctx.json(page);
+            });
         });
         config.routes.get(PREFIX + "/campaigns/{messageId}/failed/export", this::export);
         config.routes.get(PREFIX + "/people", this::findPerson);
@@ -342,6 +356,7 @@ public final class QueryApi {
             ctx.contentType(format.contentType());
             ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
             final long rows = FailedUsersExport.write(format, ids, sink -> local.eachFailed(messageId, sink), ctx.outputStream());
+            audited(ctx, AuditAction.EXPORT_FAILED, messageId, rows, "format=" + format.extension() + " ids=" + ids);
             LOG.info("Exported {} failed users of {} as {}", rows, messageId, format);
         });
     }
@@ -360,6 +375,7 @@ public final class QueryApi {
         final String key = externalId != null ? PersonIds.forExternalId(externalId)
                 : msisdn != null ? PersonIds.forMsisdn(normalizeMsisdn(msisdn)) : PersonIds.forEmail(email);
         final PersonHit hit = lookup(key);
+        audited(ctx, AuditAction.PERSON_LOOKUP, key, hit == null ? 0 : 1, null); // a lookup that finds nobody is a probe too
         if (hit == null) {
             throw ApiException.notFound("unknown person", "Nobody was sent an SMS with "
                     + (externalId != null ? "externalId '" + externalId + "'" : msisdn != null ? "msisdn '" + normalizeMsisdn(msisdn) + "'"
@@ -388,6 +404,7 @@ public final class QueryApi {
                 .sorted(Comparator.comparingLong(PersonMessage::dispatchedAt).reversed().thenComparing(PersonMessage::smsId))
                 .map(m -> LocalReports.item(m, names.get(m.messageId())))
                 .toList();
+        audited(ctx, AuditAction.PERSON_MESSAGES, personId, items.size(), "from=" + from + " to=" + to);
         ctx.json(new PersonMessages(personId, from, to, items));
     }
 
@@ -433,7 +450,9 @@ public final class QueryApi {
                 }
                 final Insight insight = new Insight(groupBy, limit);
                 local.eachDelivered(messageId, record -> insight.add(LocalReports.event(record)));
-                ctx.json(insight.result());
+                final DeliveredInsight result = insight.result();
+                audited(ctx, AuditAction.EVENT_ROWS, messageId, result.items().size(), "groupBy=" + groupBy);
+                ctx.json(result);
             });
             return;
         }
@@ -450,7 +469,10 @@ public final class QueryApi {
                             Instant.ofEpochMilli(m.dispatchedAt()), Instant.ofEpochMilli(m.finalAt()),
                             Math.max(0, m.finalAt() - m.dispatchedAt()))));
         }
-        ctx.json(insight.result());
+        final DeliveredInsight result = insight.result();
+        audited(ctx, AuditAction.EVENT_ROWS, key, result.items().size(), "groupBy=" + groupBy
+                + (messageId == null ? "" : " messageId=" + messageId));
+        ctx.json(result);
     }
 
     /** Counts delivered events by one dimension and keeps the newest {@code limit} of them. */
@@ -509,7 +531,7 @@ public final class QueryApi {
             throw ApiException.unavailable("Campaign '" + messageId + "' is moving between instances (rebalance); retry");
         }
         final String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        final HttpResponse<InputStream> response = client.forward(owner, pathAndQuery, ctx.header("Authorization"));
+        final HttpResponse<InputStream> response = client.forward(owner, pathAndQuery, ctx.header("Authorization"), clientAddress(ctx));
         ctx.status(response.statusCode());
         for (final String header : List.of("Content-Type", "Content-Disposition", "Retry-After")) {
             response.headers().firstValue(header).ifPresent(value -> ctx.header(header, value));
@@ -620,6 +642,26 @@ public final class QueryApi {
 
     private static String encode(final String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** Writes who read what personal data (the data itself never). */
+    private void audited(final Context ctx, final AuditAction action, final String target, final long rows, final String detail) {
+        audit.record(Authenticator.principal(ctx), action, target, rows, clientAddress(ctx), detail);
+    }
+
+    /** The caller's address; for a request another instance forwarded (cluster secret), the address it saw. */
+    private String clientAddress(final Context ctx) {
+        final String forwardedFor = ctx.header(InstanceClient.CLIENT_HEADER);
+        return forwardedFor != null && auth.fromCluster(ctx) ? forwardedFor : ctx.ip();
+    }
+
+    /** One audit event as the API shows it. */
+    record AuditEntry(String principal, String role, String action, String target, long rows, Instant at, String clientAddress,
+            String detail) {
+        static AuditEntry of(final io.smsreports.events.AuditEvent e) {
+            return new AuditEntry(e.getPrincipal(), e.getRole(), e.getAction().name(), e.getTarget(), e.getRows(), e.getAt(),
+                    e.getClientAddress(), e.getDetail());
+        }
     }
 
     private static void storeUnavailable(final Context ctx, final InvalidStateStoreException e) {

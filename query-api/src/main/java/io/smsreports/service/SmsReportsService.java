@@ -14,6 +14,7 @@ import io.smsreports.api.Cluster;
 import io.smsreports.api.InstanceClient;
 import io.smsreports.api.LocalReports;
 import io.smsreports.api.QueryApi;
+import io.smsreports.api.audit.AuditLog;
 import io.smsreports.api.auth.ApiTokens;
 import io.smsreports.api.auth.Authenticator;
 import io.smsreports.api.auth.Principal;
@@ -49,9 +50,11 @@ public final class SmsReportsService implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final Javalin http;
     private final QueryApi api;
+    private final AuditLog audit;
 
     private SmsReportsService(final ServiceConfig config, final SmsReportsPipeline pipeline, final PrometheusMeterRegistry metrics,
-            final KafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api) {
+            final KafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api, final AuditLog audit) {
+        this.audit = audit;
         this.config = config;
         this.pipeline = pipeline;
         this.streams = pipeline.streams();
@@ -103,8 +106,10 @@ public final class SmsReportsService implements AutoCloseable {
             }
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
+        final AuditLog audit = new AuditLog(processor.bootstrapServers(), processor.registryClientConfig(), processor.topics().audit(),
+                Clock.systemUTC());
         final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout(), config.clusterSecret()),
-                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem, auth);
+                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem, auth, audit);
         final Javalin http = Javalin.create(javalin -> {
             api.configure(javalin);
             javalin.staticFiles.add(files -> {
@@ -118,6 +123,7 @@ public final class SmsReportsService implements AutoCloseable {
             http.start(config.httpHost(), config.httpPort());
         } catch (RuntimeException e) {
             pipeline.close(Duration.ofSeconds(5));
+            audit.close();
             if (causedBy(e, BindException.class)) {
                 throw new IllegalStateException("Port " + config.httpPort() + " is already in use: cannot start the API there. "
                         + "Stop what uses it or choose another port (SMS_HTTP_PORT, or --http-port of the launcher).", e);
@@ -128,7 +134,7 @@ public final class SmsReportsService implements AutoCloseable {
         pipeline.start();
         LOG.info("SMS Reports API on http://{}:{} (advertised as {}, group member {})", config.httpHost(), http.port(), advertised,
                 InstanceIdentity.of(processor));
-        return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api);
+        return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api, audit);
     }
 
     /**
@@ -195,6 +201,7 @@ public final class SmsReportsService implements AutoCloseable {
         final long deadline = System.nanoTime() + timeout.toNanos();
         http.stop();
         pipeline.close(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
+        audit.close();
         streamsMetrics.close();
         metrics.close();
     }

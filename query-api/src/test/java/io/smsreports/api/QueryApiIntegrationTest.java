@@ -518,7 +518,7 @@ class QueryApiIntegrationTest {
         final InstanceClient client = new InstanceClient(Duration.ofSeconds(1), TestTokens.CLUSTER_SECRET);
         final int closed = freePort();
         try {
-            client.forward(new HostInfo("localhost", closed), "/api/v1/campaigns/x", null);
+            client.forward(new HostInfo("localhost", closed), "/api/v1/campaigns/x", null, null);
             throw new AssertionError("expected a 503");
         } catch (ApiException e) {
             assertThat(e.status()).isEqualTo(503);
@@ -571,6 +571,40 @@ class QueryApiIntegrationTest {
                     assertThat(Json.MAPPER.readTree(get(base, path, token.getValue()).body()).path("detail").asText())
                             .contains("needs the " + access.role().label() + " role");
                 }
+            }
+        }
+    }
+
+    @Test
+    void shouldRecordEveryReadOfPersonalDataOnTheAuditTrailForAdmins() throws Exception {
+        final HttpResponse<byte[]> export = get(bases.get(1), "/api/v1/campaigns/" + A + "/failed/export?format=csv&ids=msisdn",
+                TestTokens.ANALYST);
+        assertThat(export.statusCode()).isEqualTo(200);
+        final long exportedRows = new String(export.body(), StandardCharsets.UTF_8).lines().count() - 1;
+        assertThat(get(bases.get(0), "/api/v1/people?externalId=u4", TestTokens.ANALYST).statusCode()).isEqualTo(200);
+        assertThat(get(bases.get(0), "/api/v1/audit", TestTokens.ANALYST).statusCode()).as("the trail is for admins").isEqualTo(403);
+
+        final JsonNode[] trail = new JsonNode[1];
+        await("the reads on the audit trail").atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            trail[0] = Json.MAPPER.readTree(get(bases.get(0), "/api/v1/audit?limit=1000", TestTokens.ADMIN).body()).get("items");
+            assertThat(trail[0]).anySatisfy(e -> {
+                assertThat(e.path("principal").asText()).isEqualTo("analyst-ann");
+                assertThat(e.path("role").asText()).isEqualTo("analyst");
+                assertThat(e.path("action").asText()).isEqualTo("EXPORT_FAILED");
+                assertThat(e.path("target").asText()).isEqualTo(A);
+                assertThat(e.path("rows").asLong()).isEqualTo(exportedRows);
+                assertThat(e.path("clientAddress").asText()).isNotBlank();
+                assertThat(e.path("detail").asText()).contains("format=csv");
+            });
+            assertThat(trail[0]).anySatisfy(e -> {
+                assertThat(e.path("action").asText()).isEqualTo("PERSON_LOOKUP");
+                assertThat(e.path("target").asText()).isEqualTo("ext:u4");
+                assertThat(e.path("rows").asLong()).isEqualTo(1);
+            });
+        });
+        for (final JsonNode event : trail[0]) {
+            if (event.path("action").asText().equals("EXPORT_FAILED")) {
+                assertThat(event.toString()).as("what was read, never the data itself").doesNotContain("+90555");
             }
         }
     }

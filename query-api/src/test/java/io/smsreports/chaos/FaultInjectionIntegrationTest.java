@@ -216,7 +216,8 @@ class FaultInjectionIntegrationTest {
 
         Scenario(final String name) throws Exception {
             this.name = name;
-            this.topics = new Topics(name + ".campaigns", name + ".dispatches", name + ".receipts", name + ".delivered", name + ".dlq");
+            this.topics = new Topics(name + ".campaigns", name + ".dispatches", name + ".receipts", name + ".delivered", name + ".dlq",
+                    name + ".audit");
             this.applicationId = "sms-reports-chaos-" + name;
             this.workload = new SmsWorkload(topics, PARTITIONS);
             final long t0 = Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
@@ -337,6 +338,7 @@ class FaultInjectionIntegrationTest {
             env.put(ProcessorConfig.SMS_TOPIC_RECEIPTS, scenario.topics.receipts());
             env.put(ProcessorConfig.SMS_TOPIC_DELIVERED, scenario.topics.delivered());
             env.put(ProcessorConfig.SMS_TOPIC_DLQ, scenario.topics.deadLetters());
+            env.put(ProcessorConfig.SMS_TOPIC_AUDIT, scenario.topics.audit());
             env.put(ProcessorConfig.SMS_REPLICATION_FACTOR, "3");
             env.put(ProcessorConfig.SMS_STANDBY_REPLICAS, "1");
             env.put(ProcessorConfig.SMS_IDLE_CLOCK_LAG, "365d"); // only stream time moves the clock, as the model assumes

@@ -24,14 +24,17 @@ import java.util.Objects;
  * @param receipts    delivery receipts from the gateways
  * @param delivered   one event per SMS confirmed delivered (written by the pipeline)
  * @param deadLetters poison records with the reason (written by the pipeline)
+ * @param audit       who read personal data through the API (written by the query API)
  */
-public record Topics(String campaigns, String dispatches, String receipts, String delivered, String deadLetters) {
+public record Topics(String campaigns, String dispatches, String receipts, String delivered, String deadLetters, String audit) {
 
     public static final String DEFAULT_CAMPAIGNS = "sms.campaigns";
     public static final String DEFAULT_DISPATCHES = "sms.dispatches";
     public static final String DEFAULT_RECEIPTS = "sms.receipts";
     public static final String DEFAULT_DELIVERED = "sms.delivered";
     public static final String DEFAULT_DEAD_LETTERS = "sms.dlq";
+    /** Who read personal data ({@code AuditEvent}, keyed by principal), written by the query API; long retention. */
+    public static final String DEFAULT_AUDIT = "sms.audit";
 
     public Topics {
         requireName(campaigns, "campaigns");
@@ -39,6 +42,12 @@ public record Topics(String campaigns, String dispatches, String receipts, Strin
         requireName(receipts, "receipts");
         requireName(delivered, "delivered");
         requireName(deadLetters, "deadLetters");
+        requireName(audit, "audit");
+    }
+
+    /** These topics with the default audit topic. */
+    public Topics(final String campaigns, final String dispatches, final String receipts, final String delivered, final String deadLetters) {
+        this(campaigns, dispatches, receipts, delivered, deadLetters, DEFAULT_AUDIT);
     }
 
     /** The default topic names. */

@@ -28,7 +28,10 @@ public final class TopicSetup {
                 new NewTopic(topics.dispatches(), partitions, replicationFactor),
                 new NewTopic(topics.receipts(), partitions, replicationFactor),
                 new NewTopic(topics.delivered(), partitions, replicationFactor),
-                new NewTopic(topics.deadLetters(), partitions, replicationFactor));
+                new NewTopic(topics.deadLetters(), partitions, replicationFactor),
+                // The audit trail: a few records a minute, kept 400 days (DESIGN: long retention).
+                new NewTopic(topics.audit(), 1, replicationFactor)
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(400).toMillis()))));
     }
 
     /**

@@ -78,6 +78,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_TOPIC_RECEIPTS = "SMS_TOPIC_RECEIPTS";
     public static final String SMS_TOPIC_DELIVERED = "SMS_TOPIC_DELIVERED";
     public static final String SMS_TOPIC_DLQ = "SMS_TOPIC_DLQ";
+    public static final String SMS_TOPIC_AUDIT = "SMS_TOPIC_AUDIT";
     public static final String SMS_PROCESSING_GUARANTEE = "SMS_PROCESSING_GUARANTEE";
     public static final String SMS_COMMIT_INTERVAL = "SMS_COMMIT_INTERVAL";
     public static final String SMS_CACHE_MAX_BYTES = "SMS_CACHE_MAX_BYTES";
@@ -137,7 +138,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                     s.string(SMS_TOPIC_DISPATCHES, Topics.DEFAULT_DISPATCHES),
                     s.string(SMS_TOPIC_RECEIPTS, Topics.DEFAULT_RECEIPTS),
                     s.string(SMS_TOPIC_DELIVERED, Topics.DEFAULT_DELIVERED),
-                    s.string(SMS_TOPIC_DLQ, Topics.DEFAULT_DEAD_LETTERS));
+                    s.string(SMS_TOPIC_DLQ, Topics.DEFAULT_DEAD_LETTERS),
+                    s.string(SMS_TOPIC_AUDIT, Topics.DEFAULT_AUDIT));
         } catch (IllegalArgumentException e) {
             s.problem("SMS_TOPIC_*: " + e.getMessage());
         }

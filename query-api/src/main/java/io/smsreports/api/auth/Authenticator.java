@@ -77,6 +77,12 @@ public final class Authenticator {
         });
     }
 
+    /** Whether a request carries the cluster secret (it comes from another instance of this service). */
+    public boolean fromCluster(final Context ctx) {
+        final String presented = ctx.header(CLUSTER_SECRET_HEADER);
+        return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), clusterSecret);
+    }
+
     /** The principal of an authenticated request. */
     public static Principal principal(final Context ctx) {
         return ctx.attribute(PRINCIPAL);
