@@ -88,11 +88,12 @@ public final class QueryApi {
     private final Supplier<String> pipelineProblem;
     private final Authenticator auth;
     private final AuditLog audit;
+    private final ExportLimiter exports;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public QueryApi(final KafkaStreams streams, final LocalReports local, final Cluster cluster, final InstanceClient client,
             final Duration historyRetention, final Clock clock, final PrometheusMeterRegistry metrics,
-            final Supplier<String> pipelineProblem, final Authenticator auth, final AuditLog audit) {
+            final Supplier<String> pipelineProblem, final Authenticator auth, final AuditLog audit, final ExportLimiter exports) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.local = Objects.requireNonNull(local, "local");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -103,6 +104,7 @@ public final class QueryApi {
         this.pipelineProblem = Objects.requireNonNull(pipelineProblem, "pipelineProblem");
         this.auth = Objects.requireNonNull(auth, "auth");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.exports = Objects.requireNonNull(exports, "exports");
     }
 
     /**
@@ -346,6 +348,9 @@ public final class QueryApi {
     private void export(final Context ctx) throws Exception {
         final ExportFormat format = ExportFormat.valueOf(Params.choice(ctx, "format", "csv", List.of("csv", "xlsx")).toUpperCase());
         final List<IdColumn> ids = Params.subset(ctx, "ids", ID_COLUMNS, ID_COLUMNS).stream().map(IdColumn::valueOf).toList();
+        if (!auth.fromCluster(ctx)) {
+            exports.acquire(Authenticator.principal(ctx).name()); // counted where the user asked, not again at the owner
+        }
         routed(ctx, () -> {
             final String messageId = ctx.pathParam("messageId");
             if (!local.knows(messageId)) {

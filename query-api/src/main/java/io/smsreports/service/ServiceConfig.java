@@ -22,15 +22,19 @@ import java.time.Duration;
  * @param clusterSecret  {@code SMS_CLUSTER_SECRET}: shared by every instance, it opens the internal routes between them;
  *                       required in external mode, random in embedded mode (one instance)
  * @param adminToken     the embedded mode's admin token (kept in the data directory), or null
+ * @param exportsPerMinute {@code SMS_EXPORTS_PER_MINUTE} (30): failed-user exports a minute per token and instance
  */
 public record ServiceConfig(ProcessorConfig processor, String httpHost, int httpPort, Duration forwardTimeout, Path apiTokensFile,
-        String clusterSecret, String adminToken) {
+        String clusterSecret, String adminToken, int exportsPerMinute) {
 
     public static final String SMS_HTTP_HOST = "SMS_HTTP_HOST";
     public static final String SMS_HTTP_PORT = "SMS_HTTP_PORT";
     public static final String SMS_FORWARD_TIMEOUT = "SMS_FORWARD_TIMEOUT";
     public static final String SMS_API_TOKENS_FILE = "SMS_API_TOKENS_FILE";
+    public static final String SMS_EXPORTS_PER_MINUTE = "SMS_EXPORTS_PER_MINUTE";
     public static final String SMS_CLUSTER_SECRET = "SMS_CLUSTER_SECRET";
+    /** A file holding the cluster secret (a mounted secret), read when {@link #SMS_CLUSTER_SECRET} is not set. */
+    public static final String SMS_CLUSTER_SECRET_FILE = "SMS_CLUSTER_SECRET_FILE";
 
     /**
      * Reads and validates the settings. Without {@code SMS_APPLICATION_SERVER}, this instance advertises
@@ -46,12 +50,21 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
         if (tokens != null && !Files.isReadable(Path.of(tokens))) {
             settings.problem(SMS_API_TOKENS_FILE + ": cannot read " + tokens);
         }
-        final String secret = settings.string(SMS_CLUSTER_SECRET, null);
+        String secret = settings.string(SMS_CLUSTER_SECRET, null);
+        final String secretFile = settings.string(SMS_CLUSTER_SECRET_FILE, null);
+        if (secret == null && secretFile != null) {
+            try {
+                secret = Files.readString(Path.of(secretFile)).strip();
+            } catch (IOException e) {
+                settings.problem(SMS_CLUSTER_SECRET_FILE + ": cannot read " + secretFile);
+            }
+        }
         if (secret != null && secret.length() < 16) {
             settings.problem(SMS_CLUSTER_SECRET + " must be at least 16 characters (a long random string, the same on every instance)");
         }
+        final int exportsPerMinute = settings.integer(SMS_EXPORTS_PER_MINUTE, 30, 1, 100_000);
         final ProcessorConfig processor = ProcessorConfig.from(settings, false);
-        return new ServiceConfig(processor, host, port, timeout, tokens == null ? null : Path.of(tokens), secret, null);
+        return new ServiceConfig(processor, host, port, timeout, tokens == null ? null : Path.of(tokens), secret, null, exportsPerMinute);
     }
 
     /** The {@code host:port} other instances use to reach this one. */
@@ -65,19 +78,19 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
             return this;
         }
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken);
+            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free port for the API", e);
         }
     }
 
     public ServiceConfig withProcessor(final ProcessorConfig newProcessor) {
-        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken);
+        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute);
     }
 
     /** The embedded mode's settings: its admin token, and its cluster secret unless one is set. */
     public ServiceConfig withEmbeddedSecurity(final String embeddedAdminToken, final String embeddedClusterSecret) {
         return new ServiceConfig(processor, httpHost, httpPort, forwardTimeout, apiTokensFile,
-                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken);
+                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken, exportsPerMinute);
     }
 }

@@ -106,10 +106,11 @@ public final class SmsReportsService implements AutoCloseable {
             }
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
-        final AuditLog audit = new AuditLog(processor.bootstrapServers(), processor.registryClientConfig(), processor.topics().audit(),
+        final AuditLog audit = new AuditLog(processor.kafkaClientConfig(), processor.registryClientConfig(), processor.topics().audit(),
                 Clock.systemUTC());
         final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout(), config.clusterSecret()),
-                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem, auth, audit);
+                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem, auth, audit,
+                new io.smsreports.api.ExportLimiter(config.exportsPerMinute(), Clock.systemUTC()));
         final Javalin http = Javalin.create(javalin -> {
             api.configure(javalin);
             javalin.staticFiles.add(files -> {

@@ -40,6 +40,14 @@ class ServiceSecurityConfigTest {
     }
 
     @Test
+    void shouldReadTheClusterSecretFromAMountedFile(@TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("cluster-secret");
+        java.nio.file.Files.writeString(file, TestTokens.CLUSTER_SECRET + "\n");
+        assertThat(ServiceConfig.from(Settings.of(Map.of(ServiceConfig.SMS_CLUSTER_SECRET_FILE, file.toString()))).clusterSecret())
+                .isEqualTo(TestTokens.CLUSTER_SECRET);
+    }
+
+    @Test
     void shouldGiveTheEmbeddedModeItsOwnSecretUnlessOneIsSet() {
         final ServiceConfig config = ServiceConfig.from(Settings.of(Map.of()))
                 .withEmbeddedSecurity("embedded-admin-token-value-0123456789", "embedded-cluster-secret-0123456789");

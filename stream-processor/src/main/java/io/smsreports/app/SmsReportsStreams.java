@@ -28,8 +28,9 @@ public final class SmsReportsStreams {
     /** The topology for a configuration, after checking the cluster's topics. */
     public static Topology topology(final ProcessorConfig config, final EventSerdes serdes, final PipelineMonitor monitor) {
         final int partitions;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        final Map<String, Object> adminConfig = new java.util.HashMap<>(config.kafkaClientConfig());
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(adminConfig)) {
             partitions = TopicSetup.verify(admin, config.topics());
         }
         final TopologySettings settings = config.topologySettings(partitions);

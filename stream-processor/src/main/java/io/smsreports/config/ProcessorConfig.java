@@ -194,6 +194,22 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET);
     }
 
+    /**
+     * The Kafka connection settings every client of the service needs besides Kafka Streams' own (the topic check's
+     * admin client, the audit trail's producer and consumer): {@code bootstrap.servers} and the {@code security.*},
+     * {@code sasl.*} and {@code ssl.*} settings given in {@code SMS_STREAMS_PROPERTIES}.
+     */
+    public Map<String, Object> kafkaClientConfig() {
+        final Map<String, Object> config = new HashMap<>();
+        streamsOverrides.forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                config.put(key, value);
+            }
+        });
+        config.put("bootstrap.servers", bootstrapServers);
+        return config;
+    }
+
     /** Registry client settings ({@code schema.registry.url} and basic auth) for the serdes. */
     public Map<String, Object> registryClientConfig() {
         final Map<String, Object> config = new HashMap<>();

@@ -10,6 +10,20 @@ import org.junit.jupiter.api.Test;
 class ProcessorConfigTest {
 
     @Test
+    void shouldPassKafkaSecuritySettingsToEveryClientOfTheService() {
+        final ProcessorConfig config = ProcessorConfig.from(Settings.of(Map.of(
+                ProcessorConfig.KAFKA_BOOTSTRAP_SERVERS, "kafka-1:9093",
+                ProcessorConfig.SCHEMA_REGISTRY_URL, "https://registry:8081",
+                ProcessorConfig.SMS_STREAMS_PROPERTIES, "security.protocol=SASL_SSL;sasl.mechanism=SCRAM-SHA-512;"
+                        + "ssl.truststore.location=/etc/kafka/trust.jks;consumer.max.poll.records=500")), true);
+        assertThat(config.kafkaClientConfig()).containsOnly(
+                Map.entry("bootstrap.servers", "kafka-1:9093"),
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+                Map.entry("ssl.truststore.location", "/etc/kafka/trust.jks"));
+    }
+
+    @Test
     void shouldDefaultToTheDesignValues() {
         final ProcessorConfig config = ProcessorConfig.from(Settings.of(Map.of()), false);
         assertThat(config.external()).isFalse();

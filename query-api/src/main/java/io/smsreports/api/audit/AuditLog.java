@@ -45,11 +45,12 @@ public final class AuditLog implements AutoCloseable {
     private final KafkaProducer<String, AuditEvent> producer;
     private final Clock clock;
 
-    public AuditLog(final String bootstrapServers, final Map<String, Object> registryConfig, final String topic, final Clock clock) {
+    /** @param kafkaConfig {@code bootstrap.servers} and any client security settings */
+    public AuditLog(final Map<String, Object> kafkaConfig, final Map<String, Object> registryConfig, final String topic, final Clock clock) {
         this.topic = topic;
         this.clock = clock;
         this.clientConfig = new HashMap<>(registryConfig);
-        clientConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        clientConfig.putAll(kafkaConfig);
         final Map<String, Object> producerConfig = new HashMap<>(clientConfig);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
