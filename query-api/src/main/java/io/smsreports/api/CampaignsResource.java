@@ -1,0 +1,91 @@
+package io.smsreports.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.smsreports.api.LocalReports.CampaignOrder;
+import io.smsreports.api.dto.CampaignReport;
+import io.smsreports.api.dto.FailedUser;
+import io.smsreports.api.dto.Page;
+import io.smsreports.events.AuditAction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** Campaigns: the list, a campaign's report, platforms, timeline, heatmap, failed users; and the reconciliation. */
+public final class CampaignsResource {
+
+    private final LocalReports local;
+    private final Federation federation;
+    private final AuditTrail audit;
+
+    CampaignsResource(final LocalReports local, final Federation federation, final AuditTrail audit) {
+        this.local = local;
+        this.federation = federation;
+        this.audit = audit;
+    }
+
+    /** Registers this resource's routes. */
+    void register(final JavalinConfig config) {
+        config.routes.get(QueryApi.PREFIX + "/campaigns", this::campaigns);
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}", ctx -> federation.routed(ctx, () -> {
+            final CampaignReport report = local.campaign(ctx.pathParam("messageId"));
+            if (report == null) {
+                throw ApiErrors.unknownCampaign(ctx.pathParam("messageId"));
+            }
+            ctx.json(report);
+        }));
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/platforms", ctx -> federation.routed(ctx, () ->
+                ctx.json(local.platforms(ctx.pathParam("messageId")))));
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/timeline", ctx -> {
+            final Instant from = Params.instant(ctx, "from", Instant.EPOCH);
+            final Instant to = Params.instant(ctx, "to", Instant.ofEpochMilli(Long.MAX_VALUE));
+            if (!from.isBefore(to)) {
+                throw ApiException.badParameter("from", "must be before 'to' (" + from + " is not before " + to + ")");
+            }
+            final String platform = Params.platform(ctx, "platform");
+            federation.routed(ctx, () -> ctx.json(local.timeline(ctx.pathParam("messageId"), from, to, platform)));
+        });
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/heatmap", ctx -> {
+            final var zone = Params.zone(ctx, "tz");
+            federation.routed(ctx, () -> ctx.json(local.heatmap(ctx.pathParam("messageId"), zone)));
+        });
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/failed", ctx -> {
+            final String[] cursor = Params.cursor(ctx, "cursor", 2);
+            final int limit = Params.integer(ctx, "limit", 100, 1, 1000);
+            final Long after = cursor == null ? null : Params.cursorLong(cursor[0], "cursor");
+            federation.routed(ctx, () -> {
+                final Page<io.smsreports.api.dto.FailedUser> page = local.failed(ctx.pathParam("messageId"), after,
+                        cursor == null ? null : cursor[1], limit);
+                audit.audited(ctx, AuditAction.FAILED_LIST, ctx.pathParam("messageId"), page.items().size(), "limit=" + limit);
+                ctx.json(page);
+            });
+        });
+        config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(Map.of("orphanReceipts",
+                federation.fanOut(QueryApi.INTERNAL + "/orphans", new TypeReference<Long>() { }, local::orphanReceipts).stream().mapToLong(Long::longValue).sum())));
+    }
+
+    private void campaigns(final Context ctx) {
+        final CampaignOrder after = campaignCursor(ctx);
+        final int limit = Params.integer(ctx, "limit", 20, 1, 100);
+        final String query = "?limit=" + (limit + 1) + (ctx.queryParam("cursor") == null ? "" : "&cursor=" + Federation.encode(ctx.queryParam("cursor")));
+        final List<CampaignReport> merged = new ArrayList<>();
+        federation.fanOut(QueryApi.INTERNAL + "/campaigns" + query, new TypeReference<List<CampaignReport>>() { }, () -> federation.localCampaignsPage(after, limit + 1))
+                .forEach(merged::addAll);
+        merged.sort(Comparator.comparing(CampaignOrder::of));
+        final List<CampaignReport> page = merged.subList(0, Math.min(limit, merged.size()));
+        String next = null;
+        if (merged.size() > limit) {
+            final CampaignOrder last = CampaignOrder.of(page.get(page.size() - 1));
+            next = Params.encodeCursor(String.valueOf(last.createdAt()), last.messageId());
+        }
+        ctx.json(new Page<>(List.copyOf(page), next));
+    }
+
+    static CampaignOrder campaignCursor(final Context ctx) {
+        final String[] cursor = Params.cursor(ctx, "cursor", 2);
+        return cursor == null ? null : new CampaignOrder(Params.cursorLong(cursor[0], "cursor"), cursor[1]);
+    }
+}

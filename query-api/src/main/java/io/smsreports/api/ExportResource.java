@@ -1,0 +1,67 @@
+package io.smsreports.api;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.smsreports.api.auth.Authenticator;
+import io.smsreports.events.AuditAction;
+import io.smsreports.export.ExportFormat;
+import io.smsreports.export.FailedUsersExport;
+import io.smsreports.export.IdColumn;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The failed-user export of a campaign, streamed (CSV or XLSX), limited per token, audited. */
+public final class ExportResource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportResource.class);
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+    private static final List<String> ID_COLUMNS = List.of("externalId", "msisdn", "email");
+
+    private final LocalReports local;
+    private final Federation federation;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final Authenticator auth;
+    private final ExportLimiter exports;
+
+    ExportResource(final LocalReports local, final Federation federation, final AuditTrail audit, final Clock clock,
+            final Authenticator auth, final ExportLimiter exports) {
+        this.local = local;
+        this.federation = federation;
+        this.audit = audit;
+        this.clock = clock;
+        this.auth = auth;
+        this.exports = exports;
+    }
+
+    /** Registers this resource's routes. */
+    void register(final JavalinConfig config) {
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/failed/export", this::export);
+    }
+
+    private void export(final Context ctx) throws Exception {
+        final ExportFormat format = ExportFormat.valueOf(Params.choice(ctx, "format", "csv", List.of("csv", "xlsx")).toUpperCase());
+        final List<IdColumn> ids = Params.subset(ctx, "ids", ID_COLUMNS, ID_COLUMNS).stream().map(IdColumn::valueOf).toList();
+        if (!auth.fromCluster(ctx)) {
+            exports.acquire(Authenticator.principal(ctx).name()); // counted where the user asked, not again at the owner
+        }
+        federation.routed(ctx, () -> {
+            final String messageId = ctx.pathParam("messageId");
+            if (!local.knows(messageId)) {
+                throw ApiErrors.unknownCampaign(messageId);
+            }
+            final String file = "failed-users-" + messageId.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                    + FILE_TIME.format(Instant.now(clock)) + "." + format.extension();
+            ctx.contentType(format.contentType());
+            ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+            final long rows = FailedUsersExport.write(format, ids, sink -> local.eachFailed(messageId, sink), ctx.outputStream());
+            audit.audited(ctx, AuditAction.EXPORT_FAILED, messageId, rows, "format=" + format.extension() + " ids=" + ids);
+            LOG.info("Exported {} failed users of {} as {}", rows, messageId, format);
+        });
+    }
+}

@@ -1,0 +1,122 @@
+package io.smsreports.api;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.smsreports.api.LocalReports.PersonHit;
+import io.smsreports.api.dto.Person;
+import io.smsreports.api.dto.PersonMessages;
+import io.smsreports.events.AuditAction;
+import io.smsreports.lifecycle.PersonIds;
+import io.smsreports.reporting.PersonMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** People: find one by an identifier, and one person's messages (at most 30 days at a time). */
+public final class PeopleResource {
+
+    private static final Duration MAX_PERSON_RANGE = Duration.ofDays(30);
+
+    private final Federation federation;
+    private final AuditTrail audit;
+    private final Duration historyRetention;
+    private final Clock clock;
+
+    PeopleResource(final Federation federation, final AuditTrail audit, final Duration historyRetention, final Clock clock) {
+        this.federation = federation;
+        this.audit = audit;
+        this.historyRetention = historyRetention;
+        this.clock = clock;
+    }
+
+    /** Registers this resource's routes. */
+    void register(final JavalinConfig config) {
+        config.routes.get(QueryApi.PREFIX + "/people", this::findPerson);
+        config.routes.get(QueryApi.PREFIX + "/people/{personId}/messages", this::personMessages);
+    }
+
+    private void findPerson(final Context ctx) {
+        final String externalId = Params.optional(ctx, "externalId");
+        final String msisdn = Params.optional(ctx, "msisdn");
+        final String email = Params.optional(ctx, "email");
+        final int given = (externalId == null ? 0 : 1) + (msisdn == null ? 0 : 1) + (email == null ? 0 : 1);
+        if (given != 1) {
+            throw ApiException.badParameter(given == 0 ? "externalId" : "msisdn",
+                    "give exactly one of externalId, msisdn or email" + (given == 0 ? "" : " (got " + given + ")"));
+        }
+        final String key = externalId != null ? PersonIds.forExternalId(externalId)
+                : msisdn != null ? PersonIds.forMsisdn(normalizeMsisdn(msisdn)) : PersonIds.forEmail(email);
+        final PersonHit hit = federation.lookup(key);
+        audit.audited(ctx, AuditAction.PERSON_LOOKUP, key, hit == null ? 0 : 1, null); // a lookup that finds nobody is a probe too
+        if (hit == null) {
+            throw ApiException.notFound("unknown person", "Nobody was sent an SMS with "
+                    + (externalId != null ? "externalId '" + externalId + "'" : msisdn != null ? "msisdn '" + normalizeMsisdn(msisdn) + "'"
+                    : "email '" + email + "'") + " in the last " + historyRetention.toDays() + " days");
+        }
+        ctx.json(person(hit));
+    }
+
+    private void personMessages(final Context ctx) {
+        final String personId = ctx.pathParam("personId");
+        if (!personId.startsWith(PersonIds.EXTERNAL_PREFIX) && !personId.startsWith(PersonIds.MSISDN_PREFIX)
+                || personId.length() <= 4) {
+            throw ApiException.badParameter("personId", "must look like ext:<externalId> or tel:<msisdn> (as GET " + QueryApi.PREFIX
+                    + "/people returns it), was '" + personId + "'");
+        }
+        final Instant[] range = personRange(ctx);
+        final Instant from = range[0];
+        final Instant to = range[1];
+        if (federation.lookup(personId) == null) {
+            throw ApiException.notFound("unknown person", "No person '" + personId + "' was sent an SMS in the last "
+                    + historyRetention.toDays() + " days");
+        }
+        final List<PersonMessage> messages = federation.messagesOf(personId, from, to);
+        final Map<String, String> names = federation.campaignNames(messages.stream().map(PersonMessage::messageId).distinct().toList());
+        final List<PersonMessages.Item> items = messages.stream()
+                .sorted(Comparator.comparingLong(PersonMessage::dispatchedAt).reversed().thenComparing(PersonMessage::smsId))
+                .map(m -> LocalReports.item(m, names.get(m.messageId())))
+                .toList();
+        audit.audited(ctx, AuditAction.PERSON_MESSAGES, personId, items.size(), "from=" + from + " to=" + to);
+        ctx.json(new PersonMessages(personId, from, to, items));
+    }
+
+    /** The [from, to] of a person's messages: at most 30 days, none older than the history retention; else 400. */
+    private Instant[] personRange(final Context ctx) {
+        final Instant now = Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        final Instant to = Params.instant(ctx, "to", now);
+        final Instant from = Params.instant(ctx, "from", to.minus(MAX_PERSON_RANGE));
+        if (!from.isBefore(to)) {
+            throw ApiException.badParameter("from", "must be before 'to' (" + from + " is not before " + to + ")");
+        }
+        if (Duration.between(from, to).compareTo(MAX_PERSON_RANGE) > 0) {
+            throw ApiException.badParameter("from", "the range from " + from + " to " + to + " is " + Duration.between(from, to).toDays()
+                    + " days; at most " + MAX_PERSON_RANGE.toDays() + " days may be asked at once");
+        }
+        final Instant oldest = now.minus(historyRetention);
+        if (from.isBefore(oldest)) {
+            throw ApiException.badParameter("from", from + " is older than " + historyRetention.toDays()
+                    + " days (6 months): message history is kept that long, so 'from' must lie within the last "
+                    + historyRetention.toDays() + " days");
+        }
+        return new Instant[] {from, to};
+    }
+
+    private static Person person(final PersonHit hit) {
+        return new Person(hit.profile().personId(), hit.profile().externalId(), hit.profile().msisdn(), hit.profile().email());
+    }
+
+    /**
+     * A msisdn as a query parameter: {@code +} is often sent unencoded and arrives as a space, and some
+     * callers leave it out; both are read as the E.164 number.
+     */
+    static String normalizeMsisdn(final String raw) {
+        final String trimmed = raw.trim();
+        if (raw.startsWith(" ") && trimmed.matches("\\d+")) {
+            return "+" + trimmed;
+        }
+        return trimmed.matches("\\d{6,15}") ? "+" + trimmed : trimmed;
+    }
+}
