@@ -10,12 +10,8 @@ import io.smsreports.lifecycle.PersonIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** SMS Delivered event insight: counts by a dimension, and the newest rows, for a campaign or a person. */
 public final class EventsResource {
@@ -59,7 +55,7 @@ public final class EventsResource {
                 if (!local.knows(messageId)) {
                     throw ApiErrors.unknownCampaign(messageId);
                 }
-                final Insight insight = new Insight(groupBy, limit);
+                final DeliveredInsightAggregator insight = new DeliveredInsightAggregator(groupBy, limit, DeliveredInsightAggregator.MAX_GROUPS);
                 local.eachDelivered(messageId, record -> insight.add(LocalReports.event(record)));
                 final DeliveredInsight result = insight.result();
                 audit.audited(ctx, AuditAction.EVENT_ROWS, messageId, result.items().size(), "groupBy=" + groupBy);
@@ -69,7 +65,7 @@ public final class EventsResource {
         }
         final String key = externalId != null ? PersonIds.forExternalId(externalId) : PersonIds.forMsisdn(PeopleResource.normalizeMsisdn(msisdn));
         final PersonHit hit = federation.lookup(key);
-        final Insight insight = new Insight(groupBy, limit);
+        final DeliveredInsightAggregator insight = new DeliveredInsightAggregator(groupBy, limit, DeliveredInsightAggregator.MAX_GROUPS);
         if (hit != null) {
             final Instant now = Instant.now(clock);
             federation.messagesOf(hit.profile().personId(), now.minus(historyRetention), now).stream()
@@ -84,43 +80,5 @@ public final class EventsResource {
         audit.audited(ctx, AuditAction.EVENT_ROWS, key, result.items().size(), "groupBy=" + groupBy
                 + (messageId == null ? "" : " messageId=" + messageId));
         ctx.json(result);
-    }
-
-    /** Counts delivered events by one dimension and keeps the newest {@code limit} of them. */
-    private static final class Insight {
-        private final String groupBy;
-        private final int limit;
-        private final Map<String, Long> counts = new HashMap<>();
-        private final Deque<DeliveredInsight.Event> newest = new ArrayDeque<>();
-        private long total;
-
-        Insight(final String groupBy, final int limit) {
-            this.groupBy = groupBy;
-            this.limit = limit;
-        }
-
-        /** Events must come oldest first. */
-        void add(final DeliveredInsight.Event event) {
-            total++;
-            final String key = switch (groupBy) {
-                case "externalId" -> event.externalId();
-                case "msisdn" -> event.msisdn();
-                default -> event.messageId();
-            };
-            counts.merge(key == null ? "(none)" : key, 1L, Long::sum);
-            newest.addFirst(event);
-            if (newest.size() > limit) {
-                newest.removeLast();
-            }
-        }
-
-        DeliveredInsight result() {
-            final List<DeliveredInsight.Group> groups = counts.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .limit(limit)
-                    .map(e -> new DeliveredInsight.Group(e.getKey(), e.getValue()))
-                    .toList();
-            return new DeliveredInsight(groupBy, total, counts.size(), groups, List.copyOf(newest));
-        }
     }
 }

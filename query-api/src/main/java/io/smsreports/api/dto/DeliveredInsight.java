@@ -9,8 +9,11 @@ import java.util.List;
  *
  * @param totalDelivered events matching the filters
  * @param totalGroups    groups before {@code limit} cut the list
+ * @param groupsTruncated whether there were more distinct groups than one request counts exactly; the rest are in
+ *                        the {@code (other)} group
  */
-public record DeliveredInsight(String groupBy, long totalDelivered, long totalGroups, List<Group> groups, List<Event> items) {
+public record DeliveredInsight(String groupBy, long totalDelivered, long totalGroups, List<Group> groups, List<Event> items,
+        boolean groupsTruncated) {
 
     public record Group(String key, long delivered) {
     }
