@@ -83,6 +83,24 @@ public final class Cluster {
         return false;
     }
 
+    /**
+     * The partitions of {@code topic} assigned to this instance's active tasks by the group's last assignment, whether
+     * their tasks are running or still restoring.
+     */
+    public java.util.Set<Integer> assignedPartitions(final String topic) {
+        final java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+        try {
+            for (final StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+                if (self.equals(metadata.hostInfo())) {
+                    metadata.topicPartitions().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> partitions.add(tp.partition()));
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+        }
+        return partitions;
+    }
+
     public boolean isSelf(final HostInfo host) {
         return self.equals(host);
     }

@@ -33,9 +33,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreType;
@@ -55,20 +55,33 @@ public final class LocalReports {
 
     private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
 
+    private static final org.apache.kafka.common.serialization.Serializer<String> KEYS =
+            org.apache.kafka.common.serialization.Serdes.String().serializer();
+
     private final KafkaStreams streams;
     private final String lifecycleTopic;
+    private final String reportingTopic;
+    private final java.util.function.Function<String, java.util.Set<Integer>> assignedPartitions;
 
-    public LocalReports(final KafkaStreams streams, final String lifecycleTopic) {
+    /**
+     * @param lifecycleTopic     a topic the lifecycle tasks read (their partitions are the person stores' partitions)
+     * @param reportingTopic     a topic the reporting tasks read (their partitions are the campaign stores' partitions)
+     * @param assignedPartitions the partitions of a topic assigned to this instance's active tasks, restoring ones included
+     */
+    public LocalReports(final KafkaStreams streams, final String lifecycleTopic, final String reportingTopic,
+            final java.util.function.Function<String, java.util.Set<Integer>> assignedPartitions) {
         this.streams = streams;
         this.lifecycleTopic = lifecycleTopic;
+        this.reportingTopic = reportingTopic;
+        this.assignedPartitions = assignedPartitions;
     }
 
     // ---- campaigns (key-local) ----
 
     /** The campaign's report, or null when this instance knows nothing of it. */
     public CampaignReport campaign(final String messageId) {
-        final Campaign campaign = campaigns().get(messageId);
-        final CampaignStats stats = stats().get(messageId);
+        final Campaign campaign = campaigns(messageId).get(messageId);
+        final CampaignStats stats = stats(messageId).get(messageId);
         if (campaign == null && stats == null) {
             return null;
         }
@@ -78,9 +91,8 @@ public final class LocalReports {
     /** Campaign names of those of {@code messageIds} this instance holds. */
     public Map<String, String> campaignNames(final List<String> messageIds) {
         final Map<String, String> names = new TreeMap<>();
-        final ReadOnlyKeyValueStore<String, Campaign> store = campaigns();
         for (final String id : messageIds) {
-            final Campaign campaign = store.get(id);
+            final Campaign campaign = campaigns(id).get(id);
             if (campaign != null) {
                 names.put(id, campaign.getName());
             }
@@ -93,17 +105,23 @@ public final class LocalReports {
      * after the position {@code after} of a previous page.
      */
     public List<CampaignReport> campaignsPage(final CampaignOrder after, final int limit) {
-        final ReadOnlyKeyValueStore<String, Campaign> metadata = campaigns();
+        // Every reporting partition assigned here, one by one: a partition still restoring is not queryable and makes
+        // the answer a 503, rather than a list that silently lacks its campaigns.
         final TreeSet<CampaignOrder> ordered = new TreeSet<>();
-        try (KeyValueIterator<String, Campaign> it = metadata.all()) {
-            it.forEachRemaining(kv -> ordered.add(new CampaignOrder(kv.value.getCreatedAt().toEpochMilli(), kv.key)));
-        }
-        try (KeyValueIterator<String, CampaignStats> it = stats().all()) {
-            it.forEachRemaining(kv -> {
-                if (metadata.get(kv.key) == null) {
-                    ordered.add(new CampaignOrder(Long.MIN_VALUE, kv.key));
-                }
-            });
+        for (final int partition : assignedPartitions.apply(reportingTopic)) {
+            final ReadOnlyKeyValueStore<String, Campaign> metadata = partitionStore(StoreNames.CAMPAIGNS,
+                    QueryableStoreTypes.<String, Campaign>keyValueStore(), partition);
+            try (KeyValueIterator<String, Campaign> it = metadata.all()) {
+                it.forEachRemaining(kv -> ordered.add(new CampaignOrder(kv.value.getCreatedAt().toEpochMilli(), kv.key)));
+            }
+            try (KeyValueIterator<String, CampaignStats> it = partitionStore(StoreNames.CAMPAIGN_STATS,
+                    QueryableStoreTypes.<String, CampaignStats>keyValueStore(), partition).all()) {
+                it.forEachRemaining(kv -> {
+                    if (metadata.get(kv.key) == null) {
+                        ordered.add(new CampaignOrder(Long.MIN_VALUE, kv.key));
+                    }
+                });
+            }
         }
         final List<CampaignReport> page = new ArrayList<>(limit);
         for (final CampaignOrder order : after == null ? ordered : ordered.tailSet(after, false)) {
@@ -170,7 +188,7 @@ public final class LocalReports {
         boolean more = false;
         final long from = afterFailedAt == null ? 0 : afterFailedAt;
         boolean skipping = afterFailedAt != null;
-        try (WindowStoreIterator<FailedRecipient> it = failedStore().fetch(messageId, Instant.ofEpochMilli(from), END_OF_TIME)) {
+        try (WindowStoreIterator<FailedRecipient> it = failedStore(messageId).fetch(messageId, Instant.ofEpochMilli(from), END_OF_TIME)) {
             while (it.hasNext()) {
                 final KeyValue<Long, FailedRecipient> next = it.next();
                 if (skipping) {
@@ -198,14 +216,14 @@ public final class LocalReports {
 
     /** Streams every failed recipient of a campaign, in the order they failed, to {@code sink}. */
     public void eachFailed(final String messageId, final Consumer<FailedRecipient> sink) {
-        try (WindowStoreIterator<FailedRecipient> it = failedStore().fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
+        try (WindowStoreIterator<FailedRecipient> it = failedStore(messageId).fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
             it.forEachRemaining(kv -> sink.accept(kv.value));
         }
     }
 
     /** Every SMS Delivered event of a campaign, in delivery order. */
     public void eachDelivered(final String messageId, final Consumer<DeliveredRecord> sink) {
-        final ReadOnlyWindowStore<String, DeliveredRecord> store = store(StoreNames.CAMPAIGN_DELIVERED, QueryableStoreTypes.windowStore());
+        final ReadOnlyWindowStore<String, DeliveredRecord> store = keyStore(StoreNames.CAMPAIGN_DELIVERED, QueryableStoreTypes.windowStore(), messageId);
         try (WindowStoreIterator<DeliveredRecord> it = store.fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
             it.forEachRemaining(kv -> sink.accept(kv.value));
         }
@@ -213,7 +231,7 @@ public final class LocalReports {
 
     /** Whether this instance holds the campaign (metadata or counts). */
     public boolean knows(final String messageId) {
-        return campaigns().get(messageId) != null || stats().get(messageId) != null;
+        return campaigns(messageId).get(messageId) != null || stats(messageId).get(messageId) != null;
     }
 
     // ---- people (spread over the lifecycle partitions) ----
@@ -317,7 +335,7 @@ public final class LocalReports {
 
     private CampaignReport.Latency latency(final String messageId) {
         final SortedMap<Integer, Long> buckets = new TreeMap<>();
-        final ReadOnlyKeyValueStore<LatencyKey, Long> store = store(StoreNames.CAMPAIGN_LATENCY, QueryableStoreTypes.keyValueStore());
+        final ReadOnlyKeyValueStore<LatencyKey, Long> store = keyStore(StoreNames.CAMPAIGN_LATENCY, QueryableStoreTypes.keyValueStore(), messageId);
         try (KeyValueIterator<LatencyKey, Long> it = store.prefixScan(messageId, LatencyKey.PREFIX_SERIALIZER)) {
             it.forEachRemaining(kv -> buckets.put(kv.key.bucket(), kv.value));
         }
@@ -327,14 +345,14 @@ public final class LocalReports {
 
     private void hourly(final String messageId, final Instant from, final Instant to,
             final java.util.function.BiConsumer<Instant, HourlyCounts> sink) {
-        final ReadOnlyWindowStore<String, HourlyCounts> store = store(StoreNames.CAMPAIGN_HOURLY, QueryableStoreTypes.windowStore());
+        final ReadOnlyWindowStore<String, HourlyCounts> store = keyStore(StoreNames.CAMPAIGN_HOURLY, QueryableStoreTypes.windowStore(), messageId);
         try (WindowStoreIterator<HourlyCounts> it = store.fetch(messageId, from, to)) {
             it.forEachRemaining(kv -> sink.accept(Instant.ofEpochMilli(kv.key), kv.value));
         }
     }
 
     private CampaignStats statsOrThrow(final String messageId) {
-        final CampaignStats stats = stats().get(messageId);
+        final CampaignStats stats = stats(messageId).get(messageId);
         if (stats == null) {
             requireKnown(messageId);
             return CampaignStats.EMPTY;
@@ -348,37 +366,49 @@ public final class LocalReports {
         }
     }
 
-    private ReadOnlyKeyValueStore<String, Campaign> campaigns() {
-        return store(StoreNames.CAMPAIGNS, QueryableStoreTypes.keyValueStore());
+    private ReadOnlyKeyValueStore<String, Campaign> campaigns(final String messageId) {
+        return keyStore(StoreNames.CAMPAIGNS, QueryableStoreTypes.keyValueStore(), messageId);
     }
 
-    private ReadOnlyKeyValueStore<String, CampaignStats> stats() {
-        return store(StoreNames.CAMPAIGN_STATS, QueryableStoreTypes.keyValueStore());
+    private ReadOnlyKeyValueStore<String, CampaignStats> stats(final String messageId) {
+        return keyStore(StoreNames.CAMPAIGN_STATS, QueryableStoreTypes.keyValueStore(), messageId);
     }
 
-    private ReadOnlyWindowStore<String, FailedRecipient> failedStore() {
-        return store(StoreNames.CAMPAIGN_FAILED, QueryableStoreTypes.windowStore());
+    private ReadOnlyWindowStore<String, FailedRecipient> failedStore(final String messageId) {
+        return keyStore(StoreNames.CAMPAIGN_FAILED, QueryableStoreTypes.windowStore(), messageId);
     }
 
-    private <S> S store(final String name, final QueryableStoreType<S> type) {
+    /**
+     * The store of the partition that holds a campaign's key: a partition that is not running here (restoring, moving)
+     * is not queryable, which answers 503, never a wrong "unknown campaign".
+     */
+    private <S> S keyStore(final String name, final QueryableStoreType<S> type, final String messageId) {
+        final KeyQueryMetadata metadata;
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+            metadata = streams.queryMetadataForKey(name, messageId, KEYS);
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+        }
+        if (metadata == null || metadata.partition() < 0) {
+            throw ApiException.unavailable("The partition of campaign '" + messageId + "' is not known yet: a rebalance is under way");
+        }
+        return partitionStore(name, type, metadata.partition());
+    }
+
+    private <S> S partitionStore(final String name, final QueryableStoreType<S> type, final int partition) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition));
         } catch (InvalidStateStoreException e) {
-            throw ApiException.unavailable("State store " + name + " is not queryable yet (" + streams.state() + "): " + e.getMessage());
+            throw ApiException.unavailable("State store " + name + " partition " + partition + " is not queryable here now ("
+                    + streams.state() + "): " + e.getMessage());
         }
     }
 
-    /** One store per local lifecycle partition (active tasks of this instance). */
+    /** One store per lifecycle partition assigned to this instance (restoring ones make it a 503). */
     private <S> List<S> lifecyclePartitions(final String name, final QueryableStoreType<S> type) {
         final List<S> stores = new ArrayList<>();
-        try {
-            for (final ThreadMetadata thread : streams.metadataForLocalThreads()) {
-                thread.activeTasks().forEach(task -> task.topicPartitions().stream()
-                        .filter(tp -> tp.topic().equals(lifecycleTopic))
-                        .forEach(tp -> stores.add(streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(tp.partition())))));
-            }
-        } catch (InvalidStateStoreException e) {
-            throw ApiException.unavailable("State store " + name + " is not queryable yet (" + streams.state() + "): " + e.getMessage());
+        for (final int partition : assignedPartitions.apply(lifecycleTopic)) {
+            stores.add(partitionStore(name, type, partition));
         }
         return stores;
     }

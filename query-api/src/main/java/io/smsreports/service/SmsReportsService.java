@@ -23,6 +23,7 @@ import io.smsreports.app.InstanceIdentity;
 import io.smsreports.app.SmsReportsPipeline;
 import io.smsreports.config.ProcessorConfig;
 import io.smsreports.topology.DecodeStalls;
+import io.smsreports.topology.StoreNames;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,7 +98,9 @@ public final class SmsReportsService implements AutoCloseable {
         Gauge.builder("sms.input.decode.pause.transitions", stalls::transitions)
                 .description("How often decoding went from whole to paused or back (each logged once at WARN)").register(metrics);
 
-        final LocalReports local = new LocalReports(streams, processor.topics().dispatches());
+        final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
+        final LocalReports local = new LocalReports(streams, processor.topics().dispatches(),
+                processor.applicationId() + "-" + StoreNames.REPARTITION_SMS + "-repartition", cluster::assignedPartitions);
         Gauge.builder("sms.reconciliation.orphan.receipts", () -> {
             try {
                 return local.orphanReceipts();
@@ -105,7 +108,6 @@ public final class SmsReportsService implements AutoCloseable {
                 return Double.NaN;
             }
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
-        final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
         final AuditLog audit = new AuditLog(processor.kafkaClientConfig(), processor.registryClientConfig(), processor.topics().audit(),
                 Clock.systemUTC());
         final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout(), config.clusterSecret()),

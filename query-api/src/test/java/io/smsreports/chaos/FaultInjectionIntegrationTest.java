@@ -252,8 +252,24 @@ class FaultInjectionIntegrationTest {
         }
 
         void awaitDeliveredAtLeast(final int count) {
-            await(name + ": " + count + " delivered").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> delivered.count() >= count);
+            try {
+                await(name + ": " + count + " delivered").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> delivered.count() >= count);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                final StringBuilder state = new StringBuilder();
+                for (final Instance instance : instances) {
+                    if (instance.isAlive()) {
+                        try {
+                            state.append("\n").append(instance.id).append(": ").append(instance.readyBody()).append(" ")
+                                    .append(instance.campaignNumbers());
+                        } catch (IOException | InterruptedException | RuntimeException ignored) {
+                            state.append("\n").append(instance.id).append(": ").append(ignored);
+                        }
+                    }
+                }
+                throw new AssertionError(name + ": " + delivered.count() + " of " + count + " SMS Delivered events; expected totals "
+                        + java.util.Arrays.toString(expected.totals("m0")) + " … " + state, e);
+            }
             if (count > 0) {
                 poller.campaignsExist(); // SMS of every campaign were delivered: each campaign is known to the pipeline
             }

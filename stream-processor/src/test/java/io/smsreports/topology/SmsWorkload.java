@@ -403,7 +403,16 @@ public final class SmsWorkload {
             thread = new Thread(() -> {
                 try (consumer) {
                     while (running.get()) {
-                        for (final ConsumerRecord<String, SmsDelivered> record : consumer.poll(Duration.ofMillis(100))) {
+                        final org.apache.kafka.clients.consumer.ConsumerRecords<String, SmsDelivered> records;
+                        try {
+                            records = consumer.poll(Duration.ofMillis(100));
+                        } catch (RuntimeException e) {
+                            // A broker restart or a slow metadata update must not stop the count: say so and go on.
+                            org.slf4j.LoggerFactory.getLogger(DeliveredWatcher.class).warn("Reading {} failed, retrying: {}", topic, e.toString());
+                            sleepQuietly(500);
+                            continue;
+                        }
+                        for (final ConsumerRecord<String, SmsDelivered> record : records) {
                             final SmsDelivered d = record.value();
                             events.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.key() + "|" + d.getMessageId() + "|"
                                     + d.getPlatform() + "|" + d.getDispatchedAt().toEpochMilli() + "|" + d.getDeliveredAt().toEpochMilli()
@@ -419,6 +428,14 @@ public final class SmsWorkload {
 
         public int count() {
             return count;
+        }
+
+        private static void sleepQuietly(final long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         public List<String> all() {
