@@ -100,11 +100,7 @@ final class Workload implements AutoCloseable {
 
     /** An SMS dispatched at {@code at} and delivered at once: its dispatch, then its DELIVERED receipt. */
     void delivered(final String smsId, final String messageId, final long at, final Consumer<Event> out) {
-        final int person = random.nextInt(PEOPLE);
-        final SmsDispatched dispatch = SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(messageId).setMsisdn(msisdn(person))
-                .setExternalId("cust-" + person).setEmail(null).setPlatform(PLATFORMS[person % PLATFORMS.length]).setProvider("twilio")
-                .setCountry("TR").setOperator("286-01").setSegments(1).setDispatchedAt(Instant.ofEpochMilli(at)).build();
-        out.accept(new Event(topics.dispatches(), smsId, serializer.serialize(topics.dispatches(), dispatch), at));
+        dispatchOnly(smsId, messageId, at, out);
         out.accept(receipt(smsId, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, at));
     }
 

@@ -3,30 +3,13 @@ package io.smsreports.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.smsreports.testing.MutableClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class ExportLimiterTest {
 
-    private Instant now = Instant.parse("2026-11-28T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
 
     @Test
     void shouldAllowTheLimitPerTokenThenAnswer429WithRetryAfterUntilTheAllowanceRefills() {
@@ -40,7 +23,7 @@ class ExportLimiterTest {
             assertThat(e.getMessage()).contains("At most 3 exports a minute per token");
         });
         limiter.acquire("bob"); // another token has its own allowance
-        now = now.plusSeconds(20);
+        clock.advance(java.time.Duration.ofSeconds(20));
         limiter.acquire("ann"); // one export back after a third of a minute
         assertThatThrownBy(() -> limiter.acquire("ann")).isInstanceOf(ApiException.class);
     }

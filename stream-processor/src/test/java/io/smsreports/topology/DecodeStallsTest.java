@@ -2,32 +2,16 @@ package io.smsreports.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.smsreports.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 
 class DecodeStallsTest {
 
-    private Instant now = Instant.parse("2026-11-28T10:00:00Z");
-    private final DecodeStalls stalls = new DecodeStalls(new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    private final DecodeStalls stalls = new DecodeStalls(clock);
 
     @Test
     void shouldReportAStallUntilEveryStalledInputClearsAndCountOnePauseAndOneResume() {
@@ -48,11 +32,11 @@ class DecodeStallsTest {
     void shouldForgetAStallItsTaskStoppedConfirmingSoAMovedTaskDoesNotKeepTheInstanceUnready() {
         final TaskId moved = new TaskId(0, 2);
         stalls.stalled(moved, "sms.dispatches", "registry down", 10);
-        now = now.plus(DecodeStalls.UNCONFIRMED_AFTER.minusSeconds(1));
+        clock.advance(DecodeStalls.UNCONFIRMED_AFTER.minusSeconds(1));
         stalls.parked(moved, "sms.dispatches", 12); // still here: confirmed
-        now = now.plus(DecodeStalls.UNCONFIRMED_AFTER.minusSeconds(1));
+        clock.advance(DecodeStalls.UNCONFIRMED_AFTER.minusSeconds(1));
         assertThat(stalls.problem()).contains("12 record(s) held");
-        now = now.plus(Duration.ofSeconds(2)); // the task moved away: no more confirmations
+        clock.advance(Duration.ofSeconds(2)); // the task moved away: no more confirmations
         assertThat(stalls.problem()).isNull();
         assertThat(stalls.isStalled(moved)).isFalse();
     }
