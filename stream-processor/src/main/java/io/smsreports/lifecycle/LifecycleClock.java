@@ -3,7 +3,9 @@ package io.smsreports.lifecycle;
 import java.util.function.BooleanSupplier;
 
 /**
- * The time the lifecycle's deadlines are judged by, per task: the task's stream time, raised to
+ * The time the lifecycle's deadlines are judged by, per task: the task's stream time (the latest record time the
+ * lifecycle has processed, in the order it processed them: not Kafka Streams' stream time, which also counts records
+ * held back by a registry outage and so runs ahead of what was processed), raised to
  * {@code wall clock − idleLag} while the task is idle.
  *
  * <p>Why stream time: the outcome of an SMS then depends on the data, not on processing speed. A backlog
@@ -16,8 +18,8 @@ import java.util.function.BooleanSupplier;
  * interval" alone is not enough: after a restart, a task whose first fetch is slow would otherwise jump to the
  * wall clock and time out a backlog it has not read yet. A busy or lagging task is never advanced by the wall clock.
  *
- * <p>The clock never goes backwards: the idle advance is persisted, and Kafka Streams restores stream time
- * from its committed offsets.
+ * <p>The clock never goes backwards: the idle advance is persisted, and the processed time is
+ * kept in the same store, both committed with the offsets.
  */
 public final class LifecycleClock {
 

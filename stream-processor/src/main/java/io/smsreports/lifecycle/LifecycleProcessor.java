@@ -39,6 +39,12 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class LifecycleProcessor implements Processor<String, SmsInput, String, Transition> {
 
     static final String IDLE_CLOCK_KEY = "idle-clock";
+    /**
+     * The latest record time this task has processed: its clock, rather than Kafka Streams' stream time, which runs
+     * ahead of what was processed while input is held back (a schema registry outage) and would then time out SMS whose
+     * receipts are still held.
+     */
+    static final String PROCESSED_TIME_KEY = "processed-time";
     /** Per-task count of orphan receipts (rule 7); the global figure is the sum over tasks. */
     public static final String ORPHAN_RECEIPTS_KEY = "orphan-receipts";
     private static final byte[] PRESENT = new byte[0];
@@ -59,6 +65,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private WindowStore<String, PersonMessages> personMessages;
     private WindowStore<String, PersonProfile> people;
     private LifecycleClock clock;
+    private long processedTime;
     private long tickMs;
     private long lastScanAt = Long.MIN_VALUE / 2;
     private boolean backlogged;
@@ -86,6 +93,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.meta = context.getStateStore(StoreNames.LIFECYCLE_META);
         this.personMessages = context.getStateStore(StoreNames.PERSON_MESSAGES);
         this.people = context.getStateStore(StoreNames.PEOPLE);
+        final Long processed = meta.get(PROCESSED_TIME_KEY);
+        this.processedTime = processed == null ? Long.MIN_VALUE : processed;
         final Long idleClock = meta.get(IDLE_CLOCK_KEY);
         this.clock = new LifecycleClock(idleLagMs, idleClock == null ? Long.MIN_VALUE : idleClock);
         this.orphanReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.ORPHAN_RECEIPTS);
@@ -101,7 +110,11 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     @Override
     public void process(final Record<String, SmsInput> record) {
         clock.recordProcessed();
-        final long now = clock.now(context.currentStreamTimeMs());
+        if (record.timestamp() > processedTime) {
+            processedTime = record.timestamp();
+            meta.put(PROCESSED_TIME_KEY, processedTime); // a cached store: one write per commit, not per record
+        }
+        final long now = clock.now(processedTime);
         final String smsId = record.key();
         final SmsState stored = states.get(smsId);
         final SmsLifecycle.Step step;
@@ -126,9 +139,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
             if (clock.tick(wallClockTime, () -> caughtUp.test(context.taskId()))) {
                 meta.put(IDLE_CLOCK_KEY, clock.idleFloor());
             }
-            backlogged = expireDue(clock.now(context.currentStreamTimeMs()), scanBudgetMs);
+            backlogged = expireDue(clock.now(processedTime), scanBudgetMs);
         } else if (backlogged) {
-            backlogged = expireDue(clock.now(context.currentStreamTimeMs()), Math.max(1, tickMs / 2));
+            backlogged = expireDue(clock.now(processedTime), Math.max(1, tickMs / 2));
         }
     }
 

@@ -5,7 +5,9 @@ import io.smsreports.serde.RegistryUnreachableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -23,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes and validates raw records of one input topic. A valid record goes on keyed by its id. A poison
+ * Decodes and validates raw records of its input topics (each with its own decoder). A valid record goes on keyed by its id. A poison
  * record goes on with its original key and value bytes, its original headers plus {@link DeadLetterHeaders}
  * naming the error and the source topic, partition and offset, to be written to the dead-letter topic;
  * it is counted in the {@code dead-letter-records} metric.
@@ -46,13 +48,13 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
     private static final int DRAIN_BATCH = 500;
     private static final long DRAIN_BUDGET_MS = 300;
 
-    private final Ingestion.Decoder<V> decoder;
-    private final String topic;
+    private final Map<String, Ingestion.Decoder<V>> decoders;
+    private final String topic; // the input's name in logs and stalls: a topic, or "sms-inputs"
     private final String backlogStore;
     private final DecodeStalls stalls;
+    private final Map<String, Sensor> deadLetters = new HashMap<>();
     private ProcessorContext<String, Decoded<V>> context;
     private KeyValueStore<Long, ParkedRecord> backlog;
-    private Sensor deadLetters;
     private TaskId task;
     private long parked;
     private long nextSequence;
@@ -60,9 +62,10 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
     private long nextAttemptAt;
     private long drained;
 
-    DecodeProcessor(final Ingestion.Decoder<V> decoder, final String topic, final String backlogStore, final DecodeStalls stalls) {
-        this.decoder = decoder;
-        this.topic = topic;
+    DecodeProcessor(final Map<String, Ingestion.Decoder<V>> decoders, final String name, final String backlogStore,
+            final DecodeStalls stalls) {
+        this.decoders = Map.copyOf(decoders);
+        this.topic = name;
         this.backlogStore = backlogStore;
         this.stalls = stalls;
     }
@@ -71,7 +74,9 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
     public void init(final ProcessorContext<String, Decoded<V>> context) {
         this.context = context;
         this.task = context.taskId();
-        this.deadLetters = PipelineMetrics.counter(context.metrics(), topic, PipelineMetrics.DEAD_LETTERS);
+        for (final String input : decoders.keySet()) {
+            deadLetters.put(input, PipelineMetrics.counter(context.metrics(), input, PipelineMetrics.DEAD_LETTERS));
+        }
         this.backlog = context.getStateStore(backlogStore);
         try (KeyValueIterator<Long, ParkedRecord> it = backlog.all()) {
             while (it.hasNext()) {
@@ -171,7 +176,11 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
         final String error;
         final String errorType;
         try {
-            final Ingestion.Valid<V> valid = decoder.decode(topic, raw.key(), raw.value());
+            final Ingestion.Decoder<V> decoder = decoders.get(raw.topic());
+            if (decoder == null) {
+                throw new InvalidRecordException("no decoder for topic " + raw.topic());
+            }
+            final Ingestion.Valid<V> valid = decoder.decode(raw.topic(), raw.key(), raw.value());
             context.forward(new Record<>(valid.key(), Decoded.valid(valid.value()), raw.timestamp(), raw.headers()));
             return;
         } catch (InvalidRecordException | SerializationException e) {
@@ -184,7 +193,10 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
         headers.add(DeadLetterHeaders.TOPIC, bytes(raw.topic()));
         headers.add(DeadLetterHeaders.PARTITION, bytes(String.valueOf(raw.partition())));
         headers.add(DeadLetterHeaders.OFFSET, bytes(String.valueOf(raw.offset())));
-        deadLetters.record();
+        final Sensor counter = deadLetters.get(raw.topic());
+        if (counter != null) {
+            counter.record();
+        }
         // The headers keep the whole reason; the log line never shows a key or an id (a sender may key by MSISDN).
         LOG.warn("Poison record on {} partition {} offset {} sent to the dead-letter topic: {}", raw.topic(),
                 raw.partition(), raw.offset(), PersonalData.mask(error));

@@ -11,6 +11,7 @@ import io.smsreports.state.LatencyKey;
 import io.smsreports.state.StateSerdes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
@@ -55,18 +56,21 @@ public final class SmsReportsTopology {
         final StreamsBuilder builder = new StreamsBuilder();
         final Topics topics = settings.topics();
 
-        // 1. Ingest (a registry outage parks records in order, it never dead-letters them)
+        // 1. Ingest. Dispatches and receipts (co-partitioned) through one source and one decoder, so that a registry
+        // outage holds them back in one backlog, in the order Kafka Streams would have processed them, and releases them
+        // in that order: a dispatch never overtakes or falls behind its receipts. Nothing is dead-lettered for it.
         final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered());
-        final KStream<String, SmsInput> dispatches = ingest(builder, topics.dispatches(), StoreNames.DECODE_BACKLOG_DISPATCHES,
-                Ingestion.requiring(output, Ingestion.dispatches(serdes.dispatches().deserializer())), topics.deadLetters(), monitor);
-        final KStream<String, SmsInput> receipts = ingest(builder, topics.receipts(), StoreNames.DECODE_BACKLOG_RECEIPTS,
-                Ingestion.requiring(output, Ingestion.receipts(serdes.receipts().deserializer())), topics.deadLetters(), monitor);
-        final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(), StoreNames.DECODE_BACKLOG_CAMPAIGNS,
-                Ingestion.campaigns(serdes.campaigns().deserializer()), topics.deadLetters(), monitor);
+        final KStream<String, SmsInput> smsInputs = ingest(builder, "sms-inputs", List.of(topics.dispatches(), topics.receipts()),
+                StoreNames.DECODE_BACKLOG_SMS, Map.of(
+                        topics.dispatches(), Ingestion.requiring(output, Ingestion.dispatches(serdes.dispatches().deserializer())),
+                        topics.receipts(), Ingestion.requiring(output, Ingestion.receipts(serdes.receipts().deserializer()))),
+                topics.deadLetters(), monitor);
+        final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(), List.of(topics.campaigns()),
+                StoreNames.DECODE_BACKLOG_CAMPAIGNS, Map.of(topics.campaigns(), Ingestion.campaigns(serdes.campaigns().deserializer())),
+                topics.deadLetters(), monitor);
 
         // 2. Lifecycle
-        final KStream<String, Transition> transitions = dispatches
-                .merge(receipts, Named.as("sms-inputs"))
+        final KStream<String, Transition> transitions = smsInputs
                 .process(lifecycle(settings, task -> monitor.caughtUp(task, List.of(topics.dispatches(), topics.receipts()))),
                         Named.as("lifecycle"));
 
@@ -89,23 +93,24 @@ public final class SmsReportsTopology {
         return builder.build();
     }
 
-    private static <V> KStream<String, V> ingest(final StreamsBuilder builder, final String topic, final String backlogStore,
-            final Ingestion.Decoder<V> decoder, final String deadLetterTopic, final PipelineMonitor monitor) {
+    private static <V> KStream<String, V> ingest(final StreamsBuilder builder, final String name, final List<String> sourceTopics,
+            final String backlogStore, final Map<String, Ingestion.Decoder<V>> decoders, final String deadLetterTopic,
+            final PipelineMonitor monitor) {
         // Not cached: a record parked and drained within one commit interval costs a put and a delete either way,
         // and the backlog is empty outside a registry outage.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(backlogStore), Serdes.Long(),
                 ParkedRecord.SERDE));
         final KStream<String, Decoded<V>> decoded = builder
-                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + topic))
-                .process(() -> new DecodeProcessor<>(decoder, topic, backlogStore, monitor.decodeStalls()), Named.as("decode-" + topic),
+                .stream(sourceTopics, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + name))
+                .process(() -> new DecodeProcessor<>(decoders, name, backlogStore, monitor.decodeStalls()), Named.as("decode-" + name),
                         backlogStore);
         decoded
-                .filter((key, value) -> value.isPoison(), Named.as("poison-" + topic))
-                .map((key, value) -> KeyValue.pair(value.poisonKey(), value.poisonValue()), Named.as("original-bytes-" + topic))
-                .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters-" + topic));
+                .filter((key, value) -> value.isPoison(), Named.as("poison-" + name))
+                .map((key, value) -> KeyValue.pair(value.poisonKey(), value.poisonValue()), Named.as("original-bytes-" + name))
+                .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters-" + name));
         return decoded
-                .filterNot((key, value) -> value.isPoison(), Named.as("valid-" + topic))
-                .mapValues(Decoded::value, Named.as("decoded-" + topic));
+                .filterNot((key, value) -> value.isPoison(), Named.as("valid-" + name))
+                .mapValues(Decoded::value, Named.as("decoded-" + name));
     }
 
     private static Repartitioned<String, ReportingEvent> repartitioned(final String name, final int partitions) {

@@ -36,10 +36,8 @@ public final class StoreNames {
     /** (messageId, latency bucket) → count: the delivery-latency distribution of each campaign. */
     public static final String CAMPAIGN_LATENCY = "campaign-latency";
 
-    /** Sequence → parked raw record: dispatches held, in order, while the schema registry cannot answer. */
-    public static final String DECODE_BACKLOG_DISPATCHES = "decode-backlog-dispatches";
-    /** Sequence → parked raw record: receipts held, in order, while the schema registry cannot answer. */
-    public static final String DECODE_BACKLOG_RECEIPTS = "decode-backlog-receipts";
+    /** Sequence → parked raw record: dispatches and receipts held, in order, while the schema registry cannot answer. */
+    public static final String DECODE_BACKLOG_SMS = "decode-backlog-sms";
     /** Sequence → parked raw record: campaign records held, in order, while the schema registry cannot answer. */
     public static final String DECODE_BACKLOG_CAMPAIGNS = "decode-backlog-campaigns";
 
