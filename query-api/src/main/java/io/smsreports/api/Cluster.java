@@ -32,15 +32,28 @@ public final class Cluster {
         return self;
     }
 
-    /** The instance owning a campaign's state. */
-    public HostInfo ownerOfCampaign(final String messageId) {
-        final KeyQueryMetadata metadata;
+    /** The partition of the campaign stores that holds a campaign. */
+    public int partitionOfCampaign(final String messageId) {
+        final KeyQueryMetadata metadata = campaignMetadata(messageId);
+        if (metadata.partition() < 0) {
+            throw ApiException.unavailable("The partition of campaign '" + messageId + "' is not known yet: a rebalance is under way");
+        }
+        return metadata.partition();
+    }
+
+    private KeyQueryMetadata campaignMetadata(final String messageId) {
         try {
-            metadata = streams.queryMetadataForKey(StoreNames.CAMPAIGN_STATS, messageId, KEYS);
+            final KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.CAMPAIGN_STATS, messageId, KEYS);
+            return metadata == null ? KeyQueryMetadata.NOT_AVAILABLE : metadata;
         } catch (IllegalStateException e) {
             throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
         }
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
+    }
+
+    /** The instance owning a campaign's state. */
+    public HostInfo ownerOfCampaign(final String messageId) {
+        final KeyQueryMetadata metadata = campaignMetadata(messageId);
+        if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
                 || HostInfo.unavailable().equals(metadata.activeHost())) {
             throw ApiException.unavailable("The owner of campaign '" + messageId + "' is not known yet: a rebalance is under way ("
                     + streams.state() + ")");

@@ -1,7 +1,6 @@
 package io.smsreports.api;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,8 +39,4 @@ public final class ExportLimiter {
         }
     }
 
-    /** How long until a full allowance returns (for documentation). */
-    public Duration window() {
-        return Duration.ofMinutes(1);
-    }
 }

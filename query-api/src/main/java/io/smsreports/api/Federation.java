@@ -49,10 +49,6 @@ public final class Federation {
         this.auth = Objects.requireNonNull(auth, "auth");
     }
 
-    Cluster cluster() {
-        return cluster;
-    }
-
     /** Answers from local state when this instance owns the campaign, else relays the owner's answer. */
     void routed(final Context ctx, final LocalAnswer answer) throws Exception {
         routedBy(ctx, ctx.pathParam("messageId"), answer);

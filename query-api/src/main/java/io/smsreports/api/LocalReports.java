@@ -33,7 +33,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -55,25 +54,21 @@ public final class LocalReports {
 
     private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
 
-    private static final org.apache.kafka.common.serialization.Serializer<String> KEYS =
-            org.apache.kafka.common.serialization.Serdes.String().serializer();
-
     private final KafkaStreams streams;
     private final String lifecycleTopic;
     private final String reportingTopic;
-    private final java.util.function.Function<String, java.util.Set<Integer>> assignedPartitions;
+    private final Cluster cluster;
 
     /**
      * @param lifecycleTopic     a topic the lifecycle tasks read (their partitions are the person stores' partitions)
      * @param reportingTopic     a topic the reporting tasks read (their partitions are the campaign stores' partitions)
-     * @param assignedPartitions the partitions of a topic assigned to this instance's active tasks, restoring ones included
+     * @param cluster            where the keys' partitions and this instance's assigned partitions come from
      */
-    public LocalReports(final KafkaStreams streams, final String lifecycleTopic, final String reportingTopic,
-            final java.util.function.Function<String, java.util.Set<Integer>> assignedPartitions) {
+    public LocalReports(final KafkaStreams streams, final String lifecycleTopic, final String reportingTopic, final Cluster cluster) {
         this.streams = streams;
         this.lifecycleTopic = lifecycleTopic;
         this.reportingTopic = reportingTopic;
-        this.assignedPartitions = assignedPartitions;
+        this.cluster = cluster;
     }
 
     // ---- campaigns (key-local) ----
@@ -108,7 +103,7 @@ public final class LocalReports {
         // Every reporting partition assigned here, one by one: a partition still restoring is not queryable and makes
         // the answer a 503, rather than a list that silently lacks its campaigns.
         final TreeSet<CampaignOrder> ordered = new TreeSet<>();
-        for (final int partition : assignedPartitions.apply(reportingTopic)) {
+        for (final int partition : cluster.assignedPartitions(reportingTopic)) {
             final ReadOnlyKeyValueStore<String, Campaign> metadata = partitionStore(StoreNames.CAMPAIGNS,
                     QueryableStoreTypes.<String, Campaign>keyValueStore(), partition);
             try (KeyValueIterator<String, Campaign> it = metadata.all()) {
@@ -383,16 +378,7 @@ public final class LocalReports {
      * is not queryable, which answers 503, never a wrong "unknown campaign".
      */
     private <S> S keyStore(final String name, final QueryableStoreType<S> type, final String messageId) {
-        final KeyQueryMetadata metadata;
-        try {
-            metadata = streams.queryMetadataForKey(name, messageId, KEYS);
-        } catch (IllegalStateException e) {
-            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
-        }
-        if (metadata == null || metadata.partition() < 0) {
-            throw ApiException.unavailable("The partition of campaign '" + messageId + "' is not known yet: a rebalance is under way");
-        }
-        return partitionStore(name, type, metadata.partition());
+        return partitionStore(name, type, cluster.partitionOfCampaign(messageId));
     }
 
     private <S> S partitionStore(final String name, final QueryableStoreType<S> type, final int partition) {
@@ -407,7 +393,7 @@ public final class LocalReports {
     /** One store per lifecycle partition assigned to this instance (restoring ones make it a 503). */
     private <S> List<S> lifecyclePartitions(final String name, final QueryableStoreType<S> type) {
         final List<S> stores = new ArrayList<>();
-        for (final int partition : assignedPartitions.apply(lifecycleTopic)) {
+        for (final int partition : cluster.assignedPartitions(lifecycleTopic)) {
             stores.add(partitionStore(name, type, partition));
         }
         return stores;

@@ -100,7 +100,7 @@ public final class SmsReportsService implements AutoCloseable {
 
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
         final LocalReports local = new LocalReports(streams, processor.topics().dispatches(),
-                processor.applicationId() + "-" + StoreNames.REPARTITION_SMS + "-repartition", cluster::assignedPartitions);
+                processor.applicationId() + "-" + StoreNames.REPARTITION_SMS + "-repartition", cluster);
         Gauge.builder("sms.reconciliation.orphan.receipts", () -> {
             try {
                 return local.orphanReceipts();

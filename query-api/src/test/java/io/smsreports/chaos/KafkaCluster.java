@@ -72,7 +72,7 @@ final class KafkaCluster implements AutoCloseable {
     private void awaitReady(final int index) {
         final ChildProcess node = nodes.get(index);
         await(node.name() + " ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                .until(() -> node.logContains("NODE READY") || !node.isAlive());
+                .until(() -> node.logContains("Embedded Kafka broker ready on") || !node.isAlive());
         if (!node.isAlive()) {
             throw new IllegalStateException(node.name() + " exited during start; see its log in target/chaos");
         }

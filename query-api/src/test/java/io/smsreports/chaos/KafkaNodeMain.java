@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * One node (combined broker and controller) of a three-node KRaft cluster, in its own JVM so that a test can
  * SIGKILL it. Arguments: node id, cluster id, voters ({@code id@host:port,…}), client port, controller port, data
- * directory. Prints {@code NODE READY} once it serves, then runs until killed.
+ * directory. Logs that it is ready once it serves, then runs until killed.
  */
 public final class KafkaNodeMain {
 
@@ -27,8 +27,6 @@ public final class KafkaNodeMain {
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "node-shutdown"));
-        System.out.println("NODE READY " + node.bootstrapServers());
-        System.out.flush();
         Thread.currentThread().join();
     }
 }

@@ -20,10 +20,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * An input record kept, undecoded and in arrival order, while the schema registry cannot be asked about it:
@@ -114,14 +112,5 @@ record ParkedRecord(String topic, int partition, long offset, long timestamp, by
         final byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
-    }
-
-    /** The serializer and deserializer, for tests of the format. */
-    static Serializer<ParkedRecord> serializer() {
-        return SERDE.serializer();
-    }
-
-    static Deserializer<ParkedRecord> deserializer() {
-        return SERDE.deserializer();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Checks every matched request against the route's {@link Access} before its handler runs: 401 without a valid
@@ -30,11 +29,6 @@ public final class Authenticator {
         this.policy = Map.copyOf(policy);
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.clusterSecret = Objects.requireNonNull(clusterSecret, "clusterSecret").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The access a route template requires, or empty when the policy does not know it. */
-    public Optional<Access> accessOf(final String routeTemplate) {
-        return Optional.ofNullable(policy.get(routeTemplate));
     }
 
     /** The Javalin {@code beforeMatched} handler. */
