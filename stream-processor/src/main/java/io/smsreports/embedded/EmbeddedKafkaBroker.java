@@ -105,7 +105,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("The embedded broker is already running on " + bootstrapServers());
         }
         port = settings.port == 0 ? freePort() : settings.port;
-        controllerPort = settings.controllerPort == 0 ? freePort() : settings.controllerPort;
+        // Two free-port look-ups in a row can return the same port (it was free both times): the controller needs another.
+        int candidate = settings.controllerPort == 0 ? freePort() : settings.controllerPort;
+        while (settings.controllerPort == 0 && candidate == port) {
+            candidate = freePort();
+        }
+        controllerPort = candidate;
         requirePortFree(port, "Kafka broker");
         requirePortFree(controllerPort, "Kafka controller");
 
