@@ -78,6 +78,13 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
             deadLetters.put(input, PipelineMetrics.counter(context.metrics(), input, PipelineMetrics.DEAD_LETTERS));
         }
         this.backlog = context.getStateStore(backlogStore);
+        // The store is the truth: Kafka Streams re-initialises the same processor when it revives a task (EOS after a
+        // failed commit), with the store restored to the last commit.
+        parked = 0;
+        nextSequence = 0;
+        backoffMs = INITIAL_BACKOFF_MS;
+        nextAttemptAt = 0;
+        drained = 0;
         try (KeyValueIterator<Long, ParkedRecord> it = backlog.all()) {
             while (it.hasNext()) {
                 nextSequence = it.next().key + 1;
@@ -142,6 +149,10 @@ final class DecodeProcessor<V> implements Processor<byte[], byte[], String, Deco
                 while (it.hasNext() && batch.size() < DRAIN_BATCH) {
                     batch.add(it.next());
                 }
+            }
+            if (batch.isEmpty()) {
+                parked = 0; // the store is the truth (never reached while the count is kept right)
+                break;
             }
             for (final KeyValue<Long, ParkedRecord> held : batch) {
                 try {
