@@ -63,8 +63,14 @@ public final class CampaignsResource {
                 ctx.json(page);
             });
         });
-        config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(Map.of("orphanReceipts",
-                federation.fanOut(QueryApi.INTERNAL + "/orphans", new TypeReference<Long>() { }, local::orphanReceipts).stream().mapToLong(Long::longValue).sum())));
+        config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(Map.of(
+                "orphanReceipts", sum(federation.fanOut(QueryApi.INTERNAL + "/orphans", new TypeReference<Long>() { }, local::orphanReceipts)),
+                "clampedTimes", sum(federation.fanOut(QueryApi.INTERNAL + "/clamped-times", new TypeReference<Long>() { },
+                        local::clampedTimes)))));
+    }
+
+    private static long sum(final java.util.List<Long> parts) {
+        return parts.stream().mapToLong(Long::longValue).sum();
     }
 
     private void campaigns(final Context ctx) {

@@ -47,6 +47,7 @@ public final class InternalRoutes {
             ctx.json(local.personMessages(ctx.pathParam("personId"), from, to));
         });
         config.routes.get(QueryApi.INTERNAL + "/orphans", ctx -> ctx.json(local.orphanReceipts()));
+        config.routes.get(QueryApi.INTERNAL + "/clamped-times", ctx -> ctx.json(local.clampedTimes()));
     }
 
 }

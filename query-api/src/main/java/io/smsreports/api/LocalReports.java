@@ -18,6 +18,7 @@ import io.smsreports.reporting.LatencyBuckets;
 import io.smsreports.reporting.PersonMessage;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.reporting.PlatformCounts;
+import io.smsreports.state.CampaignOrderKeys;
 import io.smsreports.state.LatencyKey;
 import io.smsreports.topology.StoreNames;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -101,25 +103,26 @@ public final class LocalReports {
      */
     public List<CampaignReport> campaignsPage(final CampaignOrder after, final int limit) {
         // Every reporting partition assigned here, one by one: a partition still restoring is not queryable and makes
-        // the answer a 503, rather than a list that silently lacks its campaigns.
+        // the answer a 503, rather than a list that silently lacks its campaigns. Each partition's order index gives
+        // its next `limit` campaigns by a range scan: a page never reads every campaign.
         final TreeSet<CampaignOrder> ordered = new TreeSet<>();
+        final Bytes from = after == null ? Bytes.wrap(new byte[1]) : CampaignOrderKeys.after(CampaignOrderKeys.of(after.createdAt(),
+                after.messageId()));
         for (final int partition : cluster.assignedPartitions(reportingTopic)) {
-            final ReadOnlyKeyValueStore<String, Campaign> metadata = partitionStore(StoreNames.CAMPAIGNS,
-                    QueryableStoreTypes.<String, Campaign>keyValueStore(), partition);
-            try (KeyValueIterator<String, Campaign> it = metadata.all()) {
-                it.forEachRemaining(kv -> ordered.add(new CampaignOrder(kv.value.getCreatedAt().toEpochMilli(), kv.key)));
-            }
-            try (KeyValueIterator<String, CampaignStats> it = partitionStore(StoreNames.CAMPAIGN_STATS,
-                    QueryableStoreTypes.<String, CampaignStats>keyValueStore(), partition).all()) {
-                it.forEachRemaining(kv -> {
-                    if (metadata.get(kv.key) == null) {
-                        ordered.add(new CampaignOrder(Long.MIN_VALUE, kv.key));
+            final ReadOnlyKeyValueStore<Bytes, byte[]> index = partitionStore(StoreNames.CAMPAIGN_ORDER,
+                    QueryableStoreTypes.<Bytes, byte[]>keyValueStore(), partition);
+            try (KeyValueIterator<Bytes, byte[]> it = index.range(from, CampaignOrderKeys.highest())) {
+                for (int n = 0; n < limit && it.hasNext(); ) {
+                    final Bytes key = it.next().key;
+                    if (key.get().length >= 8) { // not the index's "built" marker
+                        ordered.add(new CampaignOrder(CampaignOrderKeys.createdAt(key), CampaignOrderKeys.messageId(key)));
+                        n++;
                     }
-                });
+                }
             }
         }
         final List<CampaignReport> page = new ArrayList<>(limit);
-        for (final CampaignOrder order : after == null ? ordered : ordered.tailSet(after, false)) {
+        for (final CampaignOrder order : ordered) {
             if (page.size() == limit) {
                 break;
             }
@@ -262,11 +265,20 @@ public final class LocalReports {
 
     /** Orphan receipts counted by this instance's lifecycle tasks. */
     public long orphanReceipts() {
+        return lifecycleCounter(LifecycleProcessor.ORPHAN_RECEIPTS_KEY);
+    }
+
+    /** Input records whose event time was not believable and fell back (rule 12), counted by this instance's tasks. */
+    public long clampedTimes() {
+        return lifecycleCounter(LifecycleProcessor.CLAMPED_TIMES_KEY);
+    }
+
+    private long lifecycleCounter(final String key) {
         long total = 0;
         for (final ReadOnlyKeyValueStore<String, Long> store : lifecyclePartitions(StoreNames.LIFECYCLE_META,
                 QueryableStoreTypes.<String, Long>keyValueStore())) {
-            final Long orphans = store.get(LifecycleProcessor.ORPHAN_RECEIPTS_KEY);
-            total += orphans == null ? 0 : orphans;
+            final Long count = store.get(key);
+            total += count == null ? 0 : count;
         }
         return total;
     }

@@ -83,7 +83,8 @@ public final class QueryApi {
             Map.entry(INTERNAL + "/campaign-names", Access.CLUSTER),
             Map.entry(INTERNAL + "/people", Access.CLUSTER),
             Map.entry(INTERNAL + "/people/{personId}/messages", Access.CLUSTER),
-            Map.entry(INTERNAL + "/orphans", Access.CLUSTER));
+            Map.entry(INTERNAL + "/orphans", Access.CLUSTER),
+            Map.entry(INTERNAL + "/clamped-times", Access.CLUSTER));
 
     /** Registers the routes, authentication, error handling and JSON mapping on a Javalin configuration. */
     public void configure(final JavalinConfig config) {

@@ -40,13 +40,14 @@ import java.util.Map;
  *                            from (and kept in) the state directory, so that it survives restarts
  * @param shutdownTimeout     {@code SMS_SHUTDOWN_TIMEOUT} (30s): SIGTERM stops the instance within this bound, even
  *                            when the Kafka cluster cannot be reached
+ * @param allowedClockSkew    {@code SMS_ALLOWED_CLOCK_SKEW} (1h): an event time later than now + this is not believed (rule 12)
  */
 public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl, String registryUserInfo, String applicationId,
         String applicationServer, Path stateDir, Topics topics, Guarantee guarantee, Duration commitInterval, long cacheMaxBytes,
         int streamThreads, int standbyReplicas, int replicationFactor, int reportingPartitions, Duration receiptTimeout,
         Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag,
         Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides, String groupInstanceId,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout, Duration allowedClockSkew) {
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
@@ -91,6 +92,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_RETENTION = "SMS_RETENTION";
     public static final String SMS_HISTORY_RETENTION = "SMS_HISTORY_RETENTION";
     public static final String SMS_IDLE_CLOCK_LAG = "SMS_IDLE_CLOCK_LAG";
+    public static final String SMS_ALLOWED_CLOCK_SKEW = "SMS_ALLOWED_CLOCK_SKEW";
     public static final String SMS_EXPIRY_SCAN_INTERVAL = "SMS_EXPIRY_SCAN_INTERVAL";
     public static final String SMS_ROCKSDB_MEMORY_BYTES = "SMS_ROCKSDB_MEMORY_BYTES";
     public static final String SMS_STREAMS_PROPERTIES = "SMS_STREAMS_PROPERTIES";
@@ -152,6 +154,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         final Duration scanInterval = s.duration(SMS_EXPIRY_SCAN_INTERVAL, TopologySettings.DEFAULT_EXPIRY_SCAN_INTERVAL);
         final Duration shutdownTimeout = s.duration(SMS_SHUTDOWN_TIMEOUT, Duration.ofSeconds(30));
         positive(s, SMS_SHUTDOWN_TIMEOUT, shutdownTimeout);
+        final Duration skew = s.duration(SMS_ALLOWED_CLOCK_SKEW, TopologySettings.DEFAULT_ALLOWED_CLOCK_SKEW);
+        positive(s, SMS_ALLOWED_CLOCK_SKEW, skew);
         final String groupInstanceId = s.string(SMS_GROUP_INSTANCE_ID, null);
         if (groupInstanceId != null && !groupInstanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
             s.problem(SMS_GROUP_INSTANCE_ID + " must be 1-200 characters of [a-zA-Z0-9._-], was '" + groupInstanceId + "'");
@@ -177,7 +181,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 s.integer(SMS_STANDBY_REPLICAS, 0, 0, 10), s.integer(SMS_REPLICATION_FACTOR, -1, -1, 32767),
                 s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, scanInterval,
                 s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s), groupInstanceId,
-                shutdownTimeout);
+                shutdownTimeout, skew);
         s.validate();
         return config;
     }
@@ -191,7 +195,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public TopologySettings topologySettings(final int dispatchPartitions) {
         return new TopologySettings(topics, reportingPartitions > 0 ? reportingPartitions : dispatchPartitions, receiptTimeout,
                 earlyReceiptHold, smsRetention, historyRetention, idleClockLag, expiryScanInterval,
-                TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET);
+                TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval);
     }
 
     /**
@@ -226,7 +230,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(newBootstrapServers, newRegistryUrl, registryUserInfo, applicationId, applicationServer, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew);
     }
 
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
@@ -234,7 +238,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew);
     }
 
     private static Map<String, String> overrides(final Settings s) {

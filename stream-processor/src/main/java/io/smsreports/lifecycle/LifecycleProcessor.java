@@ -47,6 +47,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     static final String PROCESSED_TIME_KEY = "processed-time";
     /** Per-task count of orphan receipts (rule 7); the global figure is the sum over tasks. */
     public static final String ORPHAN_RECEIPTS_KEY = "orphan-receipts";
+    /** Per-task count of input records whose event time was not believable and fell back (rule 12). */
+    public static final String CLAMPED_TIMES_KEY = "clamped-times";
     private static final byte[] PRESENT = new byte[0];
     private static final int SCAN_BATCH = 1_000;
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
@@ -58,6 +60,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private final long idleLagMs;
     private final Predicate<TaskId> caughtUp;
 
+    private final TimeGuard timeGuard;
     private ProcessorContext<String, Transition> context;
     private KeyValueStore<String, SmsState> states;
     private KeyValueStore<Bytes, byte[]> index;
@@ -70,15 +73,17 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private long lastScanAt = Long.MIN_VALUE / 2;
     private boolean backlogged;
     private Sensor orphanReceipts;
+    private Sensor clampedTimes;
     private Sensor duplicateReceipts;
     private Sensor conflictingFinals;
     private Sensor lateReceipts;
     private Sensor duplicateDispatches;
     private Sensor expiredStates;
 
-    public LifecycleProcessor(final SmsLifecycle lifecycle, final Duration scanInterval, final Duration scanBudget,
-            final Duration idleLag, final Predicate<TaskId> caughtUp) {
+    public LifecycleProcessor(final SmsLifecycle lifecycle, final TimeGuard timeGuard, final Duration scanInterval,
+            final Duration scanBudget, final Duration idleLag, final Predicate<TaskId> caughtUp) {
         this.lifecycle = lifecycle;
+        this.timeGuard = timeGuard;
         this.caughtUp = caughtUp;
         this.scanInterval = scanInterval;
         this.scanBudgetMs = scanBudget.toMillis();
@@ -97,6 +102,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.processedTime = processed == null ? Long.MIN_VALUE : processed;
         final Long idleClock = meta.get(IDLE_CLOCK_KEY);
         this.clock = new LifecycleClock(idleLagMs, idleClock == null ? Long.MIN_VALUE : idleClock);
+        this.clampedTimes = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.CLAMPED_TIMES);
         this.orphanReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.ORPHAN_RECEIPTS);
         this.duplicateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.DUPLICATE_RECEIPTS);
         this.conflictingFinals = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.CONFLICTING_FINALS);
@@ -110,20 +116,34 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     @Override
     public void process(final Record<String, SmsInput> record) {
         clock.recordProcessed();
-        if (record.timestamp() > processedTime) {
-            processedTime = record.timestamp();
+        // Rule 12: times beyond belief are replaced before anything is filed or any clock moves.
+        final long wallClock = context.currentSystemTimeMs();
+        final long recordTime = Math.min(record.timestamp(), timeGuard.latest(wallClock));
+        if (recordTime > processedTime) {
+            processedTime = recordTime;
             meta.put(PROCESSED_TIME_KEY, processedTime); // a cached store: one write per commit, not per record
         }
         final long now = clock.now(processedTime);
         final String smsId = record.key();
         final SmsState stored = states.get(smsId);
         final SmsLifecycle.Step step;
+        final boolean clamped;
         if (record.value() instanceof SmsInput.Dispatched dispatched) {
-            step = lifecycle.onDispatch(smsId, stored, dispatched.dispatch(), now);
+            final Dispatch guarded = timeGuard.guard(dispatched.dispatch(), record.timestamp(), wallClock);
+            clamped = guarded != dispatched.dispatch();
+            step = lifecycle.onDispatch(smsId, stored, guarded, now);
         } else {
-            step = lifecycle.onReceipt(smsId, stored, ((SmsInput.Received) record.value()).finalReceipt(), now);
+            final FinalReceipt receipt = ((SmsInput.Received) record.value()).finalReceipt();
+            final FinalReceipt guarded = receipt == null ? null : timeGuard.guard(receipt, record.timestamp(), wallClock);
+            clamped = guarded != receipt;
+            step = lifecycle.onReceipt(smsId, stored, guarded, now);
         }
-        apply(smsId, stored, step, record.timestamp());
+        if (clamped) {
+            final Long count = meta.get(CLAMPED_TIMES_KEY);
+            meta.put(CLAMPED_TIMES_KEY, (count == null ? 0 : count) + 1);
+            clampedTimes.record();
+        }
+        apply(smsId, stored, step, recordTime);
     }
 
     /**

@@ -34,6 +34,13 @@ public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliatio
                 t.has(Transition.LATE) ? 1 : 0)));
     }
 
+    /** Both campaigns' counts, platform by platform, and their reconciliation counters added. */
+    public CampaignStats plus(final CampaignStats other) {
+        final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
+        other.platforms.forEach((platform, counts) -> next.merge(platform, counts, PlatformCounts::plus));
+        return new CampaignStats(next, reconciliation.plus(other.reconciliation));
+    }
+
     public PlatformCounts totals() {
         PlatformCounts total = PlatformCounts.ZERO;
         for (final PlatformCounts counts : platforms.values()) {

@@ -32,6 +32,13 @@ public record HourlyCounts(Map<String, Counts> platforms) {
         return new HourlyCounts(next);
     }
 
+    /** Both hours' counts, platform by platform. */
+    public HourlyCounts plus(final HourlyCounts other) {
+        final Map<String, Counts> next = new TreeMap<>(platforms);
+        other.platforms.forEach((platform, counts) -> next.merge(platform, counts, Counts::plus));
+        return new HourlyCounts(next);
+    }
+
     public Counts totals() {
         Counts total = Counts.ZERO;
         for (final Counts counts : platforms.values()) {

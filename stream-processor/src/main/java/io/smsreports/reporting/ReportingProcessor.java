@@ -1,39 +1,62 @@
 package io.smsreports.reporting;
 
-import io.smsreports.lifecycle.Dispatch;
-import io.smsreports.lifecycle.FinalReceipt;
-import io.smsreports.lifecycle.Transition;
+import io.smsreports.state.CampaignOrderKeys;
 import io.smsreports.state.LatencyKey;
 import io.smsreports.topology.StoreNames;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Adds up the transitions of each campaign, keyed by messageId, and keeps the campaign metadata next to
- * them. Every update is a pure function of the transition: the counting rules were already applied by the
- * lifecycle, so this side only sums (rules 8 and 9 decide where: the dispatch's platform, the hour of
- * {@code dispatchedAt} for Sent and of the final receipt for Delivered/Failed).
+ * The second phase of the two-phase aggregation, keyed by messageId: adds each task's {@link CampaignDelta} to the
+ * campaign's stores, and keeps the campaign metadata next to them. Every update is a sum or an append: the counting
+ * rules were applied by the lifecycle and the deltas summed by {@link CampaignDeltaProcessor} where the SMS are.
  */
 public final class ReportingProcessor implements Processor<String, ReportingEvent, Void, Void> {
 
     private KeyValueStore<String, io.smsreports.events.Campaign> campaigns;
+    private KeyValueStore<Bytes, byte[]> order;
     private KeyValueStore<String, CampaignStats> stats;
     private WindowStore<String, HourlyCounts> hourly;
     private WindowStore<String, FailedRecipient> failed;
     private WindowStore<String, DeliveredRecord> delivered;
     private KeyValueStore<LatencyKey, Long> latency;
 
+    /** Marks an index that is complete (built from the stores once, after an upgrade from a version without it). */
+    private static final Bytes INDEX_BUILT = Bytes.wrap(new byte[0]);
+    private static final byte[] PRESENT = new byte[0];
+
     @Override
     public void init(final ProcessorContext<Void, Void> context) {
+        order = context.getStateStore(StoreNames.CAMPAIGN_ORDER);
         campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
         stats = context.getStateStore(StoreNames.CAMPAIGN_STATS);
         hourly = context.getStateStore(StoreNames.CAMPAIGN_HOURLY);
         failed = context.getStateStore(StoreNames.CAMPAIGN_FAILED);
         delivered = context.getStateStore(StoreNames.CAMPAIGN_DELIVERED);
         latency = context.getStateStore(StoreNames.CAMPAIGN_LATENCY);
+        if (order.get(INDEX_BUILT) == null) {
+            buildOrderIndex();
+        }
+    }
+
+    private void buildOrderIndex() {
+        try (KeyValueIterator<String, io.smsreports.events.Campaign> it = campaigns.all()) {
+            it.forEachRemaining(kv -> order.put(CampaignOrderKeys.of(kv.value.getCreatedAt().toEpochMilli(), kv.key), PRESENT));
+        }
+        try (KeyValueIterator<String, CampaignStats> it = stats.all()) {
+            it.forEachRemaining(kv -> {
+                if (campaigns.get(kv.key) == null) {
+                    order.put(CampaignOrderKeys.of(CampaignOrderKeys.NO_METADATA, kv.key), PRESENT);
+                }
+            });
+        }
+        order.put(INDEX_BUILT, PRESENT);
     }
 
     @Override
@@ -41,43 +64,50 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
         final String messageId = record.key();
         final ReportingEvent event = record.value();
         if (event instanceof ReportingEvent.CampaignUpdated updated) {
+            final io.smsreports.events.Campaign previous = campaigns.get(messageId);
+            order.delete(CampaignOrderKeys.of(previous == null ? CampaignOrderKeys.NO_METADATA : previous.getCreatedAt().toEpochMilli(),
+                    messageId));
+            order.put(CampaignOrderKeys.of(updated.campaign().getCreatedAt().toEpochMilli(), messageId), PRESENT);
             campaigns.put(messageId, updated.campaign());
         } else if (event instanceof ReportingEvent.CampaignRemoved) {
+            final io.smsreports.events.Campaign previous = campaigns.get(messageId);
+            if (previous != null) {
+                order.delete(CampaignOrderKeys.of(previous.getCreatedAt().toEpochMilli(), messageId));
+                if (stats.get(messageId) != null) {
+                    order.put(CampaignOrderKeys.of(CampaignOrderKeys.NO_METADATA, messageId), PRESENT); // the counts stay
+                }
+            }
             campaigns.delete(messageId);
+        } else if (event instanceof ReportingEvent.Aggregated aggregated) {
+            apply(messageId, aggregated.delta());
         } else {
-            apply(messageId, ((ReportingEvent.SmsChanged) event).transition());
+            apply(messageId, CampaignDelta.of(List.of(((ReportingEvent.SmsChanged) event).transition())));
         }
     }
 
-    private void apply(final String messageId, final Transition t) {
-        final CampaignStats current = stats.get(messageId);
-        stats.put(messageId, (current == null ? CampaignStats.EMPTY : current).apply(t));
-
-        final Dispatch dispatch = t.dispatch();
-        final FinalReceipt receipt = t.finalReceipt();
-        if (t.has(Transition.SENT)) {
-            addHourly(messageId, dispatch.platform(), dispatch.dispatchedAt(), new HourlyCounts.Counts(1, 0, 0)); // rule 8
+    /** The second phase: one task's batch of the campaign's changes, added to the campaign's stores. */
+    private void apply(final String messageId, final CampaignDelta delta) {
+        if (!delta.stats().platforms().isEmpty() || !delta.stats().reconciliation().equals(Reconciliation.ZERO)) {
+            final CampaignStats current = stats.get(messageId);
+            stats.put(messageId, current == null ? delta.stats() : current.plus(delta.stats()));
+            if (current == null && campaigns.get(messageId) == null) {
+                order.put(CampaignOrderKeys.of(CampaignOrderKeys.NO_METADATA, messageId), PRESENT); // counts before metadata
+            }
         }
-        if (t.has(Transition.DELIVERED)) {
-            addHourly(messageId, dispatch.platform(), receipt.finalAt(), new HourlyCounts.Counts(0, 1, 0)); // rule 8
-            final LatencyKey bucket = new LatencyKey(messageId, LatencyBuckets.bucketOf(t.latencyMs()));
-            final Long count = latency.get(bucket);
-            latency.put(bucket, (count == null ? 0 : count) + 1);
-            delivered.put(messageId, new DeliveredRecord(t.smsId(), messageId, dispatch.msisdn(), dispatch.externalId(),
-                    dispatch.email(), dispatch.platform(), receipt.provider() != null ? receipt.provider() : dispatch.provider(),
-                    dispatch.dispatchedAt(), receipt.finalAt(), t.latencyMs()), receipt.finalAt());
+        delta.hourly().forEach((hour, counts) -> {
+            final HourlyCounts current = hourly.fetch(messageId, hour);
+            hourly.put(messageId, current == null ? counts : current.plus(counts), hour);
+        });
+        delta.latency().forEach((bucket, count) -> {
+            final LatencyKey key = new LatencyKey(messageId, bucket);
+            final Long current = latency.get(key);
+            latency.put(key, (current == null ? 0 : current) + count);
+        });
+        for (final FailedRecipient row : delta.failed()) {
+            failed.put(messageId, row, row.failedAt());
         }
-        if (t.has(Transition.FAILED)) {
-            addHourly(messageId, dispatch.platform(), receipt.finalAt(), new HourlyCounts.Counts(0, 0, 1)); // rule 8
-            failed.put(messageId, new FailedRecipient(t.smsId(), dispatch.externalId(), dispatch.msisdn(), dispatch.email(),
-                    dispatch.platform(), receipt.provider() != null ? receipt.provider() : dispatch.provider(), receipt.status(),
-                    receipt.errorCode(), receipt.failReason(), receipt.finalAt()), receipt.finalAt());
+        for (final DeliveredRecord row : delta.delivered()) {
+            delivered.put(messageId, row, row.deliveredAt());
         }
-    }
-
-    private void addHourly(final String messageId, final String platform, final long at, final HourlyCounts.Counts delta) {
-        final long hour = HourlyCounts.hourOf(at);
-        final HourlyCounts current = hourly.fetch(messageId, hour);
-        hourly.put(messageId, (current == null ? HourlyCounts.EMPTY : current).add(platform, delta), hour);
     }
 }

@@ -11,6 +11,7 @@ import io.smsreports.lifecycle.Held;
 import io.smsreports.lifecycle.Outcome;
 import io.smsreports.lifecycle.SmsState;
 import io.smsreports.lifecycle.Transition;
+import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.FailedRecipient;
@@ -60,10 +61,7 @@ public final class StateSerdes {
             StateSerdes::writeFailed, StateSerdes::readFailed);
 
     public static final Serde<DeliveredRecord> DELIVERED_RECORD = new CodecSerde<>("DeliveredRecord", 1, 128,
-            (w, d) -> w.string(d.smsId()).string(d.messageId()).string(d.msisdn()).string(d.externalId()).string(d.email())
-                    .string(d.platform()).string(d.provider()).varlong(d.dispatchedAt()).varlong(d.deliveredAt()).varlong(d.latencyMs()),
-            r -> new DeliveredRecord(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.varlong(),
-                    r.varlong(), r.varlong()));
+            StateSerdes::writeDelivered, StateSerdes::readDelivered);
 
     public static final Serde<PersonMessages> PERSON_MESSAGES = new CodecSerde<>("PersonMessages", 1, 128,
             StateSerdes::writePersonMessages, StateSerdes::readPersonMessages);
@@ -144,6 +142,9 @@ public final class StateSerdes {
         if (e instanceof ReportingEvent.SmsChanged changed) {
             w.byteValue(1);
             writeTransition(w, changed.transition());
+        } else if (e instanceof ReportingEvent.Aggregated aggregated) {
+            w.byteValue(4);
+            writeDelta(w, aggregated.delta());
         } else if (e instanceof ReportingEvent.CampaignUpdated updated) {
             w.byteValue(2);
             writeCampaign(w, updated.campaign());
@@ -158,6 +159,7 @@ public final class StateSerdes {
             case 1 -> new ReportingEvent.SmsChanged(readTransition(r));
             case 2 -> new ReportingEvent.CampaignUpdated(readCampaign(r));
             case 3 -> new ReportingEvent.CampaignRemoved();
+            case 4 -> new ReportingEvent.Aggregated(readDelta(r));
             default -> throw new SerializationException("Unknown ReportingEvent type " + type);
         };
     }
@@ -226,6 +228,52 @@ public final class StateSerdes {
     static void writeFailed(final Codec.Writer w, final FailedRecipient f) {
         w.string(f.smsId()).string(f.externalId()).string(f.msisdn()).string(f.email()).string(f.platform())
                 .string(f.provider()).string(f.status().name()).string(f.errorCode()).string(f.failReason()).varlong(f.failedAt());
+    }
+
+    static void writeDelivered(final Codec.Writer w, final DeliveredRecord d) {
+        w.string(d.smsId()).string(d.messageId()).string(d.msisdn()).string(d.externalId()).string(d.email())
+                .string(d.platform()).string(d.provider()).varlong(d.dispatchedAt()).varlong(d.deliveredAt()).varlong(d.latencyMs());
+    }
+
+    static DeliveredRecord readDelivered(final Codec.Reader r) {
+        return new DeliveredRecord(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.varlong(),
+                r.varlong(), r.varlong());
+    }
+
+    static void writeDelta(final Codec.Writer w, final CampaignDelta d) {
+        writeStats(w, d.stats());
+        w.varint(d.hourly().size());
+        d.hourly().forEach((hour, counts) -> {
+            w.varlong(hour);
+            writeHourly(w, counts);
+        });
+        w.varint(d.latency().size());
+        d.latency().forEach((bucket, count) -> w.varint(bucket).varlong(count));
+        w.varint(d.failed().size());
+        d.failed().forEach(f -> writeFailed(w, f));
+        w.varint(d.delivered().size());
+        d.delivered().forEach(x -> writeDelivered(w, x));
+    }
+
+    static CampaignDelta readDelta(final Codec.Reader r) {
+        final CampaignStats stats = readStats(r);
+        final Map<Long, HourlyCounts> hourly = new TreeMap<>();
+        for (int i = r.varint(); i > 0; i--) {
+            hourly.put(r.varlong(), readHourly(r));
+        }
+        final Map<Integer, Long> latency = new TreeMap<>();
+        for (int i = r.varint(); i > 0; i--) {
+            latency.put(r.varint(), r.varlong());
+        }
+        final List<FailedRecipient> failed = new ArrayList<>();
+        for (int i = r.varint(); i > 0; i--) {
+            failed.add(readFailed(r));
+        }
+        final List<DeliveredRecord> delivered = new ArrayList<>();
+        for (int i = r.varint(); i > 0; i--) {
+            delivered.add(readDelivered(r));
+        }
+        return new CampaignDelta(stats, hourly, latency, failed, delivered);
     }
 
     static FailedRecipient readFailed(final Codec.Reader r) {

@@ -13,6 +13,7 @@ public final class PipelineMetrics {
     public static final String GROUP_SCOPE = "sms-reports";
     public static final String DEAD_LETTERS = "dead-letter-records";
     public static final String ORPHAN_RECEIPTS = "orphan-receipts";
+    public static final String CLAMPED_TIMES = "clamped-times";
     public static final String DUPLICATE_RECEIPTS = "duplicate-receipts";
     public static final String CONFLICTING_FINALS = "conflicting-finals";
     public static final String LATE_RECEIPTS = "late-receipts";

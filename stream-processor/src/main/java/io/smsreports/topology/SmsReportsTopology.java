@@ -4,7 +4,9 @@ import io.smsreports.events.Topics;
 import io.smsreports.lifecycle.LifecycleProcessor;
 import io.smsreports.lifecycle.SmsInput;
 import io.smsreports.lifecycle.SmsLifecycle;
+import io.smsreports.lifecycle.TimeGuard;
 import io.smsreports.lifecycle.Transition;
+import io.smsreports.reporting.CampaignDeltaProcessor;
 import io.smsreports.reporting.ReportingEvent;
 import io.smsreports.reporting.ReportingProcessor;
 import io.smsreports.state.LatencyKey;
@@ -38,8 +40,9 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>Lifecycle</b>, keyed by smsId over the co-partitioned dispatches and receipts: one state per SMS,
  *       the counting rules of {@link SmsLifecycle}; emits a {@link Transition} per change.</li>
  *   <li><b>SMS Delivered</b>: the transitions that make an SMS Delivered, once per smsId (rule 10).</li>
- *   <li><b>Reports</b>, keyed by messageId: transitions and campaign metadata repartitioned to the same
- *       partitions and summed into the campaign stores.</li>
+ *   <li><b>Reports</b>, in two phases: each SMS task sums its transitions per campaign and, once per aggregation
+ *       interval, sends one {@code CampaignDelta} per campaign (never one record per event) keyed by messageId; the
+ *       campaign's task adds the deltas and the campaign metadata into the campaign stores.</li>
  * </ol>
  */
 public final class SmsReportsTopology {
@@ -81,9 +84,10 @@ public final class SmsReportsTopology {
                 .to(topics.delivered(), Produced.with(Serdes.String(), serdes.delivered()).withName("sms-delivered"));
 
         // 4. Reports
+        // Two-phase aggregation: each SMS task sums its transitions per campaign and sends one delta per campaign per
+        // aggregation interval (not one record per event) to the task that holds the campaign.
         final KStream<String, ReportingEvent> smsChanges = transitions
-                .map((smsId, transition) -> KeyValue.<String, ReportingEvent>pair(transition.dispatch().messageId(),
-                        new ReportingEvent.SmsChanged(transition)), Named.as("by-campaign"))
+                .process(campaignDeltas(settings), Named.as("campaign-deltas"))
                 .repartition(repartitioned(StoreNames.REPARTITION_SMS, settings.reportingPartitions()));
         campaigns
                 .repartition(repartitioned(StoreNames.REPARTITION_CAMPAIGNS, settings.reportingPartitions()))
@@ -123,6 +127,7 @@ public final class SmsReportsTopology {
     private static ProcessorSupplier<String, SmsInput, String, Transition> lifecycle(final TopologySettings settings,
             final Predicate<TaskId> caughtUp) {
         final SmsLifecycle rules = new SmsLifecycle(settings.receiptTimeout(), settings.earlyReceiptHold(), settings.smsRetention());
+        final TimeGuard guard = new TimeGuard(settings.allowedClockSkew(), settings.historyRetention());
         final Set<StoreBuilder<?>> stores = Set.of(
                 keyValue(StoreNames.SMS_STATE, Serdes.String(), StateSerdes.SMS_STATE),
                 keyValue(StoreNames.EXPIRY_INDEX, Serdes.Bytes(), Serdes.ByteArray()),
@@ -133,8 +138,24 @@ public final class SmsReportsTopology {
         return new ProcessorSupplier<>() {
             @Override
             public LifecycleProcessor get() {
-                return new LifecycleProcessor(rules, settings.expiryScanInterval(), settings.expiryScanBudget(),
+                return new LifecycleProcessor(rules, guard, settings.expiryScanInterval(), settings.expiryScanBudget(),
                         settings.idleClockLag(), caughtUp);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, Transition, String, ReportingEvent> campaignDeltas(final TopologySettings settings) {
+        // Not windowed, cached: a batch is put and deleted within about one commit interval.
+        final Set<StoreBuilder<?>> stores = Set.of(keyValue(StoreNames.PENDING_TRANSITIONS, Serdes.Long(), StateSerdes.TRANSITION));
+        return new ProcessorSupplier<>() {
+            @Override
+            public CampaignDeltaProcessor get() {
+                return new CampaignDeltaProcessor(StoreNames.PENDING_TRANSITIONS, settings.aggregationInterval());
             }
 
             @Override
@@ -147,6 +168,7 @@ public final class SmsReportsTopology {
     private static ProcessorSupplier<String, ReportingEvent, Void, Void> reporting(final TopologySettings settings) {
         final Set<StoreBuilder<?>> stores = Set.of(
                 keyValue(StoreNames.CAMPAIGNS, Serdes.String(), StateSerdes.CAMPAIGN),
+                keyValue(StoreNames.CAMPAIGN_ORDER, Serdes.Bytes(), Serdes.ByteArray()),
                 keyValue(StoreNames.CAMPAIGN_STATS, Serdes.String(), StateSerdes.CAMPAIGN_STATS),
                 window(StoreNames.CAMPAIGN_HOURLY, settings.historyRetention(), Duration.ofHours(1), false, StateSerdes.HOURLY_COUNTS),
                 window(StoreNames.CAMPAIGN_FAILED, settings.historyRetention(), Duration.ofMillis(1), true,

@@ -23,8 +23,13 @@ public final class StoreNames {
     /** Window store {@code ext:/tel:/email:} key → {@code PersonProfile} at the day of the last dispatch. */
     public static final String PEOPLE = "people";
 
+    /** Sequence → {@code Transition}: this SMS task's transitions not yet summed into a campaign delta (one interval's worth). */
+    public static final String PENDING_TRANSITIONS = "pending-transitions";
+
     /** messageId → {@code Campaign}: the latest campaign metadata. */
     public static final String CAMPAIGNS = "campaigns";
+    /** (createdAt descending, messageId) → empty: the campaign list's order, so a page is a range scan. */
+    public static final String CAMPAIGN_ORDER = "campaign-order";
     /** messageId → {@code CampaignStats}: counts per platform and reconciliation counters. */
     public static final String CAMPAIGN_STATS = "campaign-stats";
     /** Window store messageId → {@code HourlyCounts} per UTC hour (6 months). */
@@ -41,7 +46,7 @@ public final class StoreNames {
     /** Sequence → parked raw record: campaign records held, in order, while the schema registry cannot answer. */
     public static final String DECODE_BACKLOG_CAMPAIGNS = "decode-backlog-campaigns";
 
-    /** Repartition of SMS transitions by messageId (topic {@code <application.id>-reporting-sms-repartition}). */
+    /** Repartition of the campaign deltas by messageId (topic {@code <application.id>-reporting-sms-repartition}). */
     public static final String REPARTITION_SMS = "reporting-sms";
     /** Repartition of campaign metadata to the same partitions. */
     public static final String REPARTITION_CAMPAIGNS = "reporting-campaigns";

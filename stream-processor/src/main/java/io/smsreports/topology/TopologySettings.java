@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param idleClockLag        margin behind the wall clock to which an idle task's clock advances
  * @param expiryScanInterval  how often the expiry index is scanned (wall-clock)
  * @param expiryScanBudget    the longest one scan may hold the stream thread
+ * @param allowedClockSkew    how far ahead of the wall clock an event time may lie and still be believed (rule 12)
+ * @param aggregationInterval how often each SMS task sends what it summed per campaign to the campaign's task (the
+ *                            commit interval: at most one delta per campaign, task and commit)
  */
 public record TopologySettings(Topics topics, int reportingPartitions, Duration receiptTimeout, Duration earlyReceiptHold,
         Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration expiryScanInterval,
-        Duration expiryScanBudget) {
+        Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval) {
 
     public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofDays(4);
     public static final Duration DEFAULT_SMS_RETENTION = Duration.ofDays(7);
@@ -27,6 +30,8 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
     public static final Duration DEFAULT_IDLE_CLOCK_LAG = Duration.ofMinutes(5);
     public static final Duration DEFAULT_EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_EXPIRY_SCAN_BUDGET = Duration.ofMillis(500);
+    public static final Duration DEFAULT_ALLOWED_CLOCK_SKEW = Duration.ofHours(1);
+    public static final Duration DEFAULT_AGGREGATION_INTERVAL = Duration.ofMillis(200);
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -34,7 +39,7 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
             throw new IllegalArgumentException("reportingPartitions must be at least 1, was " + reportingPartitions);
         }
         for (final Duration d : new Duration[] {receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, expiryScanBudget}) {
+                expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval}) {
             Objects.requireNonNull(d, "durations must be set");
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive, got " + d);
@@ -50,21 +55,31 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
     public static TopologySettings defaults(final Topics topics, final int reportingPartitions) {
         return new TopologySettings(topics, reportingPartitions, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_TIMEOUT,
                 DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_EXPIRY_SCAN_INTERVAL,
-                DEFAULT_EXPIRY_SCAN_BUDGET);
+                DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL);
     }
 
     public TopologySettings withExpiryScanInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, interval, expiryScanBudget);
+                idleClockLag, interval, expiryScanBudget, allowedClockSkew, aggregationInterval);
     }
 
     public TopologySettings withExpiryScanBudget(final Duration budget) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, budget);
+                idleClockLag, expiryScanInterval, budget, allowedClockSkew, aggregationInterval);
     }
 
     public TopologySettings withIdleClockLag(final Duration lag) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                lag, expiryScanInterval, expiryScanBudget);
+                lag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval);
+    }
+
+    public TopologySettings withAggregationInterval(final Duration interval) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval);
+    }
+
+    public TopologySettings withAllowedClockSkew(final Duration skew) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, expiryScanInterval, expiryScanBudget, skew, aggregationInterval);
     }
 }

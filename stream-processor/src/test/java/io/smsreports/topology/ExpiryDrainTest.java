@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ExpiryDrainTest {
 
     private static final int SMS = 5_000;
-    private final TopologyFixture fx = new TopologyFixture(TopologySettings.defaults(TopologyFixture.TOPICS, 1)
+    private final TopologyFixture fx = new TopologyFixture(TopologyFixture.settings()
             .withExpiryScanBudget(Duration.ofMillis(1)));
 
     @AfterEach

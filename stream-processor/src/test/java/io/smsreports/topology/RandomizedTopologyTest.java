@@ -47,7 +47,8 @@ class RandomizedTopologyTest {
 
     @Test
     void shouldMatchTheReferenceModelOnThousandsOfRandomInterleavings() {
-        final TopologySettings settings = TopologySettings.defaults(TopologyFixture.TOPICS, 1);
+        // The scenarios run back to back, decades of event time past the driver's wall clock: rule 12 must believe them.
+        final TopologySettings settings = TopologyFixture.settings().withAllowedClockSkew(Duration.ofDays(100 * 365));
         final long[] seeds = ONLY_SEED != null ? new long[] {ONLY_SEED} : LongStream.range(1, SCENARIOS + 1).toArray();
         int events = 0;
         try (TopologyFixture fx = new TopologyFixture(settings, TopologyFixture.T0.minus(Duration.ofDays(1)))) {

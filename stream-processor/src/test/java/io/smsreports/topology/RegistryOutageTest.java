@@ -71,7 +71,7 @@ class RegistryOutageTest {
     // Held records survive restarts and crashes (their store is changelogged with the offsets): proved on real brokers
     // by FaultInjectionIntegrationTest, since TopologyTestDriver wipes its state directory on close.
     private SwitchableRegistry registry;
-    private final TopologyFixture fx = new TopologyFixture(TopologySettings.defaults(TopologyFixture.TOPICS, 1), T0, client -> {
+    private final TopologyFixture fx = new TopologyFixture(TopologyFixture.settings(), T0, client -> {
         registry = new SwitchableRegistry(client);
         return registry;
     }, "outage-" + UUID.randomUUID(), null);

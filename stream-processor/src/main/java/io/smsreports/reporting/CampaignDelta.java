@@ -1,0 +1,108 @@
+package io.smsreports.reporting;
+
+import io.smsreports.lifecycle.Dispatch;
+import io.smsreports.lifecycle.FinalReceipt;
+import io.smsreports.lifecycle.Transition;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a batch of one campaign's transitions adds to its reports (the first phase of the two-phase aggregation):
+ * the counts per platform and the reconciliation counters, the counts per UTC hour (rule 8), the delivery-latency
+ * histogram, and the failed and delivered rows. Summed inside the task that holds the SMS and applied once per batch
+ * by the task that holds the campaign, every part is a sum or an append, so batches from any number of tasks apply in
+ * any order to the same result.
+ *
+ * @param stats     counts per platform and reconciliation (rules 1-6, 9)
+ * @param hourly    UTC hour start → counts per platform (rule 8)
+ * @param latency   latency bucket ({@link LatencyBuckets}) → Delivered SMS
+ * @param failed    rows of the SMS that became Failed
+ * @param delivered rows of the SMS that became Delivered
+ */
+public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly, Map<Integer, Long> latency,
+        List<FailedRecipient> failed, List<DeliveredRecord> delivered) {
+
+    public static final CampaignDelta EMPTY = new CampaignDelta(CampaignStats.EMPTY, Map.of(), Map.of(), List.of(), List.of());
+
+    public CampaignDelta {
+        hourly = Collections.unmodifiableMap(new TreeMap<>(hourly));
+        latency = Collections.unmodifiableMap(new TreeMap<>(latency));
+        failed = List.copyOf(failed);
+        delivered = List.copyOf(delivered);
+    }
+
+    /** The delta of a batch of transitions, all of one campaign. */
+    public static CampaignDelta of(final Iterable<Transition> transitions) {
+        final Builder builder = new Builder();
+        for (final Transition t : transitions) {
+            builder.add(t);
+        }
+        return builder.build();
+    }
+
+    /** The same delta with its rows in chunks of at most {@code maxRows} (so that no record outgrows a broker's limit). */
+    public List<CampaignDelta> chunked(final int maxRows) {
+        if (failed.size() + delivered.size() <= maxRows) {
+            return List.of(this);
+        }
+        final List<CampaignDelta> chunks = new ArrayList<>();
+        CampaignDelta head = new CampaignDelta(stats, hourly, latency, List.of(), List.of());
+        for (int i = 0; i < failed.size(); i += maxRows) {
+            chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, failed.subList(i, Math.min(failed.size(), i + maxRows)),
+                    List.of()));
+            head = EMPTY;
+        }
+        for (int i = 0; i < delivered.size(); i += maxRows) {
+            chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, List.of(),
+                    delivered.subList(i, Math.min(delivered.size(), i + maxRows))));
+            head = EMPTY;
+        }
+        return chunks;
+    }
+
+    /** Sums transitions of one campaign. */
+    public static final class Builder {
+        private CampaignStats stats = CampaignStats.EMPTY;
+        private final Map<Long, HourlyCounts> hourly = new TreeMap<>();
+        private final Map<Integer, Long> latency = new TreeMap<>();
+        private final List<FailedRecipient> failed = new ArrayList<>();
+        private final List<DeliveredRecord> delivered = new ArrayList<>();
+
+        public Builder add(final Transition t) {
+            stats = stats.apply(t);
+            final Dispatch dispatch = t.dispatch();
+            final FinalReceipt receipt = t.finalReceipt();
+            if (t.has(Transition.SENT)) {
+                addHourly(dispatch.platform(), dispatch.dispatchedAt(), new HourlyCounts.Counts(1, 0, 0)); // rule 8
+            }
+            if (t.has(Transition.DELIVERED)) {
+                addHourly(dispatch.platform(), receipt.finalAt(), new HourlyCounts.Counts(0, 1, 0)); // rule 8
+                latency.merge(LatencyBuckets.bucketOf(t.latencyMs()), 1L, Long::sum);
+                delivered.add(new DeliveredRecord(t.smsId(), dispatch.messageId(), dispatch.msisdn(), dispatch.externalId(),
+                        dispatch.email(), dispatch.platform(), provider(receipt, dispatch), dispatch.dispatchedAt(), receipt.finalAt(),
+                        t.latencyMs()));
+            }
+            if (t.has(Transition.FAILED)) {
+                addHourly(dispatch.platform(), receipt.finalAt(), new HourlyCounts.Counts(0, 0, 1)); // rule 8
+                failed.add(new FailedRecipient(t.smsId(), dispatch.externalId(), dispatch.msisdn(), dispatch.email(), dispatch.platform(),
+                        provider(receipt, dispatch), receipt.status(), receipt.errorCode(), receipt.failReason(), receipt.finalAt()));
+            }
+            return this;
+        }
+
+        public CampaignDelta build() {
+            return new CampaignDelta(stats, hourly, latency, failed, delivered);
+        }
+
+        private void addHourly(final String platform, final long at, final HourlyCounts.Counts delta) {
+            hourly.merge(HourlyCounts.hourOf(at), HourlyCounts.EMPTY.add(platform, delta), HourlyCounts::plus);
+        }
+
+        private static String provider(final FinalReceipt receipt, final Dispatch dispatch) {
+            return receipt.provider() != null ? receipt.provider() : dispatch.provider();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.smsreports.reporting;
+
+import io.smsreports.lifecycle.Transition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The first phase of the two-phase aggregation, in the task that holds the SMS (keyed by smsId, so one campaign's
+ * load spreads over every input partition). Transitions wait in a changelogged store of this task; every
+ * aggregation interval (the commit interval) they are summed per campaign into one {@link CampaignDelta}, forwarded
+ * keyed by messageId (chunked only when its rows would make a record too large), and removed, all in the task's
+ * transaction: exact under exactly_once_v2 and after a crash, and no record per event reaches the repartition topic.
+ *
+ * <p>Why a store of pending transitions rather than of running sums: a transition is written once (one cached put, no
+ * read), where a running sum would be read, decoded, re-encoded and written for every event; the failed and delivered
+ * rows must wait somewhere in either design.
+ */
+public final class CampaignDeltaProcessor implements Processor<String, Transition, String, ReportingEvent> {
+
+    /** Rows per forwarded record at most: about 200 KB, well under the brokers' default 1 MB record limit. */
+    static final int MAX_ROWS_PER_RECORD = 1_000;
+
+    private final String pendingStore;
+    private final Duration interval;
+    private ProcessorContext<String, ReportingEvent> context;
+    private KeyValueStore<Long, Transition> pending;
+    private long nextSequence;
+
+    public CampaignDeltaProcessor(final String pendingStore, final Duration interval) {
+        this.pendingStore = pendingStore;
+        this.interval = interval;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, ReportingEvent> context) {
+        this.context = context;
+        this.pending = context.getStateStore(pendingStore);
+        nextSequence = 0; // the store is the truth (a revived task reuses this processor)
+        try (KeyValueIterator<Long, Transition> it = pending.all()) {
+            while (it.hasNext()) {
+                nextSequence = it.next().key + 1;
+            }
+        }
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, wallClock -> flush());
+    }
+
+    @Override
+    public void process(final Record<String, Transition> record) {
+        pending.put(nextSequence++, record.value());
+    }
+
+    /** Sends what this task summed per campaign since the last flush, and forgets it, in one transaction. */
+    void flush() {
+        if (nextSequence == 0) {
+            return;
+        }
+        final Map<String, CampaignDelta.Builder> byCampaign = new LinkedHashMap<>();
+        final List<Long> keys = new ArrayList<>();
+        try (KeyValueIterator<Long, Transition> it = pending.all()) {
+            while (it.hasNext()) {
+                final KeyValue<Long, Transition> next = it.next();
+                keys.add(next.key);
+                byCampaign.computeIfAbsent(next.value.dispatch().messageId(), m -> new CampaignDelta.Builder()).add(next.value);
+            }
+        }
+        for (final Long key : keys) {
+            pending.delete(key);
+        }
+        nextSequence = 0; // the next batch reuses the keys: in the record cache a put overwrites the delete
+        final long timestamp = Math.max(0, context.currentStreamTimeMs());
+        byCampaign.forEach((messageId, delta) -> {
+            for (final CampaignDelta chunk : delta.build().chunked(MAX_ROWS_PER_RECORD)) {
+                context.forward(new Record<>(messageId, new ReportingEvent.Aggregated(chunk), timestamp));
+            }
+        });
+    }
+}
