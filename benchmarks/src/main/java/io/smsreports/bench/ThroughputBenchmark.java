@@ -42,23 +42,82 @@ public final class ThroughputBenchmark {
     record Run(String guarantee, double seconds, double eventsPerSecond) {
     }
 
+    /** The measured runs of one workload (one campaign count) on its own broker. */
+    record Measured(int campaigns, long events, int recordSize, double loadSeconds, List<Double> perf, List<Run> eos, List<Run> alo) {
+        double ratio(final List<Run> runs) {
+            return median(runs.stream().map(Run::eventsPerSecond).toList()) / median(perf);
+        }
+    }
+
     public static void main(final String[] args) throws Exception {
         final Args options = Args.parse("throughput", args);
         final long sms = options.number("sms", 200_000);
         final int partitions = (int) options.number("partitions", 3);
         final int runs = (int) options.number("runs", 3);
         final String jfr = options.text("jfr", null);
+        final List<Integer> campaignCounts = java.util.Arrays.stream(options.text("campaigns", "10").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        final List<Measured> measured = new ArrayList<>();
+        for (final int campaigns : campaignCounts) {
+            // Each workload on a broker of its own, one after the other in this run: the ratios compare like with like.
+            measured.add(measure(sms, partitions, runs, campaigns, campaigns == campaignCounts.get(campaignCounts.size() - 1) ? jfr : null,
+                    options));
+        }
+        final StringBuilder body = new StringBuilder();
+        if (!options.settings().isEmpty()) {
+            body.append("Service settings: `").append(options.settings()).append("`.\n\n");
+        }
+        for (final Measured m : measured) {
+            body.append(String.format(Locale.ROOT, "**%d campaign(s)**: %,d SMS = %,d input records (dispatches, receipts: 30 %% with an "
+                    + "intermediate, 5 %% a duplicate final, 1 %% early), %d bytes on average, %d partitions; loaded by the harness in "
+                    + "%.1f s before the pipeline starts. One warm-up run of the pipeline, not counted, then %d measured run(s) of each; "
+                    + "with several, the median and [min, max].%n%n", m.campaigns(), sms, m.events(), m.recordSize(), partitions,
+                    m.loadSeconds(), runs));
+            body.append("| measure | events/s | ratio to ProducerPerformance |\n| --- | ---: | ---: |\n");
+            final double perfMedian = median(m.perf());
+            body.append(row("ProducerPerformance (baseline): same record count and size, acks=all, lz4", m.perf(), perfMedian));
+            body.append(row("pipeline, exactly_once_v2 (default), until every count is final",
+                    m.eos().stream().map(Run::eventsPerSecond).toList(), perfMedian));
+            body.append(row("pipeline, at_least_once", m.alo().stream().map(Run::eventsPerSecond).toList(), perfMedian));
+            body.append(String.format(Locale.ROOT, "%nTime to final: exactly_once_v2 %.1f s, at_least_once %.1f s (medians).%n%n",
+                    median(m.eos().stream().map(Run::seconds).toList()), median(m.alo().stream().map(Run::seconds).toList())));
+        }
+        if (measured.size() > 1) {
+            final double low = measured.stream().mapToDouble(m -> m.ratio(m.eos())).min().orElseThrow();
+            final double high = measured.stream().mapToDouble(m -> m.ratio(m.eos())).max().orElseThrow();
+            body.append(String.format(Locale.ROOT, "exactly_once_v2 ratio over the campaign counts: %.3f to %.3f, a spread of %.1f %% "
+                    + "(goal: within 10 %%, no hot partition).%n%n", low, high, (high - low) / high * 100));
+        }
+        body.append("Goal: exactly_once_v2 pipeline ÷ ProducerPerformance ≥ 0.35, at_least_once higher.\n");
+        Report.write(options.report(), "throughput", options.command(), body.toString());
+        final Measured last = measured.get(measured.size() - 1);
+        final java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("exactly_once_v2.events.per.second", Double.toString(median(last.eos().stream().map(Run::eventsPerSecond).toList())));
+        properties.setProperty("at_least_once.events.per.second", Double.toString(median(last.alo().stream().map(Run::eventsPerSecond).toList())));
+        Files.createDirectories(Path.of("bench", "results"));
+        try (var out = Files.newOutputStream(Path.of("bench", "results", "throughput.properties"))) {
+            properties.store(out, "Last throughput run: the latency and query benchmarks ingest at half of it");
+        }
+        if (jfr != null) {
+            Report.write(options.report(), "hotspots", options.command(),
+                    "Profile of the last exactly_once_v2 run (JFR, `profile` settings, every thread of the JVM: broker, "
+                            + "stream thread, clients):\n\n" + HotSpots.summarize(Path.of(jfr), 15));
+        }
+        LOG.info("Results written to {}", options.report().toAbsolutePath());
+    }
+
+    private static Measured measure(final long sms, final int partitions, final int runs, final int campaigns, final String jfr,
+            final Args options) throws Exception {
         try (BenchCluster cluster = new BenchCluster(partitions); Workload workload = new Workload(cluster.registry.url(), 42)) {
-            final List<Workload.Event> events = generate(workload, sms);
+            final List<Workload.Event> events = generate(workload, sms, campaigns);
             final long bytes = events.stream().mapToLong(e -> e.value().length + e.key().length()).sum();
             final int recordSize = (int) Math.round((double) bytes / events.size());
-            LOG.info("Loading {} events of {} SMS ({} bytes on average)", events.size(), sms, recordSize);
+            LOG.info("Loading {} events of {} SMS in {} campaign(s) ({} bytes on average)", events.size(), sms, campaigns, recordSize);
             final long loadStart = System.nanoTime();
             try (KafkaProducer<String, byte[]> producer = cluster.producer(20)) {
                 BenchCluster.sendAll(producer, events);
             }
             final double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-
             final List<Run> eos = new ArrayList<>();
             final List<Run> alo = new ArrayList<>();
             final List<Double> perf = new ArrayList<>();
@@ -70,49 +129,23 @@ public final class ThroughputBenchmark {
                 alo.add(pipeline(cluster, "bench-alo-" + run, "at_least_once", sms, events.size(), null, options.settings()));
                 perf.add(producerPerformance(cluster, events.size(), recordSize, run));
             }
-            final StringBuilder body = new StringBuilder();
-            if (!options.settings().isEmpty()) {
-                body.append("Service settings: `").append(options.settings()).append("`.\n\n");
-            }
-            body.append(String.format(Locale.ROOT, "Workload: %,d SMS = %,d input records (dispatches, receipts: 30 %% with an intermediate, "
-                    + "5 %% a duplicate final, 1 %% early), %d bytes on average, %d partitions; loaded by the harness in %.1f s "
-                    + "before the pipeline starts. One warm-up run of the pipeline, not counted, then %d measured run(s) of each; with several, the median and [min, max].%n%n",
-                    sms, events.size(), recordSize, partitions, loadSeconds, runs));
-            body.append("| measure | events/s | ratio to ProducerPerformance |\n| --- | ---: | ---: |\n");
-            final double perfMedian = median(perf);
-            body.append(row("ProducerPerformance (baseline): same record count and size, acks=all, lz4", perf, perfMedian));
-            body.append(row("pipeline, exactly_once_v2 (default), until every count is final",
-                    eos.stream().map(Run::eventsPerSecond).toList(), perfMedian));
-            body.append(row("pipeline, at_least_once", alo.stream().map(Run::eventsPerSecond).toList(), perfMedian));
-            body.append(String.format(Locale.ROOT, "%nGoal: pipeline ÷ ProducerPerformance ≥ 0.5. Time to final: exactly_once_v2 %.1f s, "
-                    + "at_least_once %.1f s (medians).%n", median(eos.stream().map(Run::seconds).toList()),
-                    median(alo.stream().map(Run::seconds).toList())));
-            Report.write(options.report(), "throughput", options.command(), body.toString());
-            final java.util.Properties last = new java.util.Properties();
-            last.setProperty("exactly_once_v2.events.per.second", Double.toString(median(eos.stream().map(Run::eventsPerSecond).toList())));
-            last.setProperty("at_least_once.events.per.second", Double.toString(median(alo.stream().map(Run::eventsPerSecond).toList())));
-            Files.createDirectories(Path.of("bench", "results"));
-            try (var out = Files.newOutputStream(Path.of("bench", "results", "throughput.properties"))) {
-                last.store(out, "Last throughput run: the latency and query benchmarks ingest at half of it");
-            }
-            if (jfr != null) {
-                Report.write(options.report(), "hotspots", options.command(),
-                        "Profile of the last exactly_once_v2 run (JFR, `profile` settings, every thread of the JVM: broker, "
-                                + "stream thread, clients):\n\n" + HotSpots.summarize(Path.of(jfr), 15));
-            }
-            LOG.info("Results written to {}", options.report().toAbsolutePath());
+            return new Measured(campaigns, events.size(), recordSize, loadSeconds, perf, eos, alo);
         }
     }
 
     static List<Workload.Event> generate(final Workload workload, final long sms) {
+        return generate(workload, sms, 10);
+    }
+
+    static List<Workload.Event> generate(final Workload workload, final long sms, final int campaigns) {
         final List<Workload.Event> events = new ArrayList<>((int) (sms * 2.4) + 16);
         final Instant start = Instant.now().minus(Duration.ofHours(2));
-        for (int c = 0; c < 10; c++) {
+        for (int c = 0; c < campaigns; c++) {
             events.add(workload.campaign("bench-" + c, start));
         }
         final long spread = Duration.ofHours(1).toMillis();
         for (long i = 0; i < sms; i++) {
-            workload.sms("s" + i, "bench-" + (i % 10), start.toEpochMilli() + spread * i / sms, 0.1, events::add);
+            workload.sms("s" + i, "bench-" + (i % campaigns), start.toEpochMilli() + spread * i / sms, 0.1, events::add);
         }
         return events;
     }

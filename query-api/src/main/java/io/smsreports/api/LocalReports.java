@@ -20,6 +20,7 @@ import io.smsreports.reporting.PersonProfile;
 import io.smsreports.reporting.PlatformCounts;
 import io.smsreports.state.CampaignOrderKeys;
 import io.smsreports.state.LatencyKey;
+import io.smsreports.topology.PersonHistoryKeys;
 import io.smsreports.topology.StoreNames;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -251,16 +252,26 @@ public final class LocalReports {
         return latest;
     }
 
-    /** The person's messages dispatched in [from, to] held by this instance. */
+    /**
+     * The person's messages dispatched in [from, to] held by this instance: one entry per SMS in the history store,
+     * and what versions before it wrote to the legacy store (an entry in the history store wins).
+     */
     public List<PersonMessage> personMessages(final String personId, final Instant from, final Instant to) {
-        final List<PersonMessage> messages = new ArrayList<>();
+        final Map<String, PersonMessage> bySms = new java.util.LinkedHashMap<>();
         for (final ReadOnlyWindowStore<String, io.smsreports.reporting.PersonMessages> store : lifecyclePartitions(
                 StoreNames.PERSON_MESSAGES, QueryableStoreTypes.<String, io.smsreports.reporting.PersonMessages>windowStore())) {
             try (WindowStoreIterator<io.smsreports.reporting.PersonMessages> it = store.fetch(personId, from, to)) {
-                it.forEachRemaining(kv -> messages.addAll(kv.value.messages()));
+                it.forEachRemaining(kv -> kv.value.messages().forEach(m -> bySms.put(m.smsId(), m)));
             }
         }
-        return messages;
+        for (final ReadOnlyWindowStore<String, PersonMessage> store : lifecyclePartitions(StoreNames.PERSON_HISTORY,
+                QueryableStoreTypes.<String, PersonMessage>windowStore())) {
+            try (KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<String>, PersonMessage> it = store.fetch(
+                    PersonHistoryKeys.first(personId), PersonHistoryKeys.last(personId), from, to)) {
+                it.forEachRemaining(kv -> bySms.put(kv.value.smsId(), kv.value));
+            }
+        }
+        return new ArrayList<>(bySms.values());
     }
 
     /** Orphan receipts counted by this instance's lifecycle tasks. */

@@ -18,7 +18,7 @@ final class PipelineCounters {
 
     private static final List<String> COUNTERS = List.of(PipelineMetrics.DEAD_LETTERS, PipelineMetrics.ORPHAN_RECEIPTS,
             PipelineMetrics.DUPLICATE_RECEIPTS, PipelineMetrics.CONFLICTING_FINALS, PipelineMetrics.LATE_RECEIPTS,
-            PipelineMetrics.DUPLICATE_DISPATCHES, PipelineMetrics.EXPIRED_STATES);
+            PipelineMetrics.DUPLICATE_DISPATCHES, PipelineMetrics.EXPIRED_STATES, PipelineMetrics.CLAMPED_TIMES);
 
     private PipelineCounters() {
     }

@@ -1,10 +1,10 @@
 package io.smsreports.lifecycle;
 
 import io.smsreports.reporting.PersonMessage;
-import io.smsreports.reporting.PersonMessages;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.state.ExpiryKeys;
 import io.smsreports.topology.PipelineMetrics;
+import io.smsreports.topology.PersonHistoryKeys;
 import io.smsreports.topology.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * retention deadline), which saves an index write on the hot path.
  *
  * <p>Outputs: a {@link Transition} for every change (to {@code sms.delivered} and the reports), and, in the
- * same task so in the same transaction, the person's message history ({@link StoreNames#PERSON_MESSAGES},
+ * same task so in the same transaction, the person's message history ({@link StoreNames#PERSON_HISTORY},
  * {@link StoreNames#PEOPLE}).
  */
 public final class LifecycleProcessor implements Processor<String, SmsInput, String, Transition> {
@@ -65,7 +65,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private KeyValueStore<String, SmsState> states;
     private KeyValueStore<Bytes, byte[]> index;
     private KeyValueStore<String, Long> meta;
-    private WindowStore<String, PersonMessages> personMessages;
+    private WindowStore<String, PersonMessage> personHistory;
     private WindowStore<String, PersonProfile> people;
     private LifecycleClock clock;
     private long processedTime;
@@ -96,7 +96,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.states = context.getStateStore(StoreNames.SMS_STATE);
         this.index = context.getStateStore(StoreNames.EXPIRY_INDEX);
         this.meta = context.getStateStore(StoreNames.LIFECYCLE_META);
-        this.personMessages = context.getStateStore(StoreNames.PERSON_MESSAGES);
+        this.personHistory = context.getStateStore(StoreNames.PERSON_HISTORY);
         this.people = context.getStateStore(StoreNames.PEOPLE);
         final Long processed = meta.get(PROCESSED_TIME_KEY);
         this.processedTime = processed == null ? Long.MIN_VALUE : processed;
@@ -262,9 +262,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         final PersonMessage message = new PersonMessage(t.smsId(), d.messageId(), t.outcome(),
                 f == null ? null : f.status().name(), f == null ? null : f.errorCode(), f == null ? null : f.failReason(),
                 d.platform(), d.provider(), d.dispatchedAt(), f == null ? null : f.finalAt());
-        final PersonMessages existing = personMessages.fetch(personId, d.dispatchedAt());
-        personMessages.put(personId, existing == null ? new PersonMessages(List.of(message)) : existing.upsert(message),
-                d.dispatchedAt());
+        personHistory.put(PersonHistoryKeys.of(personId, t.smsId()), message, d.dispatchedAt()); // one entry per SMS: no read
         if (t.has(Transition.SENT)) {
             final PersonProfile profile = new PersonProfile(personId, d.externalId(), d.msisdn(), d.email());
             final long day = Math.floorDiv(d.dispatchedAt(), DAY_MS) * DAY_MS;

@@ -63,6 +63,9 @@ public final class StateSerdes {
     public static final Serde<DeliveredRecord> DELIVERED_RECORD = new CodecSerde<>("DeliveredRecord", 1, 128,
             StateSerdes::writeDelivered, StateSerdes::readDelivered);
 
+    public static final Serde<PersonMessage> PERSON_MESSAGE = new CodecSerde<>("PersonMessage", 1, 96,
+            StateSerdes::writePersonMessage, StateSerdes::readPersonMessage);
+
     public static final Serde<PersonMessages> PERSON_MESSAGES = new CodecSerde<>("PersonMessages", 1, 128,
             StateSerdes::writePersonMessages, StateSerdes::readPersonMessages);
 
@@ -291,6 +294,30 @@ public final class StateSerdes {
                 w.varlong(m.finalAt());
             }
         }
+    }
+
+    static void writePersonMessage(final Codec.Writer w, final PersonMessage m) {
+        w.string(m.smsId()).string(m.messageId()).string(m.status().name()).string(m.receiptStatus())
+                .string(m.errorCode()).string(m.failReason()).string(m.platform()).string(m.provider())
+                .varlong(m.dispatchedAt()).bool(m.finalAt() != null);
+        if (m.finalAt() != null) {
+            w.varlong(m.finalAt());
+        }
+    }
+
+    static PersonMessage readPersonMessage(final Codec.Reader r) {
+        final String smsId = r.string();
+        final String messageId = r.string();
+        final Outcome status = Outcome.valueOf(r.string());
+        final String receiptStatus = r.string();
+        final String errorCode = r.string();
+        final String failReason = r.string();
+        final String platform = r.string();
+        final String provider = r.string();
+        final long dispatchedAt = r.varlong();
+        final Long finalAt = r.bool() ? r.varlong() : null;
+        return new PersonMessage(smsId, messageId, status, receiptStatus, errorCode, failReason, platform, provider, dispatchedAt,
+                finalAt);
     }
 
     static PersonMessages readPersonMessages(final Codec.Reader r) {

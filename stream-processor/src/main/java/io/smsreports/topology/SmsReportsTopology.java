@@ -132,6 +132,9 @@ public final class SmsReportsTopology {
                 keyValue(StoreNames.SMS_STATE, Serdes.String(), StateSerdes.SMS_STATE),
                 keyValue(StoreNames.EXPIRY_INDEX, Serdes.Bytes(), Serdes.ByteArray()),
                 keyValue(StoreNames.LIFECYCLE_META, Serdes.String(), Serdes.Long()),
+                window(StoreNames.PERSON_HISTORY, settings.historyRetention(), Duration.ofMillis(1), false,
+                        StateSerdes.PERSON_MESSAGE),
+                // Written by earlier versions only; kept queryable until its entries age out.
                 window(StoreNames.PERSON_MESSAGES, settings.historyRetention(), Duration.ofMillis(1), false,
                         StateSerdes.PERSON_MESSAGES),
                 window(StoreNames.PEOPLE, settings.historyRetention(), Duration.ofDays(1), false, StateSerdes.PERSON_PROFILE));

@@ -18,7 +18,15 @@ public final class StoreNames {
     public static final String EXPIRY_INDEX = "sms-expiry-index";
     /** Per-task counters and the persisted idle clock: {@code orphan-receipts}, {@code idle-clock}. */
     public static final String LIFECYCLE_META = "lifecycle-meta";
-    /** Window store personId → {@code PersonMessages} at dispatchedAt: message history (6 months). */
+    /**
+     * Window store {@code personId NUL smsId} ({@link PersonHistoryKeys}) → {@code PersonMessage} at dispatchedAt: the
+     * message history (6 months). One entry per SMS, so a status change is a plain put (no read of the history).
+     */
+    public static final String PERSON_HISTORY = "person-history";
+    /**
+     * Window store personId → {@code PersonMessages} at dispatchedAt: the history as versions before {@link #PERSON_HISTORY}
+     * wrote it (read-modify-write). No longer written; read alongside until it ages out (history retention).
+     */
     public static final String PERSON_MESSAGES = "person-messages";
     /** Window store {@code ext:/tel:/email:} key → {@code PersonProfile} at the day of the last dispatch. */
     public static final String PEOPLE = "people";

@@ -11,7 +11,7 @@ import io.smsreports.lifecycle.LifecycleProcessor;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.HourlyCounts;
-import io.smsreports.reporting.PersonMessages;
+import io.smsreports.reporting.PersonMessage;
 import io.smsreports.serde.AvroSerdeConfig;
 import io.smsreports.serde.SpecificAvroDeserializer;
 import io.smsreports.serde.SpecificAvroSerializer;
@@ -292,18 +292,22 @@ public final class SmsWorkload {
         }
 
         // A person's messages are spread over the lifecycle partitions (keyed by smsId): read every partition.
-        final List<ReadOnlyWindowStore<String, PersonMessages>> people = new ArrayList<>();
+        final List<ReadOnlyWindowStore<String, PersonMessage>> people = new ArrayList<>();
         for (int partition = 0; partition < partitions; partition++) {
-            people.add(streams.store(StoreQueryParameters.fromNameAndType(StoreNames.PERSON_MESSAGES,
-                    QueryableStoreTypes.<String, PersonMessages>windowStore()).withPartition(partition)));
+            people.add(streams.store(StoreQueryParameters.fromNameAndType(StoreNames.PERSON_HISTORY,
+                    QueryableStoreTypes.<String, PersonMessage>windowStore()).withPartition(partition)));
         }
         for (final Map.Entry<String, List<String>> person : expected.people.entrySet()) {
             final List<String> lines = new ArrayList<>();
-            for (final ReadOnlyWindowStore<String, PersonMessages> store : people) {
-                try (WindowStoreIterator<PersonMessages> it = store.fetch(person.getKey(), Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE))) {
-                    it.forEachRemaining(kv -> kv.value.messages().forEach(msg -> lines.add(msg.smsId() + "|" + msg.messageId() + "|"
-                            + msg.dispatchedAt() + "|" + msg.status() + "|" + (msg.finalAt() == null ? "-" : msg.finalAt()) + "|"
-                            + msg.failReason())));
+            for (final ReadOnlyWindowStore<String, PersonMessage> store : people) {
+                try (KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<String>, PersonMessage> it = store.fetch(
+                        PersonHistoryKeys.first(person.getKey()), PersonHistoryKeys.last(person.getKey()), Instant.EPOCH,
+                        Instant.ofEpochMilli(Long.MAX_VALUE))) {
+                    it.forEachRemaining(kv -> {
+                        final PersonMessage msg = kv.value;
+                        lines.add(msg.smsId() + "|" + msg.messageId() + "|" + msg.dispatchedAt() + "|" + msg.status() + "|"
+                                + (msg.finalAt() == null ? "-" : msg.finalAt()) + "|" + msg.failReason());
+                    });
                 }
             }
             lines.sort(null);

@@ -18,7 +18,6 @@ import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.PersonMessage;
-import io.smsreports.reporting.PersonMessages;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.reporting.PlatformCounts;
 import io.smsreports.state.LatencyKey;
@@ -265,10 +264,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     List<PersonMessage> personMessages(final String personId) {
-        final WindowStore<String, PersonMessages> store = driver.getWindowStore(StoreNames.PERSON_MESSAGES);
+        final WindowStore<String, PersonMessage> store = driver.getWindowStore(StoreNames.PERSON_HISTORY);
         final List<PersonMessage> messages = new ArrayList<>();
-        try (WindowStoreIterator<PersonMessages> it = store.fetch(personId, Instant.EPOCH, END_OF_TIME)) {
-            it.forEachRemaining(kv -> messages.addAll(kv.value.messages()));
+        try (KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<String>, PersonMessage> it = store.fetch(
+                PersonHistoryKeys.first(personId), PersonHistoryKeys.last(personId), Instant.EPOCH, END_OF_TIME)) {
+            it.forEachRemaining(kv -> messages.add(kv.value));
         }
         return messages;
     }
