@@ -10,14 +10,14 @@ import org.apache.avro.util.ClassSecurityValidator;
  * arbitrary classes. Generated record and enum classes are plain data holders, so trusting exactly the
  * classes annotated {@link AvroGenerated} keeps that protection for everything else.
  */
-final class GeneratedClassTrust {
+public final class GeneratedClassTrust {
 
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
     private GeneratedClassTrust() {
     }
 
-    static void ensureInstalled() {
+    public static void ensureInstalled() {
         if (INSTALLED.compareAndSet(false, true)) {
             final ClassSecurityValidator.ClassSecurityPredicate existing = ClassSecurityValidator.getGlobal();
             ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(existing,

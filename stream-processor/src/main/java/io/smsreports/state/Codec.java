@@ -5,101 +5,17 @@ import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * A compact binary encoding for the pipeline's internal state and repartition records: variable-length
- * integers (zigzag for signed values), length-prefixed UTF-8 strings with a null marker. Every encoded
- * value starts with a format version byte so that a later release can read what an earlier one wrote.
+ * The reading half of the hand-written positional format that versions before the Avro state format wrote
+ * (variable-length integers, zigzag for signed values, length-prefixed UTF-8 strings with a null marker, after a
+ * version byte 1). Only {@link LegacyStateCodec} uses it, to read what an earlier version left in a store.
  */
-public final class Codec {
+final class Codec {
 
     private Codec() {
     }
 
-    /** Appends values to a growable buffer. Not thread-safe; one per encoding. */
-    public static final class Writer {
-        private byte[] buffer;
-        private int position;
-
-        public Writer(final int initialCapacity) {
-            this.buffer = new byte[Math.max(16, initialCapacity)];
-        }
-
-        public Writer version(final int version) {
-            return byteValue(version);
-        }
-
-        public Writer byteValue(final int value) {
-            ensure(1);
-            buffer[position++] = (byte) value;
-            return this;
-        }
-
-        public Writer bool(final boolean value) {
-            return byteValue(value ? 1 : 0);
-        }
-
-        /** A non-negative int, 1-5 bytes. */
-        public Writer varint(final int value) {
-            ensure(5);
-            int v = value;
-            while ((v & ~0x7F) != 0) {
-                buffer[position++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buffer[position++] = (byte) v;
-            return this;
-        }
-
-        /** Any long, zigzag-encoded, 1-10 bytes. */
-        public Writer varlong(final long value) {
-            ensure(10);
-            long v = (value << 1) ^ (value >> 63);
-            while ((v & ~0x7FL) != 0) {
-                buffer[position++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buffer[position++] = (byte) v;
-            return this;
-        }
-
-        /** A fixed 8-byte big-endian long (sorts like the number when non-negative). */
-        public Writer fixedLong(final long value) {
-            ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buffer[position++] = (byte) (value >>> shift);
-            }
-            return this;
-        }
-
-        /** A string or null. */
-        public Writer string(final String value) {
-            if (value == null) {
-                return varint(0);
-            }
-            final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            varint(bytes.length + 1);
-            return raw(bytes);
-        }
-
-        public Writer raw(final byte[] bytes) {
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, buffer, position, bytes.length);
-            position += bytes.length;
-            return this;
-        }
-
-        public byte[] toByteArray() {
-            return Arrays.copyOf(buffer, position);
-        }
-
-        private void ensure(final int extra) {
-            if (position + extra > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, position + extra));
-            }
-        }
-    }
-
     /** Reads values back in the order they were written; any inconsistency is a {@link SerializationException}. */
-    public static final class Reader {
+    static final class Reader {
         private final byte[] buffer;
         private final String what;
         private int position;

@@ -1,10 +1,7 @@
 package io.smsreports.state;
 
 import io.smsreports.events.Campaign;
-import io.smsreports.events.CampaignStatus;
-import io.smsreports.events.MessageType;
 import io.smsreports.events.ReceiptStatus;
-import io.smsreports.events.SendMethod;
 import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.FinalReceipt;
 import io.smsreports.lifecycle.Held;
@@ -22,358 +19,284 @@ import io.smsreports.reporting.PersonProfile;
 import io.smsreports.reporting.PlatformCounts;
 import io.smsreports.reporting.Reconciliation;
 import io.smsreports.reporting.ReportingEvent;
-import java.time.Instant;
+import io.smsreports.state.avro.StoredCampaignDelta;
+import io.smsreports.state.avro.StoredCampaignRemoved;
+import io.smsreports.state.avro.StoredCampaignStats;
+import io.smsreports.state.avro.StoredCampaignUpdated;
+import io.smsreports.state.avro.StoredDeliveredRecord;
+import io.smsreports.state.avro.StoredDispatch;
+import io.smsreports.state.avro.StoredFailedRecipient;
+import io.smsreports.state.avro.StoredFinalReceipt;
+import io.smsreports.state.avro.StoredHeld;
+import io.smsreports.state.avro.StoredHourCounts;
+import io.smsreports.state.avro.StoredHourDelta;
+import io.smsreports.state.avro.StoredHourlyCounts;
+import io.smsreports.state.avro.StoredLatencyCount;
+import io.smsreports.state.avro.StoredPersonMessage;
+import io.smsreports.state.avro.StoredPersonProfile;
+import io.smsreports.state.avro.StoredPlatformCounts;
+import io.smsreports.state.avro.StoredReportingEvent;
+import io.smsreports.state.avro.StoredSmsState;
+import io.smsreports.state.avro.StoredTransition;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The serdes of every internal type: state store values and repartition records. Enums are written by
- * name, so that reordering or extending an enum never changes what stored bytes mean.
+ * The serdes of every stored value and internal record: the domain types mapped to the Avro records of
+ * {@code src/main/avro/state.avsc} and written by {@link AvroStateSerde} (Avro single-object encoding, schema
+ * resolution against every earlier release's schema). Enums are stored by name. The campaign metadata is stored in
+ * its own event schema ({@code Campaign.avsc}), so a field added there is kept, not dropped.
  */
 public final class StateSerdes {
 
     private StateSerdes() {
     }
 
-    public static final Serde<SmsState> SMS_STATE = new CodecSerde<>("SmsState", 1, 160, StateSerdes::writeState,
-            StateSerdes::readState);
+    public static final Serde<SmsState> SMS_STATE = new AvroStateSerde<>(StoredSmsState.getClassSchema(), StateSerdes::toAvro,
+            StateSerdes::fromAvro, bytes -> LegacyStateCodec.read(bytes, "SmsState", LegacyStateCodec::readState));
 
-    public static final Serde<Transition> TRANSITION = new CodecSerde<>("Transition", 1, 160, StateSerdes::writeTransition,
-            StateSerdes::readTransition);
+    public static final Serde<Transition> TRANSITION = new AvroStateSerde<>(StoredTransition.getClassSchema(), StateSerdes::toAvro,
+            StateSerdes::fromAvro, bytes -> LegacyStateCodec.read(bytes, "Transition", LegacyStateCodec::readTransition));
 
-    public static final Serde<ReportingEvent> REPORTING_EVENT = new CodecSerde<>("ReportingEvent", 1, 200,
-            StateSerdes::writeReportingEvent, StateSerdes::readReportingEvent);
+    public static final Serde<Campaign> CAMPAIGN = new AvroStateSerde<Campaign, Campaign>(Campaign.getClassSchema(), c -> c, c -> c,
+            bytes -> LegacyStateCodec.read(bytes, "Campaign", LegacyStateCodec::readCampaign));
 
-    public static final Serde<Campaign> CAMPAIGN = new CodecSerde<>("Campaign", 1, 200, StateSerdes::writeCampaign,
-            StateSerdes::readCampaign);
+    public static final Serde<ReportingEvent> REPORTING_EVENT = new AvroStateSerde<>(StoredReportingEvent.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro,
+            bytes -> LegacyStateCodec.read(bytes, "ReportingEvent", LegacyStateCodec::readReportingEvent));
 
-    public static final Serde<CampaignStats> CAMPAIGN_STATS = new CodecSerde<>("CampaignStats", 1, 96,
-            StateSerdes::writeStats, StateSerdes::readStats);
+    public static final Serde<CampaignStats> CAMPAIGN_STATS = new AvroStateSerde<>(StoredCampaignStats.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro,
+            bytes -> LegacyStateCodec.read(bytes, "CampaignStats", LegacyStateCodec::readStats));
 
-    public static final Serde<HourlyCounts> HOURLY_COUNTS = new CodecSerde<>("HourlyCounts", 1, 64,
-            StateSerdes::writeHourly, StateSerdes::readHourly);
+    public static final Serde<HourlyCounts> HOURLY_COUNTS = new AvroStateSerde<>(StoredHourlyCounts.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro,
+            bytes -> LegacyStateCodec.read(bytes, "HourlyCounts", LegacyStateCodec::readHourly));
 
-    public static final Serde<FailedRecipient> FAILED_RECIPIENT = new CodecSerde<>("FailedRecipient", 1, 128,
-            StateSerdes::writeFailed, StateSerdes::readFailed);
+    public static final Serde<FailedRecipient> FAILED_RECIPIENT = new AvroStateSerde<>(StoredFailedRecipient.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro,
+            bytes -> LegacyStateCodec.read(bytes, "FailedRecipient", LegacyStateCodec::readFailed));
 
-    public static final Serde<DeliveredRecord> DELIVERED_RECORD = new CodecSerde<>("DeliveredRecord", 1, 128,
-            StateSerdes::writeDelivered, StateSerdes::readDelivered);
+    public static final Serde<DeliveredRecord> DELIVERED_RECORD = new AvroStateSerde<>(StoredDeliveredRecord.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro,
+            bytes -> LegacyStateCodec.read(bytes, "DeliveredRecord", LegacyStateCodec::readDelivered));
 
-    public static final Serde<PersonMessage> PERSON_MESSAGE = new CodecSerde<>("PersonMessage", 1, 96,
-            StateSerdes::writePersonMessage, StateSerdes::readPersonMessage);
+    public static final Serde<PersonMessage> PERSON_MESSAGE = new AvroStateSerde<>(StoredPersonMessage.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro, null);
 
-    public static final Serde<PersonMessages> PERSON_MESSAGES = new CodecSerde<>("PersonMessages", 1, 128,
-            StateSerdes::writePersonMessages, StateSerdes::readPersonMessages);
+    public static final Serde<PersonProfile> PERSON_PROFILE = new AvroStateSerde<>(StoredPersonProfile.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro,
+            bytes -> LegacyStateCodec.read(bytes, "PersonProfile", LegacyStateCodec::readPersonProfile));
 
-    public static final Serde<PersonProfile> PERSON_PROFILE = new CodecSerde<>("PersonProfile", 1, 64,
-            (w, p) -> w.string(p.personId()).string(p.externalId()).string(p.msisdn()).string(p.email()),
-            r -> new PersonProfile(r.string(), r.string(), r.string(), r.string()));
+    /** The message-history lists of versions before {@code person-history}: read only, never written again. */
+    public static final Serde<PersonMessages> PERSON_MESSAGES = Serdes.serdeFrom((topic, value) -> {
+        throw new SerializationException("the legacy person-messages store is read only");
+    }, (topic, bytes) -> bytes == null ? null : LegacyStateCodec.read(bytes, "PersonMessages", LegacyStateCodec::readPersonMessages));
 
     // ---- lifecycle ----
 
-    static void writeDispatch(final Codec.Writer w, final Dispatch d) {
-        w.string(d.messageId()).string(d.msisdn()).string(d.externalId()).string(d.email()).string(d.platform())
-                .string(d.provider()).string(d.country()).string(d.operator()).varint(d.segments()).varlong(d.dispatchedAt());
+    static StoredDispatch toAvro(final Dispatch d) {
+        return new StoredDispatch(d.messageId(), d.msisdn(), d.externalId(), d.email(), d.platform(), d.provider(), d.country(),
+                d.operator(), d.segments(), d.dispatchedAt());
     }
 
-    static Dispatch readDispatch(final Codec.Reader r) {
-        return new Dispatch(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(),
-                r.varint(), r.varlong());
+    static Dispatch fromAvro(final StoredDispatch d) {
+        return new Dispatch(d.getMessageId(), d.getMsisdn(), d.getExternalId(), d.getEmail(), d.getPlatform(), d.getProvider(),
+                d.getCountry(), d.getOperator(), d.getSegments(), d.getDispatchedAt());
     }
 
-    static void writeFinal(final Codec.Writer w, final FinalReceipt f) {
-        w.bool(f != null);
-        if (f != null) {
-            w.string(f.status().name()).string(f.providerStatus()).string(f.errorCode()).string(f.failReason())
-                    .string(f.provider()).varlong(f.finalAt()).varlong(f.receivedAt());
-        }
+    static StoredFinalReceipt toAvro(final FinalReceipt f) {
+        return f == null ? null : new StoredFinalReceipt(f.status().name(), f.providerStatus(), f.errorCode(), f.failReason(),
+                f.provider(), f.finalAt(), f.receivedAt());
     }
 
-    static FinalReceipt readFinal(final Codec.Reader r) {
-        if (!r.bool()) {
-            return null;
-        }
-        return new FinalReceipt(receiptStatus(r.string()), r.string(), r.string(), r.string(), r.string(), r.varlong(),
-                r.varlong());
+    static FinalReceipt fromAvro(final StoredFinalReceipt f) {
+        return f == null ? null : new FinalReceipt(receiptStatus(f.getStatus()), f.getProviderStatus(), f.getErrorCode(),
+                f.getFailReason(), f.getProvider(), f.getFinalAt(), f.getReceivedAt());
     }
 
-    static void writeState(final Codec.Writer w, final SmsState s) {
-        w.bool(s.isDispatched());
-        if (s.isDispatched()) {
-            writeDispatch(w, s.dispatch());
-        } else {
-            final Held h = s.held();
-            writeFinal(w, h.firstFinal());
-            w.varlong(h.firstFinalAt()).varint(h.receipts()).varint(h.duplicates()).varint(h.conflicts()).varlong(h.heldSince());
-        }
-        w.byteValue(s.outcome().ordinal());
-        writeFinal(w, s.finalReceipt());
-        w.varlong(s.indexedAt());
+    static StoredSmsState toAvro(final SmsState s) {
+        final Held h = s.held();
+        return new StoredSmsState(s.dispatch() == null ? null : toAvro(s.dispatch()), h == null ? null : new StoredHeld(
+                toAvro(h.firstFinal()), h.firstFinalAt(), h.receipts(), h.duplicates(), h.conflicts(), h.heldSince()),
+                s.outcome().name(), toAvro(s.finalReceipt()), s.indexedAt());
     }
 
-    static SmsState readState(final Codec.Reader r) {
-        Dispatch dispatch = null;
-        Held held = null;
-        if (r.bool()) {
-            dispatch = readDispatch(r);
-        } else {
-            held = new Held(readFinal(r), r.varlong(), r.varint(), r.varint(), r.varint(), r.varlong());
-        }
-        return new SmsState(dispatch, outcome(r.byteValue()), readFinal(r), held, r.varlong());
+    static SmsState fromAvro(final StoredSmsState s) {
+        final StoredHeld h = s.getHeld();
+        return new SmsState(s.getDispatch() == null ? null : fromAvro(s.getDispatch()), outcome(s.getOutcome()),
+                fromAvro(s.getFinalReceipt()), h == null ? null : new Held(fromAvro(h.getFirstFinal()), h.getFirstFinalAt(),
+                h.getReceipts(), h.getDuplicates(), h.getConflicts(), h.getHeldSince()), s.getIndexedAt());
     }
 
-    static void writeTransition(final Codec.Writer w, final Transition t) {
-        w.string(t.smsId());
-        writeDispatch(w, t.dispatch());
-        w.byteValue(t.outcome().ordinal());
-        writeFinal(w, t.finalReceipt());
-        w.varint(t.changes()).varint(t.duplicateReceipts()).varint(t.conflictingFinals());
+    static StoredTransition toAvro(final Transition t) {
+        return new StoredTransition(t.smsId(), toAvro(t.dispatch()), t.outcome().name(), toAvro(t.finalReceipt()), t.changes(),
+                t.duplicateReceipts(), t.conflictingFinals());
     }
 
-    static Transition readTransition(final Codec.Reader r) {
-        return new Transition(r.string(), readDispatch(r), outcome(r.byteValue()), readFinal(r), r.varint(), r.varint(),
-                r.varint());
+    static Transition fromAvro(final StoredTransition t) {
+        return new Transition(t.getSmsId(), fromAvro(t.getDispatch()), outcome(t.getOutcome()), fromAvro(t.getFinalReceipt()),
+                t.getChanges(), t.getDuplicateReceipts(), t.getConflictingFinals());
     }
 
     // ---- reporting ----
 
-    static void writeReportingEvent(final Codec.Writer w, final ReportingEvent e) {
-        if (e instanceof ReportingEvent.SmsChanged changed) {
-            w.byteValue(1);
-            writeTransition(w, changed.transition());
-        } else if (e instanceof ReportingEvent.Aggregated aggregated) {
-            w.byteValue(4);
-            writeDelta(w, aggregated.delta());
-        } else if (e instanceof ReportingEvent.CampaignUpdated updated) {
-            w.byteValue(2);
-            writeCampaign(w, updated.campaign());
-        } else {
-            w.byteValue(3);
-        }
+    static StoredCampaignStats toAvro(final CampaignStats s) {
+        final List<StoredPlatformCounts> platforms = new ArrayList<>(s.platforms().size());
+        s.platforms().forEach((platform, c) -> platforms.add(new StoredPlatformCounts(platform, c.sent(), c.delivered(), c.failed(),
+                c.unconfirmed(), c.segments())));
+        final Reconciliation r = s.reconciliation();
+        return new StoredCampaignStats(platforms, r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts());
     }
 
-    static ReportingEvent readReportingEvent(final Codec.Reader r) {
-        final int type = r.byteValue();
-        return switch (type) {
-            case 1 -> new ReportingEvent.SmsChanged(readTransition(r));
-            case 2 -> new ReportingEvent.CampaignUpdated(readCampaign(r));
-            case 3 -> new ReportingEvent.CampaignRemoved();
-            case 4 -> new ReportingEvent.Aggregated(readDelta(r));
-            default -> throw new SerializationException("Unknown ReportingEvent type " + type);
-        };
-    }
-
-    static void writeCampaign(final Codec.Writer w, final Campaign c) {
-        w.string(c.getMessageId()).string(c.getName()).string(c.getMessageType().name()).string(c.getText())
-                .string(c.getCreator()).string(c.getMethod().name()).string(c.getStatus().name())
-                .varlong(c.getCreatedAt().toEpochMilli());
-        writeInstant(w, c.getStartedAt());
-        writeInstant(w, c.getEndedAt());
-        w.varlong(c.getTargetAudience());
-    }
-
-    static Campaign readCampaign(final Codec.Reader r) {
-        return Campaign.newBuilder()
-                .setMessageId(r.string())
-                .setName(r.string())
-                .setMessageType(enumOr(MessageType.class, r.string(), MessageType.OTHER))
-                .setText(r.string())
-                .setCreator(r.string())
-                .setMethod(enumOr(SendMethod.class, r.string(), SendMethod.OTHER))
-                .setStatus(enumOr(CampaignStatus.class, r.string(), CampaignStatus.OTHER))
-                .setCreatedAt(Instant.ofEpochMilli(r.varlong()))
-                .setStartedAt(readInstant(r))
-                .setEndedAt(readInstant(r))
-                .setTargetAudience(r.varlong())
-                .build();
-    }
-
-    static void writeStats(final Codec.Writer w, final CampaignStats s) {
-        w.varint(s.platforms().size());
-        for (final Map.Entry<String, PlatformCounts> e : s.platforms().entrySet()) {
-            final PlatformCounts c = e.getValue();
-            w.string(e.getKey()).varlong(c.sent()).varlong(c.delivered()).varlong(c.failed()).varlong(c.unconfirmed())
-                    .varlong(c.segments());
-        }
-        final Reconciliation rec = s.reconciliation();
-        w.varlong(rec.duplicateReceipts()).varlong(rec.conflictingFinals()).varlong(rec.lateReceipts());
-    }
-
-    static CampaignStats readStats(final Codec.Reader r) {
-        final int n = r.varint();
+    static CampaignStats fromAvro(final StoredCampaignStats s) {
         final Map<String, PlatformCounts> platforms = new TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            platforms.put(r.string(), new PlatformCounts(r.varlong(), r.varlong(), r.varlong(), r.varlong(), r.varlong()));
+        for (final StoredPlatformCounts c : s.getPlatforms()) {
+            platforms.put(c.getPlatform(), new PlatformCounts(c.getSent(), c.getDelivered(), c.getFailed(), c.getUnconfirmed(),
+                    c.getSegments()));
         }
-        return new CampaignStats(platforms, new Reconciliation(r.varlong(), r.varlong(), r.varlong()));
+        return new CampaignStats(platforms, new Reconciliation(s.getDuplicateReceipts(), s.getConflictingFinals(), s.getLateReceipts()));
     }
 
-    static void writeHourly(final Codec.Writer w, final HourlyCounts h) {
-        w.varint(h.platforms().size());
-        for (final Map.Entry<String, HourlyCounts.Counts> e : h.platforms().entrySet()) {
-            w.string(e.getKey()).varlong(e.getValue().sent()).varlong(e.getValue().delivered()).varlong(e.getValue().failed());
-        }
+    static StoredHourlyCounts toAvro(final HourlyCounts h) {
+        final List<StoredHourCounts> platforms = new ArrayList<>(h.platforms().size());
+        h.platforms().forEach((platform, c) -> platforms.add(new StoredHourCounts(platform, c.sent(), c.delivered(), c.failed())));
+        return new StoredHourlyCounts(platforms);
     }
 
-    static HourlyCounts readHourly(final Codec.Reader r) {
-        final int n = r.varint();
+    static HourlyCounts fromAvro(final StoredHourlyCounts h) {
         final Map<String, HourlyCounts.Counts> platforms = new TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            platforms.put(r.string(), new HourlyCounts.Counts(r.varlong(), r.varlong(), r.varlong()));
+        for (final StoredHourCounts c : h.getPlatforms()) {
+            platforms.put(c.getPlatform(), new HourlyCounts.Counts(c.getSent(), c.getDelivered(), c.getFailed()));
         }
         return new HourlyCounts(platforms);
     }
 
-    static void writeFailed(final Codec.Writer w, final FailedRecipient f) {
-        w.string(f.smsId()).string(f.externalId()).string(f.msisdn()).string(f.email()).string(f.platform())
-                .string(f.provider()).string(f.status().name()).string(f.errorCode()).string(f.failReason()).varlong(f.failedAt());
+    static StoredFailedRecipient toAvro(final FailedRecipient f) {
+        return new StoredFailedRecipient(f.smsId(), f.externalId(), f.msisdn(), f.email(), f.platform(), f.provider(), f.status().name(),
+                f.errorCode(), f.failReason(), f.failedAt());
     }
 
-    static void writeDelivered(final Codec.Writer w, final DeliveredRecord d) {
-        w.string(d.smsId()).string(d.messageId()).string(d.msisdn()).string(d.externalId()).string(d.email())
-                .string(d.platform()).string(d.provider()).varlong(d.dispatchedAt()).varlong(d.deliveredAt()).varlong(d.latencyMs());
+    static FailedRecipient fromAvro(final StoredFailedRecipient f) {
+        return new FailedRecipient(f.getSmsId(), f.getExternalId(), f.getMsisdn(), f.getEmail(), f.getPlatform(), f.getProvider(),
+                receiptStatus(f.getStatus()), f.getErrorCode(), f.getFailReason(), f.getFailedAt());
     }
 
-    static DeliveredRecord readDelivered(final Codec.Reader r) {
-        return new DeliveredRecord(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.varlong(),
-                r.varlong(), r.varlong());
+    static StoredDeliveredRecord toAvro(final DeliveredRecord d) {
+        return new StoredDeliveredRecord(d.smsId(), d.messageId(), d.msisdn(), d.externalId(), d.email(), d.platform(), d.provider(),
+                d.dispatchedAt(), d.deliveredAt(), d.latencyMs());
     }
 
-    static void writeDelta(final Codec.Writer w, final CampaignDelta d) {
-        writeStats(w, d.stats());
-        w.varint(d.hourly().size());
-        d.hourly().forEach((hour, counts) -> {
-            w.varlong(hour);
-            writeHourly(w, counts);
-        });
-        w.varint(d.latency().size());
-        d.latency().forEach((bucket, count) -> w.varint(bucket).varlong(count));
-        w.varint(d.failed().size());
-        d.failed().forEach(f -> writeFailed(w, f));
-        w.varint(d.delivered().size());
-        d.delivered().forEach(x -> writeDelivered(w, x));
+    static DeliveredRecord fromAvro(final StoredDeliveredRecord d) {
+        return new DeliveredRecord(d.getSmsId(), d.getMessageId(), d.getMsisdn(), d.getExternalId(), d.getEmail(), d.getPlatform(),
+                d.getProvider(), d.getDispatchedAt(), d.getDeliveredAt(), d.getLatencyMs());
     }
 
-    static CampaignDelta readDelta(final Codec.Reader r) {
-        final CampaignStats stats = readStats(r);
+    static StoredCampaignDelta toAvro(final CampaignDelta d) {
+        final List<StoredHourDelta> hourly = new ArrayList<>(d.hourly().size());
+        d.hourly().forEach((hour, counts) -> hourly.add(new StoredHourDelta(hour, toAvro(counts))));
+        final List<StoredLatencyCount> latency = new ArrayList<>(d.latency().size());
+        d.latency().forEach((bucket, count) -> latency.add(new StoredLatencyCount(bucket, count)));
+        return new StoredCampaignDelta(toAvro(d.stats()), hourly, latency, d.failed().stream().map(StateSerdes::toAvro).toList(),
+                d.delivered().stream().map(StateSerdes::toAvro).toList());
+    }
+
+    static CampaignDelta fromAvro(final StoredCampaignDelta d) {
         final Map<Long, HourlyCounts> hourly = new TreeMap<>();
-        for (int i = r.varint(); i > 0; i--) {
-            hourly.put(r.varlong(), readHourly(r));
+        for (final StoredHourDelta h : d.getHourly()) {
+            hourly.put(h.getHour(), fromAvro(h.getCounts()));
         }
         final Map<Integer, Long> latency = new TreeMap<>();
-        for (int i = r.varint(); i > 0; i--) {
-            latency.put(r.varint(), r.varlong());
+        for (final StoredLatencyCount l : d.getLatency()) {
+            latency.put(l.getBucket(), l.getCount());
         }
-        final List<FailedRecipient> failed = new ArrayList<>();
-        for (int i = r.varint(); i > 0; i--) {
-            failed.add(readFailed(r));
-        }
-        final List<DeliveredRecord> delivered = new ArrayList<>();
-        for (int i = r.varint(); i > 0; i--) {
-            delivered.add(readDelivered(r));
-        }
-        return new CampaignDelta(stats, hourly, latency, failed, delivered);
+        return new CampaignDelta(fromAvro(d.getStats()), hourly, latency, d.getFailed().stream().map(StateSerdes::fromAvro).toList(),
+                d.getDelivered().stream().map(StateSerdes::fromAvro).toList());
     }
 
-    static FailedRecipient readFailed(final Codec.Reader r) {
-        return new FailedRecipient(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(),
-                receiptStatus(r.string()), r.string(), r.string(), r.varlong());
-    }
-
-    static void writePersonMessages(final Codec.Writer w, final PersonMessages messages) {
-        w.varint(messages.messages().size());
-        for (final PersonMessage m : messages.messages()) {
-            w.string(m.smsId()).string(m.messageId()).byteValue(m.status().ordinal()).string(m.receiptStatus())
-                    .string(m.errorCode()).string(m.failReason()).string(m.platform()).string(m.provider())
-                    .varlong(m.dispatchedAt()).bool(m.finalAt() != null);
-            if (m.finalAt() != null) {
-                w.varlong(m.finalAt());
-            }
+    static StoredReportingEvent toAvro(final ReportingEvent e) {
+        final Object event;
+        if (e instanceof ReportingEvent.Aggregated aggregated) {
+            event = toAvro(aggregated.delta());
+        } else if (e instanceof ReportingEvent.CampaignUpdated updated) {
+            event = new StoredCampaignUpdated(ByteBuffer.wrap(CAMPAIGN.serializer().serialize(null, updated.campaign())));
+        } else if (e instanceof ReportingEvent.CampaignRemoved) {
+            event = new StoredCampaignRemoved();
+        } else {
+            event = toAvro(((ReportingEvent.SmsChanged) e).transition());
         }
+        return new StoredReportingEvent(event);
     }
 
-    static void writePersonMessage(final Codec.Writer w, final PersonMessage m) {
-        w.string(m.smsId()).string(m.messageId()).string(m.status().name()).string(m.receiptStatus())
-                .string(m.errorCode()).string(m.failReason()).string(m.platform()).string(m.provider())
-                .varlong(m.dispatchedAt()).bool(m.finalAt() != null);
-        if (m.finalAt() != null) {
-            w.varlong(m.finalAt());
+    static ReportingEvent fromAvro(final StoredReportingEvent e) {
+        final Object event = e.getEvent();
+        if (event instanceof StoredCampaignDelta delta) {
+            return new ReportingEvent.Aggregated(fromAvro(delta));
+        } else if (event instanceof StoredCampaignUpdated updated) {
+            return new ReportingEvent.CampaignUpdated(CAMPAIGN.deserializer().deserialize(null, bytes(updated.getCampaign())));
+        } else if (event instanceof StoredCampaignRemoved) {
+            return new ReportingEvent.CampaignRemoved();
+        } else if (event instanceof StoredTransition transition) {
+            return new ReportingEvent.SmsChanged(fromAvro(transition));
         }
+        throw new SerializationException("Unknown reporting event " + (event == null ? null : event.getClass().getName()));
     }
 
-    static PersonMessage readPersonMessage(final Codec.Reader r) {
-        final String smsId = r.string();
-        final String messageId = r.string();
-        final Outcome status = Outcome.valueOf(r.string());
-        final String receiptStatus = r.string();
-        final String errorCode = r.string();
-        final String failReason = r.string();
-        final String platform = r.string();
-        final String provider = r.string();
-        final long dispatchedAt = r.varlong();
-        final Long finalAt = r.bool() ? r.varlong() : null;
-        return new PersonMessage(smsId, messageId, status, receiptStatus, errorCode, failReason, platform, provider, dispatchedAt,
-                finalAt);
+    // ---- people ----
+
+    static StoredPersonMessage toAvro(final PersonMessage m) {
+        return new StoredPersonMessage(m.smsId(), m.messageId(), m.status().name(), m.receiptStatus(), m.errorCode(), m.failReason(),
+                m.platform(), m.provider(), m.dispatchedAt(), m.finalAt());
     }
 
-    static PersonMessages readPersonMessages(final Codec.Reader r) {
-        final int n = r.varint();
-        final List<PersonMessage> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            final String smsId = r.string();
-            final String messageId = r.string();
-            final Outcome status = outcome(r.byteValue());
-            final String receiptStatus = r.string();
-            final String errorCode = r.string();
-            final String failReason = r.string();
-            final String platform = r.string();
-            final String provider = r.string();
-            final long dispatchedAt = r.varlong();
-            final Long finalAt = r.bool() ? r.varlong() : null;
-            list.add(new PersonMessage(smsId, messageId, status, receiptStatus, errorCode, failReason, platform, provider,
-                    dispatchedAt, finalAt));
-        }
-        return new PersonMessages(list);
+    static PersonMessage fromAvro(final StoredPersonMessage m) {
+        return new PersonMessage(m.getSmsId(), m.getMessageId(), outcome(m.getStatus()), m.getReceiptStatus(), m.getErrorCode(),
+                m.getFailReason(), m.getPlatform(), m.getProvider(), m.getDispatchedAt(), m.getFinalAt());
+    }
+
+    static StoredPersonProfile toAvro(final PersonProfile p) {
+        return new StoredPersonProfile(p.personId(), p.externalId(), p.msisdn(), p.email());
+    }
+
+    static PersonProfile fromAvro(final StoredPersonProfile p) {
+        return new PersonProfile(p.getPersonId(), p.getExternalId(), p.getMsisdn(), p.getEmail());
     }
 
     // ---- helpers ----
 
-    private static void writeInstant(final Codec.Writer w, final Instant instant) {
-        w.bool(instant != null);
-        if (instant != null) {
-            w.varlong(instant.toEpochMilli());
-        }
+    /** Every Avro record stored by this build: the state format test checks their schemas are archived. */
+    static List<org.apache.avro.Schema> storedSchemas() {
+        return List.of(StoredSmsState.getClassSchema(), StoredTransition.getClassSchema(), Campaign.getClassSchema(),
+                StoredReportingEvent.getClassSchema(), StoredCampaignStats.getClassSchema(), StoredHourlyCounts.getClassSchema(),
+                StoredFailedRecipient.getClassSchema(), StoredDeliveredRecord.getClassSchema(), StoredPersonMessage.getClassSchema(),
+                StoredPersonProfile.getClassSchema());
     }
 
-    private static Instant readInstant(final Codec.Reader r) {
-        return r.bool() ? Instant.ofEpochMilli(r.varlong()) : null;
-    }
-
-    private static Outcome outcome(final int ordinal) {
-        final Outcome[] values = Outcome.values();
-        if (ordinal >= values.length) {
-            throw new SerializationException("Unknown outcome " + ordinal);
+    private static Outcome outcome(final String name) {
+        try {
+            return Outcome.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException("Unknown outcome '" + name + "'", e);
         }
-        return values[ordinal];
     }
 
     private static ReceiptStatus receiptStatus(final String name) {
         try {
             return ReceiptStatus.valueOf(name);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new SerializationException("Unknown receipt status '" + name + "'", e);
         }
     }
 
-    private static <E extends Enum<E>> E enumOr(final Class<E> type, final String name, final E fallback) {
-        try {
-            return Enum.valueOf(type, name);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return fallback;
-        }
+    private static byte[] bytes(final ByteBuffer buffer) {
+        final byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 }

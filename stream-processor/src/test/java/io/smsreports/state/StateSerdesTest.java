@@ -3,110 +3,130 @@ package io.smsreports.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.smsreports.events.Campaign;
-import io.smsreports.events.CampaignStatus;
-import io.smsreports.events.MessageType;
-import io.smsreports.events.ReceiptStatus;
-import io.smsreports.events.SendMethod;
-import io.smsreports.lifecycle.Dispatch;
-import io.smsreports.lifecycle.FinalReceipt;
-import io.smsreports.lifecycle.Held;
 import io.smsreports.lifecycle.Outcome;
 import io.smsreports.lifecycle.SmsState;
 import io.smsreports.lifecycle.Transition;
-import io.smsreports.reporting.CampaignStats;
-import io.smsreports.reporting.FailedRecipient;
-import io.smsreports.reporting.HourlyCounts;
+import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.PersonMessage;
 import io.smsreports.reporting.PersonMessages;
 import io.smsreports.reporting.PersonProfile;
-import io.smsreports.reporting.PlatformCounts;
-import io.smsreports.reporting.Reconciliation;
 import io.smsreports.reporting.ReportingEvent;
-import java.time.Instant;
+import io.smsreports.state.avro.StoredPersonProfile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
+/** The state format (Avro single-object encoding with schema resolution) and the upgrade from the hand-written codec. */
 class StateSerdesTest {
 
-    private static final Dispatch DISPATCH = new Dispatch("m-1", "+905551112233", "u-1", null, "android", "acme", "TR", null, 2,
-            1_790_000_000_123L);
-    private static final FinalReceipt FINAL = new FinalReceipt(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "001", "Absent subscriber — ü",
-            "acme", 1_790_000_005_000L, 1_790_000_006_000L);
+    private static final Map<String, Serde<?>> SERDES = Map.of("SmsState", StateSerdes.SMS_STATE, "Transition", StateSerdes.TRANSITION,
+            "ReportingEvent", StateSerdes.REPORTING_EVENT, "Campaign", StateSerdes.CAMPAIGN, "CampaignStats", StateSerdes.CAMPAIGN_STATS,
+            "HourlyCounts", StateSerdes.HOURLY_COUNTS, "FailedRecipient", StateSerdes.FAILED_RECIPIENT, "DeliveredRecord",
+            StateSerdes.DELIVERED_RECORD, "PersonMessages", StateSerdes.PERSON_MESSAGES, "PersonProfile", StateSerdes.PERSON_PROFILE);
+
+    @SuppressWarnings("unchecked")
+    private static <T> Serde<T> serdeOf(final String sample) {
+        return (Serde<T>) SERDES.get(sample.split("\\.")[0]);
+    }
 
     private static <T> T roundTrip(final Serde<T> serde, final T value) {
         final byte[] bytes = serde.serializer().serialize("t", value);
-        assertThat(bytes[0]).as("format version").isEqualTo((byte) 1);
+        assertThat(Arrays.copyOf(bytes, 2)).as("Avro single-object marker").containsExactly(0xC3, 0x01);
         return serde.deserializer().deserialize("t", bytes);
     }
 
     @Test
-    void shouldRoundTripEveryInternalType() {
-        final SmsState dispatched = new SmsState(DISPATCH, Outcome.FAILED, FINAL, null, 1_790_000_000_000L + 7);
-        assertThat(roundTrip(StateSerdes.SMS_STATE, dispatched)).isEqualTo(dispatched);
-        final SmsState holding = new SmsState(null, Outcome.PENDING, null, new Held(FINAL, 42, 3, 1, 1, -5), Long.MAX_VALUE);
-        assertThat(roundTrip(StateSerdes.SMS_STATE, holding)).isEqualTo(holding);
-
-        final Transition transition = new Transition("sms-1", DISPATCH, Outcome.FAILED, FINAL,
-                Transition.SENT | Transition.FAILED | Transition.LATE, 2, 1);
-        assertThat(roundTrip(StateSerdes.TRANSITION, transition)).isEqualTo(transition);
-
-        final Campaign campaign = Campaign.newBuilder().setMessageId("m-1").setName("n").setMessageType(MessageType.NOTIFICATION)
-                .setText("t").setCreator("c").setMethod(SendMethod.TARGETED).setStatus(CampaignStatus.FINISHED)
-                .setCreatedAt(Instant.ofEpochMilli(1)).setStartedAt(null).setEndedAt(Instant.ofEpochMilli(3)).setTargetAudience(9).build();
-        assertThat(roundTrip(StateSerdes.CAMPAIGN, campaign)).isEqualTo(campaign);
-        for (final ReportingEvent event : List.of(new ReportingEvent.SmsChanged(transition), new ReportingEvent.CampaignUpdated(campaign),
-                new ReportingEvent.CampaignRemoved())) {
-            assertThat(roundTrip(StateSerdes.REPORTING_EVENT, event)).isEqualTo(event);
+    void shouldRoundTripEveryStoredType() {
+        for (final Map.Entry<String, Object> sample : LegacySamples.all().entrySet()) {
+            if (sample.getKey().equals("PersonMessages")) {
+                continue; // the legacy history lists are read only
+            }
+            assertThat(roundTrip(serdeOf(sample.getKey()), sample.getValue())).as(sample.getKey()).isEqualTo(sample.getValue());
         }
-
-        final CampaignStats stats = new CampaignStats(Map.of("android", new PlatformCounts(5, 2, 1, 1, 9),
-                "unknown", new PlatformCounts(1, 0, 0, 0, 1)), new Reconciliation(4, 1, 2));
-        assertThat(roundTrip(StateSerdes.CAMPAIGN_STATS, stats)).isEqualTo(stats);
-        final HourlyCounts hourly = HourlyCounts.EMPTY.add("ios", new HourlyCounts.Counts(3, 2, 1));
-        assertThat(roundTrip(StateSerdes.HOURLY_COUNTS, hourly)).isEqualTo(hourly);
-        final FailedRecipient failed = new FailedRecipient("sms-1", null, "+90", "a@b.c", "web", "acme", ReceiptStatus.EXPIRED, null,
-                "expired", 77);
-        assertThat(roundTrip(StateSerdes.FAILED_RECIPIENT, failed)).isEqualTo(failed);
-        final PersonMessages messages = new PersonMessages(List.of(
-                new PersonMessage("s1", "m-1", Outcome.PENDING, null, null, null, "ios", "acme", 10, null),
-                new PersonMessage("s2", "m-2", Outcome.DELIVERED, "DELIVERED", null, null, "ios", "acme", 10, 20L)));
-        assertThat(roundTrip(StateSerdes.PERSON_MESSAGES, messages)).isEqualTo(messages);
-        final io.smsreports.reporting.DeliveredRecord deliveredRecord = new io.smsreports.reporting.DeliveredRecord("s1", "m-1", "+90",
-                null, "a@b.c", "ios", "acme", 10, 2_110, 2_100);
-        assertThat(roundTrip(StateSerdes.DELIVERED_RECORD, deliveredRecord)).isEqualTo(deliveredRecord);
-        final PersonProfile profile = new PersonProfile("ext:u-1", "u-1", "+90", null);
-        assertThat(roundTrip(StateSerdes.PERSON_PROFILE, profile)).isEqualTo(profile);
+        final Transition transition = (Transition) LegacySamples.all().get("Transition");
+        final ReportingEvent aggregated = new ReportingEvent.Aggregated(CampaignDelta.of(List.of(transition,
+                new Transition("s-9", LegacySamples.BARE_DISPATCH, Outcome.FAILED, LegacySamples.FAILURE,
+                        Transition.SENT | Transition.FAILED, 0, 1))));
+        assertThat(roundTrip(StateSerdes.REPORTING_EVENT, aggregated)).isEqualTo(aggregated);
+        final PersonMessage message = new PersonMessage("s-3", "m-2", Outcome.UNCONFIRMED, null, null, null, "ios", "acme", 10, null);
+        assertThat(roundTrip(StateSerdes.PERSON_MESSAGE, message)).isEqualTo(message);
         final LatencyKey key = new LatencyKey("m-ü", 1183);
         assertThat(LatencyKey.SERDE.deserializer().deserialize("t", LatencyKey.SERDE.serializer().serialize("t", key))).isEqualTo(key);
     }
 
+    /** What versions before the Avro state format left in RocksDB and the changelogs is read back, value for value. */
     @Test
-    void shouldRefuseAFormatVersionItDoesNotKnowAndCorruptBytes() {
-        final byte[] bytes = StateSerdes.CAMPAIGN_STATS.serializer().serialize("t", CampaignStats.EMPTY);
-        bytes[0] = 9;
-        assertThatThrownBy(() -> StateSerdes.CAMPAIGN_STATS.deserializer().deserialize("t", bytes))
-                .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("Unknown format version 9 of CampaignStats");
-        final byte[] state = StateSerdes.SMS_STATE.serializer().serialize("t",
-                new SmsState(DISPATCH, Outcome.PENDING, null, null, 5));
-        assertThatThrownBy(() -> StateSerdes.SMS_STATE.deserializer().deserialize("t", Arrays.copyOf(state, state.length - 2)))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("Corrupt SmsState");
-        assertThatThrownBy(() -> StateSerdes.SMS_STATE.deserializer().deserialize("t", Arrays.copyOf(state, state.length + 1)))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("trailing");
+    void shouldReadTheStateThePreviousVersionWrote() throws IOException {
+        final Map<String, byte[]> legacy = new LinkedHashMap<>();
+        try (InputStream in = getClass().getResourceAsStream("/state/legacy-state-v1.txt")) {
+            for (final String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    final String[] parts = line.split(" ");
+                    legacy.put(parts[0], HexFormat.of().parseHex(parts[1]));
+                }
+            }
+        }
+        assertThat(legacy.keySet()).containsExactlyElementsOf(LegacySamples.all().keySet());
+        LegacySamples.all().forEach((name, value) ->
+                assertThat(serdeOf(name).deserializer().deserialize("t", legacy.get(name))).as(name).isEqualTo(value));
+    }
+
+    /** Version N+1 reads what version N wrote: a value in an older schema resolves to the current one (defaults filled). */
+    @Test
+    void shouldResolveAValueWrittenWithAnEarlierSchema() throws IOException {
+        final Schema earlier = SchemaBuilder.record(StoredPersonProfile.getClassSchema().getName())
+                .namespace(StoredPersonProfile.getClassSchema().getNamespace()).fields()
+                .requiredString("personId").optionalString("msisdn").endRecord(); // no externalId, no email yet
+        final GenericRecord old = new GenericData.Record(earlier);
+        old.put("personId", "tel:+905550000000");
+        old.put("msisdn", "+905550000000");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), earlier).encode(old, out);
+
+        final AvroStateSerde<PersonProfile, StoredPersonProfile> serde = new AvroStateSerde<>(StoredPersonProfile.getClassSchema(),
+                StateSerdes::toAvro, StateSerdes::fromAvro, null, List.of(earlier));
+        assertThat(serde.deserialize("t", out.toByteArray()))
+                .isEqualTo(new PersonProfile("tel:+905550000000", null, "+905550000000", null));
+        assertThatThrownBy(() -> StateSerdes.PERSON_PROFILE.deserializer().deserialize("t", out.toByteArray()))
+                .as("a schema this build never archived").isInstanceOf(SerializationException.class)
+                .hasMessageContaining("does not know");
+    }
+
+    /** Every schema this build writes is archived in state-schemas/, so that the next version can still read it. */
+    @Test
+    void shouldArchiveEverySchemaItWrites() {
+        for (final Schema schema : StateSerdes.storedSchemas()) {
+            final long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+            assertThat(AvroStateSerde.history(schema.getFullName()).stream().map(SchemaNormalization::parsingFingerprint64))
+                    .as("%s: copy its schema to src/main/resources/%s%s.v<next>.avsc", schema.getFullName(), AvroStateSerde.HISTORY,
+                            schema.getFullName())
+                    .contains(fingerprint);
+        }
     }
 
     @Test
-    void shouldEncodeExtremesOfVarints() {
-        for (final long value : new long[] {0, 1, -1, 63, 64, -64, -65, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE}) {
-            final Codec.Reader reader = new Codec.Reader(new Codec.Writer(4).varlong(value).fixedLong(value).toByteArray(), "test");
-            assertThat(reader.varlong()).isEqualTo(value);
-            assertThat(reader.fixedLong()).isEqualTo(value);
-            reader.end();
-        }
+    void shouldRefuseBytesItCannotRead() {
+        final byte[] state = StateSerdes.SMS_STATE.serializer().serialize("t", (SmsState) LegacySamples.all().get("SmsState.dispatched"));
+        assertThatThrownBy(() -> StateSerdes.SMS_STATE.deserializer().deserialize("t", Arrays.copyOf(state, state.length - 3)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Cannot read a stored StoredSmsState");
+        assertThatThrownBy(() -> StateSerdes.FAILED_RECIPIENT.deserializer().deserialize("t", new byte[] {9, 1, 2}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Not a stored StoredFailedRecipient");
+        assertThatThrownBy(() -> StateSerdes.PERSON_MESSAGES.serializer().serialize("t", new PersonMessages(List.of())))
+                .as("the legacy history is read only").isInstanceOf(SerializationException.class);
     }
 }
