@@ -6,6 +6,7 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.smsreports.privacy.PersonalData;
+import io.smsreports.query.StateUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -40,10 +41,16 @@ public final class ApiErrors {
         // Rebalances are normal (DESIGN, Faults): a store that is migrating, restoring or not assigned here is a 503 with
         // Retry-After wherever the read happens (streams.store() or any read on the store), never a 500 and never a trace.
         config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> storeUnavailable(ctx, e));
+        config.routes.exception(StateUnavailableException.class, (e, ctx) -> stateUnavailable(ctx, e));
         config.routes.exception(Exception.class, (e, ctx) -> {
             final InvalidStateStoreException storeFault = causeOfType(e, InvalidStateStoreException.class);
             if (storeFault != null) {
                 storeUnavailable(ctx, storeFault);
+                return;
+            }
+            final StateUnavailableException stateFault = causeOfType(e, StateUnavailableException.class);
+            if (stateFault != null) {
+                stateUnavailable(ctx, stateFault);
                 return;
             }
             // The route template, not the path: paths carry personal data (a person's msisdn or email).
@@ -62,6 +69,11 @@ public final class ApiErrors {
         LOG.debug("Store not queryable for {} {}: {}", ctx.method(), routeOf(ctx), PersonalData.mask(e.getMessage()));
         error(ctx, 503, "temporarily unavailable", "The state this answer needs is moving between instances or restoring (rebalance); "
                 + "retry shortly", 2);
+    }
+
+    static void stateUnavailable(final Context ctx, final StateUnavailableException e) {
+        LOG.debug("State not available for {} {}: {}", ctx.method(), routeOf(ctx), PersonalData.mask(e.getMessage()));
+        error(ctx, 503, "temporarily unavailable", PersonalData.mask(e.getMessage()), 2);
     }
 
     static <T extends Throwable> T causeOfType(final Throwable e, final Class<T> type) {

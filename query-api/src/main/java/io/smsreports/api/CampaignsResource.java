@@ -3,11 +3,11 @@ package io.smsreports.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.smsreports.api.LocalReports.CampaignOrder;
 import io.smsreports.api.dto.CampaignReport;
 import io.smsreports.api.dto.FailedUser;
 import io.smsreports.api.dto.Page;
 import io.smsreports.events.AuditAction;
+import io.smsreports.query.CampaignOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,14 +80,19 @@ public final class CampaignsResource {
         final List<CampaignReport> merged = new ArrayList<>();
         federation.fanOut(QueryApi.INTERNAL + "/campaigns" + query, new TypeReference<List<CampaignReport>>() { }, () -> federation.localCampaignsPage(after, limit + 1))
                 .forEach(merged::addAll);
-        merged.sort(Comparator.comparing(CampaignOrder::of));
+        merged.sort(Comparator.comparing(CampaignsResource::orderOf));
         final List<CampaignReport> page = merged.subList(0, Math.min(limit, merged.size()));
         String next = null;
         if (merged.size() > limit) {
-            final CampaignOrder last = CampaignOrder.of(page.get(page.size() - 1));
+            final CampaignOrder last = orderOf(page.get(page.size() - 1));
             next = Params.encodeCursor(String.valueOf(last.createdAt()), last.messageId());
         }
         ctx.json(new Page<>(List.copyOf(page), next));
+    }
+
+    /** A listed campaign's position in the newest-first order. */
+    static CampaignOrder orderOf(final CampaignReport report) {
+        return new CampaignOrder(report.createdAt() == null ? CampaignOrder.UNKNOWN : report.createdAt().toEpochMilli(), report.messageId());
     }
 
     static CampaignOrder campaignCursor(final Context ctx) {

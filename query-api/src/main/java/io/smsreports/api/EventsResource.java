@@ -2,11 +2,11 @@ package io.smsreports.api;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.smsreports.api.LocalReports.PersonHit;
 import io.smsreports.api.dto.DeliveredInsight;
 import io.smsreports.events.AuditAction;
 import io.smsreports.lifecycle.Outcome;
 import io.smsreports.lifecycle.PersonIds;
+import io.smsreports.query.PersonHit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

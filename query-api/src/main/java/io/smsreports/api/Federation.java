@@ -2,11 +2,12 @@ package io.smsreports.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.javalin.http.Context;
-import io.smsreports.api.LocalReports.CampaignOrder;
-import io.smsreports.api.LocalReports.PersonHit;
 import io.smsreports.api.auth.Authenticator;
 import io.smsreports.api.dto.CampaignReport;
 import io.smsreports.privacy.PersonalData;
+import io.smsreports.query.CampaignOrder;
+import io.smsreports.query.Cluster;
+import io.smsreports.query.PersonHit;
 import io.smsreports.reporting.PersonMessage;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -152,7 +153,7 @@ public final class Federation {
 
     /** This instance's part of the campaign list: none when it runs no reporting task (more instances than partitions). */
     List<CampaignReport> localCampaignsPage(final CampaignOrder after, final int limit) {
-        return cluster.hostsActive(io.smsreports.topology.StoreNames.CAMPAIGN_STATS) ? local.campaignsPage(after, limit) : List.of();
+        return local.holdsCampaigns() ? local.campaignsPage(after, limit) : List.of();
     }
 
     /** The caller's address; for a request another instance forwarded (cluster secret), the address it saw. */

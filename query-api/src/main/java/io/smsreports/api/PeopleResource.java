@@ -2,11 +2,11 @@ package io.smsreports.api;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.smsreports.api.LocalReports.PersonHit;
 import io.smsreports.api.dto.Person;
 import io.smsreports.api.dto.PersonMessages;
 import io.smsreports.events.AuditAction;
 import io.smsreports.lifecycle.PersonIds;
+import io.smsreports.query.PersonHit;
 import io.smsreports.reporting.PersonMessage;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.smsreports.api.audit.AuditLog;
 import io.smsreports.api.auth.Access;
 import io.smsreports.api.auth.Authenticator;
+import io.smsreports.query.Cluster;
+import io.smsreports.query.StateUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -132,7 +134,7 @@ public final class QueryApi {
         try {
             cluster.instances();
             return null;
-        } catch (ApiException e) {
+        } catch (ApiException | StateUnavailableException e) {
             return e.getMessage();
         }
     }

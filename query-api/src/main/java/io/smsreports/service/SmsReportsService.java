@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.smsreports.api.ApiException;
-import io.smsreports.api.Cluster;
 import io.smsreports.api.InstanceClient;
 import io.smsreports.api.LocalReports;
 import io.smsreports.api.QueryApi;
@@ -22,8 +21,10 @@ import io.smsreports.api.auth.Role;
 import io.smsreports.app.InstanceIdentity;
 import io.smsreports.app.SmsReportsPipeline;
 import io.smsreports.config.ProcessorConfig;
+import io.smsreports.query.Cluster;
+import io.smsreports.query.ReportReader;
+import io.smsreports.query.StateUnavailableException;
 import io.smsreports.topology.DecodeStalls;
-import io.smsreports.topology.StoreNames;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,12 +100,12 @@ public final class SmsReportsService implements AutoCloseable {
                 .description("How often decoding went from whole to paused or back (each logged once at WARN)").register(metrics);
 
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
-        final LocalReports local = new LocalReports(streams, processor.topics().dispatches(),
-                processor.applicationId() + "-" + StoreNames.REPARTITION_SMS + "-repartition", cluster);
+        final LocalReports local = new LocalReports(new ReportReader(streams, cluster, processor.topics().dispatches(),
+                processor.applicationId()));
         Gauge.builder("sms.reconciliation.orphan.receipts", () -> {
             try {
                 return local.orphanReceipts();
-            } catch (ApiException e) {
+            } catch (ApiException | StateUnavailableException e) {
                 return Double.NaN;
             }
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);

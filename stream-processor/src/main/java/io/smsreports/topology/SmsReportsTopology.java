@@ -1,14 +1,11 @@
 package io.smsreports.topology;
 
 import io.smsreports.events.Topics;
-import io.smsreports.lifecycle.LifecycleProcessor;
 import io.smsreports.lifecycle.SmsInput;
 import io.smsreports.lifecycle.SmsLifecycle;
 import io.smsreports.lifecycle.TimeGuard;
 import io.smsreports.lifecycle.Transition;
-import io.smsreports.reporting.CampaignDeltaProcessor;
 import io.smsreports.reporting.ReportingEvent;
-import io.smsreports.reporting.ReportingProcessor;
 import io.smsreports.state.LatencyKey;
 import io.smsreports.state.StateSerdes;
 import java.time.Duration;

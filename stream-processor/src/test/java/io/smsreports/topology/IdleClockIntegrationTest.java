@@ -11,7 +11,6 @@ import io.smsreports.embedded.EmbeddedKafkaBroker;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SmsDispatched;
 import io.smsreports.events.Topics;
-import io.smsreports.lifecycle.LifecycleProcessor;
 import io.smsreports.registry.DevSchemaRegistryServer;
 import io.smsreports.reporting.CampaignStats;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SmsDelivered;
 import io.smsreports.events.SmsDispatched;
 import io.smsreports.events.Topics;
-import io.smsreports.lifecycle.LifecycleProcessor;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.HourlyCounts;

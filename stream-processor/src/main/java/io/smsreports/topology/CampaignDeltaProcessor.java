@@ -1,6 +1,8 @@
-package io.smsreports.reporting;
+package io.smsreports.topology;
 
 import io.smsreports.lifecycle.Transition;
+import io.smsreports.reporting.CampaignDelta;
+import io.smsreports.reporting.ReportingEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

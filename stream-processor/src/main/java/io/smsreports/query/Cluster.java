@@ -1,4 +1,4 @@
-package io.smsreports.api;
+package io.smsreports.query;
 
 import io.smsreports.topology.StoreNames;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class Cluster {
     public int partitionOfCampaign(final String messageId) {
         final KeyQueryMetadata metadata = campaignMetadata(messageId);
         if (metadata.partition() < 0) {
-            throw ApiException.unavailable("The partition of campaign '" + messageId + "' is not known yet: a rebalance is under way");
+            throw new StateUnavailableException("The partition of campaign '" + messageId + "' is not known yet: a rebalance is under way");
         }
         return metadata.partition();
     }
@@ -46,7 +46,7 @@ public final class Cluster {
             final KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.CAMPAIGN_STATS, messageId, KEYS);
             return metadata == null ? KeyQueryMetadata.NOT_AVAILABLE : metadata;
         } catch (IllegalStateException e) {
-            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+            throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
         }
     }
 
@@ -55,7 +55,7 @@ public final class Cluster {
         final KeyQueryMetadata metadata = campaignMetadata(messageId);
         if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
                 || HostInfo.unavailable().equals(metadata.activeHost())) {
-            throw ApiException.unavailable("The owner of campaign '" + messageId + "' is not known yet: a rebalance is under way ("
+            throw new StateUnavailableException("The owner of campaign '" + messageId + "' is not known yet: a rebalance is under way ("
                     + streams.state() + ")");
         }
         return metadata.activeHost();
@@ -71,10 +71,10 @@ public final class Cluster {
                 }
             }
         } catch (IllegalStateException e) {
-            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+            throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
         }
         if (hosts.isEmpty()) {
-            throw ApiException.unavailable("No instance owns any partition yet: a rebalance is under way (" + streams.state() + ")");
+            throw new StateUnavailableException("No instance owns any partition yet: a rebalance is under way (" + streams.state() + ")");
         }
         if (!hosts.contains(self)) {
             hosts.add(self);
@@ -82,8 +82,13 @@ public final class Cluster {
         return hosts;
     }
 
+    /** Whether this instance runs an active reporting task now (as the group's last assignment says). */
+    public boolean runsReportingTasks() {
+        return hostsActive(StoreNames.CAMPAIGN_STATS);
+    }
+
     /** Whether this instance runs an active task of {@code store} now (as the group's last assignment says). */
-    public boolean hostsActive(final String store) {
+    boolean hostsActive(final String store) {
         try {
             for (final StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
                 if (self.equals(metadata.hostInfo())) {
@@ -91,7 +96,7 @@ public final class Cluster {
                 }
             }
         } catch (IllegalStateException e) {
-            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+            throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
         }
         return false;
     }
@@ -109,7 +114,7 @@ public final class Cluster {
                 }
             }
         } catch (IllegalStateException e) {
-            throw ApiException.unavailable("Stream processing is not running yet (" + streams.state() + ")");
+            throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
         }
         return partitions;
     }

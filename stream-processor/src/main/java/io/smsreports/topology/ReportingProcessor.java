@@ -1,8 +1,14 @@
-package io.smsreports.reporting;
+package io.smsreports.topology;
 
+import io.smsreports.reporting.CampaignDelta;
+import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.DeliveredRecord;
+import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.HourlyCounts;
+import io.smsreports.reporting.Reconciliation;
+import io.smsreports.reporting.ReportingEvent;
 import io.smsreports.state.CampaignOrderKeys;
 import io.smsreports.state.LatencyKey;
-import io.smsreports.topology.StoreNames;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;

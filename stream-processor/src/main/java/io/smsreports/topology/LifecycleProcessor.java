@@ -1,11 +1,17 @@
-package io.smsreports.lifecycle;
+package io.smsreports.topology;
 
+import io.smsreports.lifecycle.Dispatch;
+import io.smsreports.lifecycle.FinalReceipt;
+import io.smsreports.lifecycle.LifecycleClock;
+import io.smsreports.lifecycle.PersonIds;
+import io.smsreports.lifecycle.SmsInput;
+import io.smsreports.lifecycle.SmsLifecycle;
+import io.smsreports.lifecycle.SmsState;
+import io.smsreports.lifecycle.TimeGuard;
+import io.smsreports.lifecycle.Transition;
 import io.smsreports.reporting.PersonMessage;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.state.ExpiryKeys;
-import io.smsreports.topology.PipelineMetrics;
-import io.smsreports.topology.PersonHistoryKeys;
-import io.smsreports.topology.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

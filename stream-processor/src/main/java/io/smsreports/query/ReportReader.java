@@ -1,0 +1,247 @@
+package io.smsreports.query;
+
+import io.smsreports.events.Campaign;
+import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.DeliveredRecord;
+import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.HourlyCounts;
+import io.smsreports.reporting.PersonMessage;
+import io.smsreports.reporting.PersonMessages;
+import io.smsreports.reporting.PersonProfile;
+import io.smsreports.state.CampaignOrderKeys;
+import io.smsreports.state.LatencyKey;
+import io.smsreports.topology.LifecycleProcessor;
+import io.smsreports.topology.PersonHistoryKeys;
+import io.smsreports.topology.StoreNames;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The read facade over this instance's share of the pipeline's state: everything the query side reads, as domain
+ * records. Store names, key layouts and per-task counters stay behind it.
+ *
+ * <p>Campaign state is keyed by messageId, so a campaign is in one partition of the reporting tasks (the caller routes
+ * to its owner first, {@link Cluster}). Person state lives in the lifecycle tasks, keyed by smsId, so one person's
+ * data is spread over partitions: those reads go through every local partition one by one. A partition that is
+ * assigned here but not queryable (restoring, moving) makes a read fail with {@link StateUnavailableException}, never a
+ * wrong "not found".
+ */
+public final class ReportReader {
+
+    private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
+
+    private final KafkaStreams streams;
+    private final Cluster cluster;
+    private final String lifecycleTopic;
+    private final String reportingTopic;
+
+    /**
+     * @param lifecycleTopic the dispatches topic (its partitions are the lifecycle tasks')
+     * @param applicationId  the application id (the reporting tasks read its repartition topic)
+     */
+    public ReportReader(final KafkaStreams streams, final Cluster cluster, final String lifecycleTopic, final String applicationId) {
+        this.streams = streams;
+        this.cluster = cluster;
+        this.lifecycleTopic = lifecycleTopic;
+        this.reportingTopic = applicationId + "-" + StoreNames.REPARTITION_SMS + "-repartition";
+    }
+
+    // ---- campaigns (at the campaign's owner) ----
+
+    /** The campaign's metadata, or null when none arrived. */
+    public Campaign campaign(final String messageId) {
+        return this.<ReadOnlyKeyValueStore<String, Campaign>>campaignStore(StoreNames.CAMPAIGNS, QueryableStoreTypes.keyValueStore(),
+                messageId).get(messageId);
+    }
+
+    /** The campaign's counts, or null when no SMS of it was counted. */
+    public CampaignStats stats(final String messageId) {
+        return this.<ReadOnlyKeyValueStore<String, CampaignStats>>campaignStore(StoreNames.CAMPAIGN_STATS,
+                QueryableStoreTypes.keyValueStore(), messageId).get(messageId);
+    }
+
+    /** Whether the campaign is known here (metadata or counts). */
+    public boolean knows(final String messageId) {
+        return campaign(messageId) != null || stats(messageId) != null;
+    }
+
+    /** The campaign's delivery-latency histogram: bucket → Delivered SMS. */
+    public SortedMap<Integer, Long> latency(final String messageId) {
+        final SortedMap<Integer, Long> buckets = new TreeMap<>();
+        final ReadOnlyKeyValueStore<LatencyKey, Long> store = campaignStore(StoreNames.CAMPAIGN_LATENCY, QueryableStoreTypes.keyValueStore(),
+                messageId);
+        try (KeyValueIterator<LatencyKey, Long> it = store.prefixScan(messageId, LatencyKey.PREFIX_SERIALIZER)) {
+            it.forEachRemaining(kv -> buckets.put(kv.key.bucket(), kv.value));
+        }
+        return buckets;
+    }
+
+    /** The campaign's counts per UTC hour in [from, to], in time order. */
+    public void hourly(final String messageId, final Instant from, final Instant to, final BiConsumer<Instant, HourlyCounts> sink) {
+        final ReadOnlyWindowStore<String, HourlyCounts> store = campaignStore(StoreNames.CAMPAIGN_HOURLY, QueryableStoreTypes.windowStore(),
+                messageId);
+        try (WindowStoreIterator<HourlyCounts> it = store.fetch(messageId, from, to)) {
+            it.forEachRemaining(kv -> sink.accept(Instant.ofEpochMilli(kv.key), kv.value));
+        }
+    }
+
+    /** The campaign's failed recipients from {@code from} on, in the order they failed, while {@code sink} asks for more. */
+    public void failed(final String messageId, final Instant from, final Predicate<FailedRecipient> sink) {
+        final ReadOnlyWindowStore<String, FailedRecipient> store = campaignStore(StoreNames.CAMPAIGN_FAILED, QueryableStoreTypes.windowStore(),
+                messageId);
+        try (WindowStoreIterator<FailedRecipient> it = store.fetch(messageId, from, END_OF_TIME)) {
+            while (it.hasNext()) {
+                if (!sink.test(it.next().value)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Every SMS Delivered row of the campaign, in delivery order. */
+    public void delivered(final String messageId, final Consumer<DeliveredRecord> sink) {
+        final ReadOnlyWindowStore<String, DeliveredRecord> store = campaignStore(StoreNames.CAMPAIGN_DELIVERED,
+                QueryableStoreTypes.windowStore(), messageId);
+        try (WindowStoreIterator<DeliveredRecord> it = store.fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
+            it.forEachRemaining(kv -> sink.accept(kv.value));
+        }
+    }
+
+    /**
+     * The next {@code limit} campaigns held here after {@code after} (null: from the start), newest first: a range scan
+     * of each local partition's order index, never a read of every campaign.
+     */
+    public List<CampaignOrder> campaignOrder(final CampaignOrder after, final int limit) {
+        final TreeSet<CampaignOrder> ordered = new TreeSet<>();
+        final Bytes from = after == null ? Bytes.wrap(new byte[1])
+                : CampaignOrderKeys.after(CampaignOrderKeys.of(after.createdAt(), after.messageId()));
+        for (final int partition : cluster.assignedPartitions(reportingTopic)) {
+            final ReadOnlyKeyValueStore<Bytes, byte[]> index = partitionStore(StoreNames.CAMPAIGN_ORDER,
+                    QueryableStoreTypes.<Bytes, byte[]>keyValueStore(), partition);
+            try (KeyValueIterator<Bytes, byte[]> it = index.range(from, CampaignOrderKeys.highest())) {
+                for (int n = 0; n < limit && it.hasNext(); ) {
+                    final Bytes key = it.next().key;
+                    if (key.get().length >= 8) { // not the index's "built" marker
+                        ordered.add(new CampaignOrder(CampaignOrderKeys.createdAt(key), CampaignOrderKeys.messageId(key)));
+                        n++;
+                    }
+                }
+            }
+        }
+        return ordered.stream().limit(limit).toList();
+    }
+
+    /** Whether this instance runs reporting tasks (it answers for no campaign when it runs none). */
+    public boolean holdsCampaigns() {
+        return cluster.runsReportingTasks();
+    }
+
+    // ---- people (spread over the lifecycle partitions) ----
+
+    /** The latest profile stored under a lookup key in any local partition, with the day it was stored at. */
+    public PersonHit person(final String lookupKey) {
+        PersonHit latest = null;
+        for (final ReadOnlyWindowStore<String, PersonProfile> store : lifecyclePartitions(StoreNames.PEOPLE,
+                QueryableStoreTypes.<String, PersonProfile>windowStore())) {
+            try (WindowStoreIterator<PersonProfile> it = store.fetch(lookupKey, Instant.EPOCH, END_OF_TIME)) {
+                while (it.hasNext()) {
+                    final KeyValue<Long, PersonProfile> next = it.next();
+                    if (latest == null || next.key >= latest.day()) {
+                        latest = new PersonHit(next.value, next.key);
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    /**
+     * The person's messages dispatched in [from, to] held here: one entry per SMS in the history store, and what
+     * versions before it wrote to the legacy per-person lists (an entry in the history store wins).
+     */
+    public List<PersonMessage> personMessages(final String personId, final Instant from, final Instant to) {
+        final Map<String, PersonMessage> bySms = new LinkedHashMap<>();
+        for (final ReadOnlyWindowStore<String, PersonMessages> store : lifecyclePartitions(StoreNames.PERSON_MESSAGES,
+                QueryableStoreTypes.<String, PersonMessages>windowStore())) {
+            try (WindowStoreIterator<PersonMessages> it = store.fetch(personId, from, to)) {
+                it.forEachRemaining(kv -> kv.value.messages().forEach(m -> bySms.put(m.smsId(), m)));
+            }
+        }
+        for (final ReadOnlyWindowStore<String, PersonMessage> store : lifecyclePartitions(StoreNames.PERSON_HISTORY,
+                QueryableStoreTypes.<String, PersonMessage>windowStore())) {
+            try (KeyValueIterator<Windowed<String>, PersonMessage> it = store.fetch(PersonHistoryKeys.first(personId),
+                    PersonHistoryKeys.last(personId), from, to)) {
+                it.forEachRemaining(kv -> bySms.put(kv.value.smsId(), kv.value));
+            }
+        }
+        return new ArrayList<>(bySms.values());
+    }
+
+    // ---- global reconciliation (summed over the local lifecycle tasks) ----
+
+    /** Orphan receipts (rule 7) counted by this instance's lifecycle tasks. */
+    public long orphanReceipts() {
+        return lifecycleCounter(LifecycleProcessor.ORPHAN_RECEIPTS_KEY);
+    }
+
+    /** Input records whose event time was not believable and fell back (rule 12), counted by this instance's tasks. */
+    public long clampedTimes() {
+        return lifecycleCounter(LifecycleProcessor.CLAMPED_TIMES_KEY);
+    }
+
+    private long lifecycleCounter(final String key) {
+        long total = 0;
+        for (final ReadOnlyKeyValueStore<String, Long> store : lifecyclePartitions(StoreNames.LIFECYCLE_META,
+                QueryableStoreTypes.<String, Long>keyValueStore())) {
+            final Long count = store.get(key);
+            total += count == null ? 0 : count;
+        }
+        return total;
+    }
+
+    // ---- stores ----
+
+    /** The store of the partition that holds a campaign's key. */
+    private <S> S campaignStore(final String name, final QueryableStoreType<S> type, final String messageId) {
+        return partitionStore(name, type, cluster.partitionOfCampaign(messageId));
+    }
+
+    private <S> S partitionStore(final String name, final QueryableStoreType<S> type, final int partition) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition));
+        } catch (InvalidStateStoreException e) {
+            throw new StateUnavailableException("State store " + name + " partition " + partition + " is not queryable here now ("
+                    + streams.state() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** One store per lifecycle partition assigned to this instance (a restoring one makes the read unavailable). */
+    private <S> List<S> lifecyclePartitions(final String name, final QueryableStoreType<S> type) {
+        final List<S> stores = new ArrayList<>();
+        for (final int partition : cluster.assignedPartitions(lifecycleTopic)) {
+            stores.add(partitionStore(name, type, partition));
+        }
+        return stores;
+    }
+}
