@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.smsreports.api.auth.AccessDenied;
 import io.smsreports.privacy.PersonalData;
 import io.smsreports.query.StateUnavailableException;
 import java.io.IOException;
@@ -35,6 +36,7 @@ public final class ApiErrors {
         config.http.defaultContentType = "application/json";
         config.router.ignoreTrailingSlashes = true;
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage(), e.retryAfterSeconds()));
+        config.routes.exception(AccessDenied.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage(), null));
         config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 404 ? "not found" : "request rejected", e.getStatus() == 404 ? "No route " + ctx.method() + " "
                 + ctx.path() + "; the API is under " + QueryApi.PREFIX + " (see " + QueryApi.PREFIX + "/openapi.json)" : e.getMessage(), null));

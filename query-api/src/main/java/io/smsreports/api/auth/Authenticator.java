@@ -1,7 +1,6 @@
 package io.smsreports.api.auth;
 
 import io.javalin.http.Context;
-import io.smsreports.api.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class Authenticator {
     public void check(final Context ctx, final String routeTemplate) {
         final Access access = policy.get(routeTemplate);
         if (access == null) {
-            throw new ApiException(403, "forbidden", "This route has no access policy and is closed", null);
+            throw new AccessDenied(403, "forbidden", "This route has no access policy and is closed");
         }
         switch (access) {
             case PUBLIC -> {
@@ -44,15 +43,15 @@ public final class Authenticator {
             case CLUSTER -> {
                 final String presented = ctx.header(CLUSTER_SECRET_HEADER);
                 if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), clusterSecret)) {
-                    throw new ApiException(401, "unauthorized", "Internal route: only other instances of this service may call it", null);
+                    throw new AccessDenied(401, "unauthorized", "Internal route: only other instances of this service may call it");
                 }
                 return;
             }
             default -> {
                 final Principal principal = authenticate(ctx);
                 if (!principal.role().includes(access.role())) {
-                    throw new ApiException(403, "forbidden", "This needs the " + access.role().label() + " role; the token '"
-                            + principal.name() + "' has the " + principal.role().label() + " role", null);
+                    throw new AccessDenied(403, "forbidden", "This needs the " + access.role().label() + " role; the token '"
+                            + principal.name() + "' has the " + principal.role().label() + " role");
                 }
                 ctx.attribute(PRINCIPAL, principal);
             }
@@ -63,11 +62,11 @@ public final class Authenticator {
         final String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"sms-reports\"");
-            throw new ApiException(401, "unauthorized", "Send an API token: Authorization: Bearer <token>", null);
+            throw new AccessDenied(401, "unauthorized", "Send an API token: Authorization: Bearer <token>");
         }
         return tokens.authenticate(header.substring(7).trim()).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer realm=\"sms-reports\", error=\"invalid_token\"");
-            return new ApiException(401, "unauthorized", "The API token is not valid (unknown, revoked or mistyped)", null);
+            return new AccessDenied(401, "unauthorized", "The API token is not valid (unknown, revoked or mistyped)");
         });
     }
 

@@ -1,0 +1,15 @@
+/**
+ * <b>Domain layer</b> (bottom; no Kafka, depends only on the event schemas): the life of one SMS. The counting rules
+ * 1-7 and 10 ({@link io.smsreports.lifecycle.SmsLifecycle}), rule 12 ({@link io.smsreports.lifecycle.TimeGuard}), the
+ * lifecycle clock, and the values they work on (dispatch, final receipt, state, transition).
+ *
+ * <pre>
+ *   app, config, ops, embedded          (wiring: configuration, Kafka Streams instance, broker)
+ *        │
+ *   query ──► topology ──► state        (Kafka layer: read facade, processors, stores, serdes, metrics)
+ *        │        │          │
+ *        └────────┴──────────┴──► reporting ──► lifecycle   privacy   (domain layer: pure rules and values)
+ * </pre>
+ * Arrows point down only; {@code LayeringTest} fails on any other.
+ */
+package io.smsreports.lifecycle;
