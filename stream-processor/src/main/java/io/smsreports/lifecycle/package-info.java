@@ -4,7 +4,7 @@
  * lifecycle clock, and the values they work on (dispatch, final receipt, state, transition).
  *
  * <pre>
- *   app, config, ops, embedded          (wiring: configuration, Kafka Streams instance, broker)
+ *   app, config, ops                    (wiring: configuration, the Kafka Streams instance)
  *        │
  *   query ──► topology ──► state        (Kafka layer: read facade, processors, stores, serdes, metrics)
  *        │        │          │

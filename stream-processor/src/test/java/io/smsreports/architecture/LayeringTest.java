@@ -35,8 +35,7 @@ class LayeringTest {
             "query", Set.of("lifecycle", "reporting", "privacy", "state", "topology"),
             "config", Set.of("lifecycle", "reporting", "state", "topology"),
             "app", Set.of("config", "ops", "privacy", "state", "topology", "lifecycle", "reporting"),
-            "ops", Set.of(),
-            "embedded", Set.of());
+            "ops", Set.of());
     private static final Set<String> SDK = Set.of("events", "registry", "serde", "smpp");
     private static final Pattern REFERENCE = Pattern.compile("io\\.smsreports\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]");
 
