@@ -2,22 +2,20 @@ package io.smsreports.launcher;
 
 import io.smsreports.config.ConfigException;
 import io.smsreports.config.Settings;
-import io.smsreports.demo.DemoTraffic;
 import io.smsreports.service.ServiceConfig;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The {@code sms-reports} command: starts the service in the embedded mode (a Kafka broker, the dev schema
@@ -41,44 +39,48 @@ public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
 
-    @Option(names = "--demo", defaultValue = "${SMS_DEMO:-false}",
-            description = "Also run a simulated sender and SMS gateway producing realistic traffic. [SMS_DEMO=true]")
-    boolean demo;
+    // No defaults here: an option only overrides its environment variable; LaunchOptions and ServiceConfig hold every
+    // default and range, once (the help text quotes their constants).
+    @Option(names = "--demo", description = "Also run a simulated sender and SMS gateway producing realistic traffic. [SMS_DEMO=true]")
+    Boolean demo;
 
-    @Option(names = "--demo-rate", defaultValue = "${SMS_DEMO_RATE:-25}", paramLabel = "SMS/S",
-            description = "New SMS a second of the demo traffic [SMS_DEMO_RATE, default ${DEFAULT-VALUE}]")
-    double demoRate;
+    @Option(names = "--demo-rate", paramLabel = "SMS/S",
+            description = "New SMS a second of the demo traffic [SMS_DEMO_RATE, default " + (int) LaunchOptions.DEFAULT_DEMO_RATE + "]")
+    Double demoRate;
 
-    @Option(names = "--demo-max-sms", defaultValue = "${SMS_DEMO_MAX_SMS:-0}", paramLabel = "N",
-            description = "Stop the demo after this many live SMS; 0 for no limit [SMS_DEMO_MAX_SMS, default ${DEFAULT-VALUE}]")
-    long demoMaxSms;
+    @Option(names = "--demo-max-sms", paramLabel = "N",
+            description = "Stop the demo after this many live SMS; 0 for no limit [SMS_DEMO_MAX_SMS, default 0]")
+    Long demoMaxSms;
 
-    @Option(names = "--demo-seed", defaultValue = "${SMS_DEMO_SEED:-20261127}", paramLabel = "N", hidden = true)
-    long demoSeed;
+    @Option(names = "--demo-seed", paramLabel = "N", hidden = true)
+    Long demoSeed;
 
-    @Option(names = "--data-dir", defaultValue = "${SMS_DATA_DIR:-data}", paramLabel = "DIR",
-            description = "Where the embedded broker, registry and state stores keep their data [SMS_DATA_DIR, default ${DEFAULT-VALUE}]")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the embedded broker, registry and state stores keep their data [SMS_DATA_DIR, default "
+                    + LaunchOptions.DEFAULT_DATA_DIR + "]")
     Path dataDir;
 
-    @Option(names = "--http-port", defaultValue = "${SMS_HTTP_PORT:-8080}", paramLabel = "PORT",
-            description = "The API and dashboard port [SMS_HTTP_PORT, default ${DEFAULT-VALUE}]")
-    int httpPort;
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "The API and dashboard port [SMS_HTTP_PORT, default " + ServiceConfig.DEFAULT_HTTP_PORT + "]")
+    Integer httpPort;
 
-    @Option(names = "--kafka-port", defaultValue = "${SMS_KAFKA_PORT:-9092}", paramLabel = "PORT",
-            description = "The embedded Kafka broker's port [SMS_KAFKA_PORT, default ${DEFAULT-VALUE}]")
-    int kafkaPort;
+    @Option(names = "--kafka-port", paramLabel = "PORT",
+            description = "The embedded Kafka broker's port [SMS_KAFKA_PORT, default " + LaunchOptions.DEFAULT_KAFKA_PORT + "]")
+    Integer kafkaPort;
 
-    @Option(names = "--controller-port", defaultValue = "${SMS_CONTROLLER_PORT:-9093}", paramLabel = "PORT",
-            description = "The embedded broker's KRaft controller port [SMS_CONTROLLER_PORT, default ${DEFAULT-VALUE}]")
-    int controllerPort;
+    @Option(names = "--controller-port", paramLabel = "PORT",
+            description = "The embedded broker's KRaft controller port [SMS_CONTROLLER_PORT, default " + LaunchOptions.DEFAULT_CONTROLLER_PORT
+                    + "]")
+    Integer controllerPort;
 
-    @Option(names = "--registry-port", defaultValue = "${SMS_REGISTRY_PORT:-8081}", paramLabel = "PORT",
-            description = "The embedded schema registry's port [SMS_REGISTRY_PORT, default ${DEFAULT-VALUE}]")
-    int registryPort;
+    @Option(names = "--registry-port", paramLabel = "PORT",
+            description = "The embedded schema registry's port [SMS_REGISTRY_PORT, default " + LaunchOptions.DEFAULT_REGISTRY_PORT + "]")
+    Integer registryPort;
 
-    @Option(names = "--partitions", defaultValue = "${SMS_PARTITIONS:-3}", paramLabel = "N",
-            description = "Partitions of the topics the embedded mode creates [SMS_PARTITIONS, default ${DEFAULT-VALUE}]")
-    int partitions;
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of the topics the embedded mode creates [SMS_PARTITIONS, default " + LaunchOptions.DEFAULT_PARTITIONS
+                    + "]")
+    Integer partitions;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -98,11 +100,20 @@ public final class Main implements Callable<Integer> {
         final LaunchOptions options;
         final ServiceConfig config;
         try {
-            options = new LaunchOptions(dataDir, "127.0.0.1", kafkaPort, controllerPort, registryPort, partitions,
-                    demo ? new DemoTraffic.Settings(demoRate, demoMaxSms, demoSeed) : null);
-            requirePort("--http-port", httpPort);
-            config = Launcher.serviceConfig(Settings.fromEnvironment().with(Map.of(ServiceConfig.SMS_HTTP_PORT, Integer.toString(httpPort))),
-                    options);
+            final Settings settings = Settings.fromEnvironment()
+                    .withOption(LaunchOptions.SMS_DEMO, "--demo", demo)
+                    .withOption(LaunchOptions.SMS_DEMO_RATE, "--demo-rate", demoRate)
+                    .withOption(LaunchOptions.SMS_DEMO_MAX_SMS, "--demo-max-sms", demoMaxSms)
+                    .withOption(LaunchOptions.SMS_DEMO_SEED, "--demo-seed", demoSeed)
+                    .withOption(LaunchOptions.SMS_DATA_DIR, "--data-dir", dataDir)
+                    .withOption(ServiceConfig.SMS_HTTP_PORT, "--http-port", httpPort)
+                    .withOption(LaunchOptions.SMS_KAFKA_PORT, "--kafka-port", kafkaPort)
+                    .withOption(LaunchOptions.SMS_CONTROLLER_PORT, "--controller-port", controllerPort)
+                    .withOption(LaunchOptions.SMS_REGISTRY_PORT, "--registry-port", registryPort)
+                    .withOption(LaunchOptions.SMS_PARTITIONS, "--partitions", partitions);
+            options = LaunchOptions.from(settings);
+            settings.validate();
+            config = Launcher.serviceConfig(settings, options);
         } catch (IllegalArgumentException | ConfigException e) {
             err.println("sms-reports: " + e.getMessage());
             return 2;
@@ -160,12 +171,6 @@ public final class Main implements Callable<Integer> {
     private static boolean failed(final RunningSmsReports running) {
         final KafkaStreams.State state = running.service().streams().state();
         return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR;
-    }
-
-    private static void requirePort(final String option, final int port) {
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException(option + " must be between 0 and 65535, was " + port);
-        }
     }
 
     /** What the user sees once the service answers: where to look. */

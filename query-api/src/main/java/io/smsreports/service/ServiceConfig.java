@@ -27,6 +27,7 @@ import java.time.Duration;
 public record ServiceConfig(ProcessorConfig processor, String httpHost, int httpPort, Duration forwardTimeout, Path apiTokensFile,
         String clusterSecret, String adminToken, int exportsPerMinute) {
 
+    public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String SMS_HTTP_HOST = "SMS_HTTP_HOST";
     public static final String SMS_HTTP_PORT = "SMS_HTTP_PORT";
     public static final String SMS_FORWARD_TIMEOUT = "SMS_FORWARD_TIMEOUT";
@@ -44,7 +45,7 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
      */
     public static ServiceConfig from(final Settings settings) {
         final String host = settings.string(SMS_HTTP_HOST, "0.0.0.0");
-        final int port = settings.integer(SMS_HTTP_PORT, 8080, 0, 65_535);
+        final int port = settings.integer(SMS_HTTP_PORT, DEFAULT_HTTP_PORT, 0, 65_535);
         final Duration timeout = settings.duration(SMS_FORWARD_TIMEOUT, Duration.ofSeconds(5));
         final String tokens = settings.string(SMS_API_TOKENS_FILE, null);
         if (tokens != null && !Files.isReadable(Path.of(tokens))) {

@@ -48,7 +48,8 @@ class MainTest {
     @Test
     void shouldRefuseAnOutOfRangePortNamingTheOption(@TempDir final Path dir) {
         assertThat(run("--data-dir", dir.toString(), "--registry-port", "70000")).isEqualTo(2);
-        assertThat(errors()).contains("port must be between 0 and 65535, was 70000").doesNotContain("Exception");
+        assertThat(errors()).contains("--registry-port must be a whole number (must be between 0 and 65535), was '70000'")
+                .doesNotContain("Exception");
     }
 
     @Test

@@ -155,25 +155,16 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         final Duration shutdownTimeout = s.duration(SMS_SHUTDOWN_TIMEOUT, Duration.ofSeconds(30));
         positive(s, SMS_SHUTDOWN_TIMEOUT, shutdownTimeout);
         final Duration skew = s.duration(SMS_ALLOWED_CLOCK_SKEW, TopologySettings.DEFAULT_ALLOWED_CLOCK_SKEW);
-        positive(s, SMS_ALLOWED_CLOCK_SKEW, skew);
         final String groupInstanceId = s.string(SMS_GROUP_INSTANCE_ID, null);
         if (groupInstanceId != null && !groupInstanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
             s.problem(SMS_GROUP_INSTANCE_ID + " must be 1-200 characters of [a-zA-Z0-9._-], was '" + groupInstanceId + "'");
         }
-        positive(s, SMS_RECEIPT_TIMEOUT, receiptTimeout);
         positive(s, SMS_COMMIT_INTERVAL, commitInterval);
-        positive(s, SMS_EXPIRY_SCAN_INTERVAL, scanInterval);
-        positive(s, SMS_IDLE_CLOCK_LAG, idleLag);
-        if (hold.compareTo(receiptTimeout) < 0) {
-            s.problem(SMS_EARLY_RECEIPT_HOLD + " (" + hold + ") must be at least " + SMS_RECEIPT_TIMEOUT + " (" + receiptTimeout
-                    + "): receipts are held for at least the finalization window");
-        }
-        if (retention.compareTo(receiptTimeout) < 0) {
-            s.problem(SMS_RETENTION + " (" + retention + ") must be at least " + SMS_RECEIPT_TIMEOUT + " (" + receiptTimeout + ")");
-        }
-        if (history.compareTo(retention) < 0) {
-            s.problem(SMS_HISTORY_RETENTION + " (" + history + ") must be at least " + SMS_RETENTION + " (" + retention + ")");
-        }
+        // The topology's own rules, written once (TopologySettings), reported under the variables that set them.
+        final Map<String, Duration> durations = Map.of("receiptTimeout", receiptTimeout, "earlyReceiptHold", hold, "smsRetention",
+                retention, "historyRetention", history, "idleClockLag", idleLag, "expiryScanInterval", scanInterval,
+                "allowedClockSkew", skew);
+        TopologySettings.problems(durations, ProcessorConfig::variableOf).forEach(s::problem);
         final ProcessorConfig config = new ProcessorConfig(bootstrap, registry, s.string(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, null),
                 applicationId, applicationServer, Path.of(s.string(SMS_STATE_DIR, "data/streams")), topics,
                 s.choice(SMS_PROCESSING_GUARANTEE, Guarantee.EXACTLY_ONCE_V2, Guarantee.class), commitInterval,
@@ -258,6 +249,20 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
             }
         }
         return overrides;
+    }
+
+    /** The environment variable that sets a {@link TopologySettings} component. */
+    private static String variableOf(final String component) {
+        return switch (component) {
+            case "receiptTimeout" -> SMS_RECEIPT_TIMEOUT;
+            case "earlyReceiptHold" -> SMS_EARLY_RECEIPT_HOLD;
+            case "smsRetention" -> SMS_RETENTION;
+            case "historyRetention" -> SMS_HISTORY_RETENTION;
+            case "idleClockLag" -> SMS_IDLE_CLOCK_LAG;
+            case "expiryScanInterval" -> SMS_EXPIRY_SCAN_INTERVAL;
+            case "allowedClockSkew" -> SMS_ALLOWED_CLOCK_SKEW;
+            default -> component;
+        };
     }
 
     private static void positive(final Settings s, final String name, final Duration value) {

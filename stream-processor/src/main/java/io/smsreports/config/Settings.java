@@ -23,10 +23,17 @@ public final class Settings {
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Map<String, String> values;
+    /** How the user gave a setting, when not by its own name (a command-line option): problems name it that way. */
+    private final Map<String, String> labels;
     private final List<String> problems = new ArrayList<>();
 
     private Settings(final Map<String, String> values) {
+        this(values, Map.of());
+    }
+
+    private Settings(final Map<String, String> values, final Map<String, String> labels) {
         this.values = values;
+        this.labels = labels;
     }
 
     /** The process environment overlaid with the JVM's system properties. */
@@ -45,7 +52,27 @@ public final class Settings {
     public Settings with(final Map<String, String> overrides) {
         final Map<String, String> merged = new HashMap<>(values);
         merged.putAll(overrides);
-        return new Settings(merged);
+        return new Settings(merged, labels);
+    }
+
+    /**
+     * This settings with {@code name} set by a command-line {@code option} (when {@code value} is not null): the option
+     * wins over the environment, and a problem with the value names the option.
+     */
+    public Settings withOption(final String name, final String option, final Object value) {
+        if (value == null) {
+            return this;
+        }
+        final Map<String, String> merged = new HashMap<>(values);
+        merged.put(name, value.toString());
+        final Map<String, String> named = new HashMap<>(labels);
+        named.put(name, option);
+        return new Settings(merged, named);
+    }
+
+    /** How a problem names a setting: the option it came from, else its name. */
+    public String label(final String name) {
+        return labels.getOrDefault(name, name);
     }
 
     /** The system property that also sets {@code name}. */
@@ -71,7 +98,7 @@ public final class Settings {
     public String required(final String name, final String hint) {
         final String value = string(name, null);
         if (value == null) {
-            problems.add(name + " is required: " + hint);
+            problems.add(label(name) + " is required: " + hint);
         }
         return value;
     }
@@ -84,6 +111,18 @@ public final class Settings {
             }
             return value;
         }, "a whole number");
+    }
+
+    public boolean bool(final String name, final boolean fallback) {
+        return parse(name, fallback, raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("not a boolean");
+        }, "true or false");
+    }
+
+    public double decimal(final String name, final double fallback) {
+        return parse(name, fallback, Double::parseDouble, "a number");
     }
 
     public long longValue(final String name, final long fallback, final long min) {
@@ -146,8 +185,8 @@ public final class Settings {
             return Objects.requireNonNull(parser.apply(raw));
         } catch (RuntimeException e) {
             final String why = e instanceof IllegalArgumentException && !(e instanceof NumberFormatException) && e.getMessage() != null
-                    && !e.getMessage().startsWith("No enum") && !e.getMessage().equals("not a duration") ? " (" + e.getMessage() + ")" : "";
-            problems.add(name + " must be " + expected + why + ", was '" + raw + "'");
+                    && !e.getMessage().startsWith("No enum") && !e.getMessage().equals("not a duration") && !e.getMessage().equals("not a boolean") ? " (" + e.getMessage() + ")" : "";
+            problems.add(label(name) + " must be " + expected + why + ", was '" + raw + "'");
             return fallback;
         }
     }

@@ -2,7 +2,12 @@ package io.smsreports.topology;
 
 import io.smsreports.events.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * What shapes the topology.
@@ -38,16 +43,43 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
         if (reportingPartitions < 1) {
             throw new IllegalArgumentException("reportingPartitions must be at least 1, was " + reportingPartitions);
         }
-        for (final Duration d : new Duration[] {receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval}) {
-            Objects.requireNonNull(d, "durations must be set");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("durations must be positive, got " + d);
-            }
+        final List<String> problems = problems(Map.of("receiptTimeout", receiptTimeout, "earlyReceiptHold", earlyReceiptHold,
+                "smsRetention", smsRetention, "historyRetention", historyRetention, "idleClockLag", idleClockLag,
+                "expiryScanInterval", expiryScanInterval, "expiryScanBudget", expiryScanBudget, "allowedClockSkew", allowedClockSkew,
+                "aggregationInterval", aggregationInterval), name -> name);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
-        if (historyRetention.compareTo(smsRetention) < 0) {
-            throw new IllegalArgumentException("the history retention (" + historyRetention + ") must be at least the SMS retention ("
-                    + smsRetention + ")");
+    }
+
+    /**
+     * The rules the topology's durations must keep, the one place they are written: each is positive; receipts are held
+     * for at least the receipt timeout (rule 4); an SMS is retained at least until it times out; histories outlive SMS
+     * states. {@code label} names a component as the caller's user knows it ({@code ProcessorConfig}: the environment
+     * variable).
+     *
+     * @param durations the durations given, by component name (absent ones are not checked)
+     */
+    public static List<String> problems(final Map<String, Duration> durations, final UnaryOperator<String> label) {
+        final List<String> problems = new ArrayList<>();
+        new TreeMap<>(durations).forEach((name, d) -> {
+            if (d == null || d.isNegative() || d.isZero()) {
+                problems.add(label.apply(name) + " must be a positive duration, was " + d);
+            }
+        });
+        atLeast(durations, "earlyReceiptHold", "receiptTimeout", ": receipts are held for at least the finalization window", label,
+                problems);
+        atLeast(durations, "smsRetention", "receiptTimeout", "", label, problems);
+        atLeast(durations, "historyRetention", "smsRetention", "", label, problems);
+        return problems;
+    }
+
+    private static void atLeast(final Map<String, Duration> durations, final String longer, final String shorter, final String why,
+            final UnaryOperator<String> label, final List<String> problems) {
+        final Duration a = durations.get(longer);
+        final Duration b = durations.get(shorter);
+        if (a != null && b != null && a.compareTo(b) < 0) {
+            problems.add(label.apply(longer) + " (" + a + ") must be at least " + label.apply(shorter) + " (" + b + ")" + why);
         }
     }
 
