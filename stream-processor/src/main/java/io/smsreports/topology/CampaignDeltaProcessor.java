@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Why a store of pending transitions rather than of running sums: a transition is written once (one cached put, no
  * read), where a running sum would be read, decoded, re-encoded and written for every event; the failed and delivered
- * rows must wait somewhere in either design.
+ * rows must wait somewhere in either design. The store is written through from an in-memory copy, which the flush
+ * reads (no store scan, no decoding); the copy is rebuilt from the store on every init.
  */
 public final class CampaignDeltaProcessor implements Processor<String, Transition, String, ReportingEvent> {
 
@@ -36,7 +37,8 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
     private final Duration interval;
     private ProcessorContext<String, ReportingEvent> context;
     private KeyValueStore<Long, Transition> pending;
-    private long nextSequence;
+    /** What the store holds, in sequence order (written through): a flush reads this, not the store. */
+    private final List<Transition> mirror = new ArrayList<>();
 
     public CampaignDeltaProcessor(final String pendingStore, final Duration interval) {
         this.pendingStore = pendingStore;
@@ -47,10 +49,19 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
     public void init(final ProcessorContext<String, ReportingEvent> context) {
         this.context = context;
         this.pending = context.getStateStore(pendingStore);
-        nextSequence = 0; // the store is the truth (a revived task reuses this processor)
+        mirror.clear(); // the store is the truth (a revived task reuses this processor, its store restored)
+        final List<Long> keys = new ArrayList<>();
         try (KeyValueIterator<Long, Transition> it = pending.all()) {
             while (it.hasNext()) {
-                nextSequence = it.next().key + 1;
+                final KeyValue<Long, Transition> next = it.next();
+                keys.add(next.key);
+                mirror.add(next.value);
+            }
+        }
+        if (!keys.isEmpty() && keys.get(keys.size() - 1) != keys.size() - 1) { // not 0..n-1: renumber, keeping the order
+            keys.forEach(pending::delete);
+            for (int i = 0; i < mirror.size(); i++) {
+                pending.put((long) i, mirror.get(i));
             }
         }
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, wallClock -> flush());
@@ -58,27 +69,23 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
 
     @Override
     public void process(final Record<String, Transition> record) {
-        pending.put(nextSequence++, record.value());
+        pending.put((long) mirror.size(), record.value());
+        mirror.add(record.value());
     }
 
     /** Sends what this task summed per campaign since the last flush, and forgets it, in one transaction. */
     void flush() {
-        if (nextSequence == 0) {
+        if (mirror.isEmpty()) {
             return;
         }
         final Map<String, CampaignDelta.Builder> byCampaign = new LinkedHashMap<>();
-        final List<Long> keys = new ArrayList<>();
-        try (KeyValueIterator<Long, Transition> it = pending.all()) {
-            while (it.hasNext()) {
-                final KeyValue<Long, Transition> next = it.next();
-                keys.add(next.key);
-                byCampaign.computeIfAbsent(next.value.dispatch().messageId(), m -> new CampaignDelta.Builder()).add(next.value);
-            }
+        for (final Transition t : mirror) {
+            byCampaign.computeIfAbsent(t.dispatch().messageId(), m -> new CampaignDelta.Builder()).add(t);
         }
-        for (final Long key : keys) {
-            pending.delete(key);
+        for (long key = 0; key < mirror.size(); key++) {
+            pending.delete(key); // the next batch reuses the keys: in the record cache a put overwrites the delete
         }
-        nextSequence = 0; // the next batch reuses the keys: in the record cache a put overwrites the delete
+        mirror.clear();
         final long timestamp = Math.max(0, context.currentStreamTimeMs());
         byCampaign.forEach((messageId, delta) -> {
             for (final CampaignDelta chunk : delta.build().chunked(MAX_ROWS_PER_RECORD)) {
