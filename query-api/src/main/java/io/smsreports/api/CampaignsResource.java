@@ -20,8 +20,13 @@ public final class CampaignsResource {
     private final LocalReports local;
     private final Federation federation;
     private final AuditTrail audit;
+    private final java.time.Duration historyRetention;
+    private final java.time.Clock clock;
 
-    CampaignsResource(final LocalReports local, final Federation federation, final AuditTrail audit) {
+    CampaignsResource(final LocalReports local, final Federation federation, final AuditTrail audit,
+            final java.time.Duration historyRetention, final java.time.Clock clock) {
+        this.historyRetention = historyRetention;
+        this.clock = clock;
         this.local = local;
         this.federation = federation;
         this.audit = audit;
@@ -49,7 +54,9 @@ public final class CampaignsResource {
             federation.routed(ctx, () -> ctx.json(local.timeline(ctx.pathParam("messageId"), from, to, platform)));
         });
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/heatmap", ctx -> {
-            final var zone = Params.zone(ctx, "tz");
+            // Over the history the heatmap can show (the hourly windows' retention), up to now and an hour ahead.
+            final java.time.Instant now = clock.instant();
+            final var zone = Params.wholeHourZone(ctx, "tz", now.minus(historyRetention), now.plus(java.time.Duration.ofHours(1)));
             federation.routed(ctx, () -> ctx.json(local.heatmap(ctx.pathParam("messageId"), zone)));
         });
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/failed", ctx -> {

@@ -8,6 +8,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -106,6 +108,37 @@ final class Params {
         } catch (DateTimeException e) {
             throw ApiException.badParameter(name, "must be a time zone id like UTC, Europe/Istanbul or +03:00, was '" + value + "'");
         }
+    }
+
+    /**
+     * A time zone the heatmap can render exactly: its cells are whole UTC hours, so a zone whose offset from UTC is not a
+     * whole number of hours at some time in {@code [from, to]} (India's +05:30, Nepal's +05:45, Adelaide's +09:30) would
+     * put each cell half an hour off. Refused with a 400 that says why, rather than shifted without a word.
+     */
+    static ZoneId wholeHourZone(final Context ctx, final String name, final Instant from, final Instant to) {
+        final ZoneId zone = zone(ctx, name);
+        final ZoneOffset odd = offsetNotWholeHours(zone, from, to);
+        if (odd != null) {
+            throw ApiException.badParameter(name, "'" + zone.getId() + "' is UTC" + odd.getId() + " at times: the heatmap's cells are whole "
+                    + "UTC hours, so it can only be shown in a zone whose offset is whole hours (e.g. UTC, Europe/Istanbul, +05:00)");
+        }
+        return zone;
+    }
+
+    /** An offset of {@code zone} in [from, to] that is not a whole number of hours, or null when there is none. */
+    static ZoneOffset offsetNotWholeHours(final ZoneId zone, final Instant from, final Instant to) {
+        final ZoneRules rules = zone.getRules();
+        ZoneOffset offset = rules.getOffset(from);
+        if (offset.getTotalSeconds() % 3600 != 0) {
+            return offset;
+        }
+        for (ZoneOffsetTransition t = rules.nextTransition(from); t != null && !t.getInstant().isAfter(to); t = rules.nextTransition(t.getInstant())) {
+            offset = t.getOffsetAfter();
+            if (offset.getTotalSeconds() % 3600 != 0) {
+                return offset;
+            }
+        }
+        return null;
     }
 
     /** A platform filter, normalized like the pipeline normalizes platforms. */

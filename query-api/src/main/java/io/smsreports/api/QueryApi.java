@@ -51,7 +51,7 @@ public final class QueryApi {
         final AuditTrail trail = new AuditTrail(Objects.requireNonNull(audit, "audit"), federation);
         this.resources = List.of(
                 new OperationsResource(streams, metrics, trail, this::readinessProblem)::register,
-                new CampaignsResource(local, federation, trail)::register,
+                new CampaignsResource(local, federation, trail, historyRetention, clock)::register,
                 new ExportResource(local, federation, trail, clock, auth, Objects.requireNonNull(exports, "exports"))::register,
                 new PeopleResource(federation, trail, historyRetention, clock)::register,
                 new EventsResource(local, federation, trail, historyRetention, clock)::register,

@@ -492,6 +492,8 @@ class QueryApiIntegrationTest {
         assertThat(both("/api/v1/campaigns?cursor=garbage!", 400).path("error").asText()).isEqualTo("bad parameter 'cursor'");
         assertThat(both("/api/v1/campaigns/" + A + "/failed?limit=5000", 400).path("error").asText()).isEqualTo("bad parameter 'limit'");
         assertThat(both("/api/v1/campaigns/" + A + "/heatmap?tz=Mars/Olympus", 400).path("error").asText()).isEqualTo("bad parameter 'tz'");
+        assertThat(both("/api/v1/campaigns/" + A + "/heatmap?tz=Asia/Kolkata", 400).path("detail").asText())
+                .contains("UTC+05:30").contains("whole UTC hours");
         assertThat(both("/api/v1/campaigns/" + A + "/timeline?from=2026-13-01", 400).path("error").asText()).isEqualTo("bad parameter 'from'");
         assertThat(both("/api/v1/campaigns/" + A + "/failed/export?format=pdf", 400).path("detail").asText()).contains("[csv, xlsx]");
         assertThat(both("/api/v1/campaigns/" + A + "/failed/export?ids=msisdn,phone", 400).path("error").asText())
