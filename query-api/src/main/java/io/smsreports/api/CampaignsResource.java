@@ -8,6 +8,7 @@ import io.smsreports.api.dto.FailedUser;
 import io.smsreports.api.dto.Page;
 import io.smsreports.events.AuditAction;
 import io.smsreports.query.CampaignOrder;
+import io.smsreports.reporting.Dimension;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,6 +53,15 @@ public final class CampaignsResource {
             }
             final String platform = Params.platform(ctx, "platform");
             federation.routed(ctx, () -> ctx.json(local.timeline(ctx.pathParam("messageId"), from, to, platform)));
+        });
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/breakdown", ctx -> {
+            final List<String> dimensions = java.util.Arrays.stream(Dimension.values()).map(Dimension::label).toList();
+            final String label = Params.choice(ctx, "by", null, dimensions);
+            if (label == null) {
+                throw ApiException.badParameter("by", "is required: one of " + dimensions);
+            }
+            final Dimension by = Dimension.valueOf(label.toUpperCase(java.util.Locale.ROOT));
+            federation.routed(ctx, () -> ctx.json(local.breakdown(ctx.pathParam("messageId"), by)));
         });
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/heatmap", ctx -> {
             // Over the history the heatmap can show (the hourly windows' retention), up to now and an hour ahead.

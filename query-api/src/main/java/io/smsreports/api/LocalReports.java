@@ -1,5 +1,6 @@
 package io.smsreports.api;
 
+import io.smsreports.api.dto.Breakdown;
 import io.smsreports.api.dto.CampaignReport;
 import io.smsreports.api.dto.DeliveredInsight;
 import io.smsreports.api.dto.FailedUser;
@@ -12,8 +13,10 @@ import io.smsreports.events.Campaign;
 import io.smsreports.query.CampaignOrder;
 import io.smsreports.query.PersonHit;
 import io.smsreports.query.ReportReader;
+import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
+import io.smsreports.reporting.Dimension;
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.LatencyBuckets;
@@ -25,6 +28,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -42,9 +46,12 @@ public final class LocalReports {
     private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private final ReportReader reader;
+    private final List<Long> deliveredWithinMs;
 
-    public LocalReports(final ReportReader reader) {
+    /** @param deliveredWithinMs the delivery-time service levels the pipeline counts (ms) */
+    public LocalReports(final ReportReader reader, final List<Long> deliveredWithinMs) {
         this.reader = reader;
+        this.deliveredWithinMs = List.copyOf(deliveredWithinMs);
     }
 
     // ---- campaigns (key-local) ----
@@ -56,7 +63,12 @@ public final class LocalReports {
         if (campaign == null && stats == null) {
             return null;
         }
-        return report(messageId, campaign, stats == null ? CampaignStats.EMPTY : stats, latency(messageId));
+        final CampaignStats counts = stats == null ? CampaignStats.EMPTY : stats;
+        BreakdownRow all = BreakdownRow.EMPTY;
+        for (final BreakdownRow row : reader.breakdown(messageId, Dimension.PLATFORM).values()) {
+            all = all.plus(row);
+        }
+        return report(messageId, campaign, counts, latency(messageId), deliveredWithin(all.within(), counts.totals().sent()));
     }
 
     /** Campaign names of those of {@code messageIds} this instance holds. */
@@ -205,7 +217,8 @@ public final class LocalReports {
 
     // ---- helpers ----
 
-    static CampaignReport report(final String messageId, final Campaign c, final CampaignStats stats, final CampaignReport.Latency latency) {
+    static CampaignReport report(final String messageId, final Campaign c, final CampaignStats stats, final CampaignReport.Latency latency,
+            final Map<String, Double> deliveredWithin) {
         final PlatformCounts t = stats.totals();
         final Long target = c == null ? null : c.getTargetAudience();
         final CampaignReport.Metrics metrics = new CampaignReport.Metrics(target, t.sent(), t.delivered(), t.failed(), t.unconfirmed(),
@@ -215,8 +228,32 @@ public final class LocalReports {
         return new CampaignReport(messageId, c == null ? null : c.getName(), c == null ? null : c.getMessageType().name(),
                 c == null ? null : c.getText(), c == null ? null : c.getCreator(), c == null ? null : c.getMethod().name(),
                 c == null ? null : c.getStatus().name(), c == null ? null : c.getCreatedAt(), c == null ? null : c.getStartedAt(),
-                c == null ? null : c.getEndedAt(), metrics, latency,
+                c == null ? null : c.getEndedAt(), metrics, latency, deliveredWithin,
                 new CampaignReport.Reconciliation(r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts()));
+    }
+
+    /** A campaign's breakdown by one dimension: rows by sent, most first (ties by key). */
+    public Breakdown breakdown(final String messageId, final Dimension dimension) {
+        requireKnown(messageId);
+        final List<Breakdown.Row> rows = new ArrayList<>();
+        reader.breakdown(messageId, dimension).forEach((key, row) -> {
+            final PlatformCounts c = row.counts();
+            final SortedMap<Integer, Long> buckets = row.latencyBuckets();
+            rows.add(new Breakdown.Row(key, c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.pending(), ratio(c.delivered(), c.sent()),
+                    new Breakdown.Latency(LatencyBuckets.quantile(buckets, 0.50), LatencyBuckets.quantile(buckets, 0.95)),
+                    deliveredWithin(row.within(), c.sent())));
+        });
+        rows.sort(Comparator.comparingLong(Breakdown.Row::sent).reversed().thenComparing(Breakdown.Row::key));
+        return new Breakdown(messageId, dimension.label(), rows);
+    }
+
+    /** Per service level ("5s"), the share of {@code sent} delivered within it; null shares when nothing was sent. */
+    private Map<String, Double> deliveredWithin(final Map<Long, Long> within, final long sent) {
+        final Map<String, Double> shares = new LinkedHashMap<>();
+        for (final long level : deliveredWithinMs) {
+            shares.put(level % 1000 == 0 ? level / 1000 + "s" : level + "ms", ratio(within.getOrDefault(level, 0L), sent));
+        }
+        return shares;
     }
 
     static Double ratio(final long part, final long whole) {

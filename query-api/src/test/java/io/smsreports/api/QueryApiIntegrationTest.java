@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smsreports.api.auth.TestTokens;
 import io.smsreports.app.TopicSetup;
 import io.smsreports.config.ProcessorConfig;
 import io.smsreports.config.Settings;
@@ -17,7 +18,6 @@ import io.smsreports.events.Topics;
 import io.smsreports.export.FailedUsersExport;
 import io.smsreports.registry.DevSchemaRegistryServer;
 import io.smsreports.reporting.LatencyBuckets;
-import io.smsreports.api.auth.TestTokens;
 import io.smsreports.service.ServiceConfig;
 import io.smsreports.service.SmsReportsService;
 import java.io.ByteArrayInputStream;
@@ -45,13 +45,13 @@ import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -272,6 +272,29 @@ class QueryApiIntegrationTest {
             sent += p.path("sent").asLong();
         }
         assertThat(sent).as("platforms add up to the total").isEqualTo(60);
+    }
+
+    @Test
+    void shouldBreakACampaignDownByEveryDimensionAddingUpToItsCounts() throws Exception {
+        final JsonNode campaign = both("/api/v1/campaigns/" + A).path("metrics");
+        for (final String by : List.of("platform", "country", "operator", "provider")) {
+            final JsonNode breakdown = both("/api/v1/campaigns/" + A + "/breakdown?by=" + by);
+            assertThat(breakdown.path("by").asText()).isEqualTo(by);
+            for (final String count : List.of("sent", "delivered", "failed", "unconfirmed", "pending")) {
+                long sum = 0;
+                for (final JsonNode row : breakdown.path("rows")) {
+                    sum += row.path(count).asLong();
+                }
+                assertThat(sum).as("%s rows' %s", by, count).isEqualTo(campaign.path(count).asLong());
+            }
+        }
+        final JsonNode country = both("/api/v1/campaigns/" + A + "/breakdown?by=country").path("rows");
+        assertThat(country).hasSize(1);
+        assertThat(country.at("/0/key").asText()).isEqualTo("TR");
+        assertThat(country.at("/0/deliveredWithin").has("5s")).isTrue();
+        assertThat(both("/api/v1/campaigns/" + A).path("deliveredWithin").fieldNames()).toIterable().containsExactly("5s", "30s", "300s");
+        assertThat(both("/api/v1/campaigns/" + A + "/breakdown", 400).path("error").asText()).isEqualTo("bad parameter 'by'");
+        assertThat(both("/api/v1/campaigns/" + A + "/breakdown?by=city", 400).path("detail").asText()).contains("[platform, country");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.smsreports.topology.TopologySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,16 +42,19 @@ import java.util.Map;
  * @param shutdownTimeout     {@code SMS_SHUTDOWN_TIMEOUT} (30s): SIGTERM stops the instance within this bound, even
  *                            when the Kafka cluster cannot be reached
  * @param allowedClockSkew    {@code SMS_ALLOWED_CLOCK_SKEW} (1h): an event time later than now + this is not believed (rule 12)
+ * @param deliveredWithin     {@code SMS_DELIVERED_WITHIN} (5s,30s,300s): the delivery-time service levels counted per
+ *                            campaign and breakdown row ({@code deliveredWithin}); a level added later counts from then on
  */
 public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl, String registryUserInfo, String applicationId,
         String applicationServer, Path stateDir, Topics topics, Guarantee guarantee, Duration commitInterval, long cacheMaxBytes,
         int streamThreads, int standbyReplicas, int replicationFactor, int reportingPartitions, Duration receiptTimeout,
         Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag,
         Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides, String groupInstanceId,
-        Duration shutdownTimeout, Duration allowedClockSkew) {
+        Duration shutdownTimeout, Duration allowedClockSkew, List<Duration> deliveredWithin) {
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
+        deliveredWithin = List.copyOf(deliveredWithin);
     }
 
     /** Processing guarantees. */
@@ -93,6 +97,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_HISTORY_RETENTION = "SMS_HISTORY_RETENTION";
     public static final String SMS_IDLE_CLOCK_LAG = "SMS_IDLE_CLOCK_LAG";
     public static final String SMS_ALLOWED_CLOCK_SKEW = "SMS_ALLOWED_CLOCK_SKEW";
+    public static final String SMS_DELIVERED_WITHIN = "SMS_DELIVERED_WITHIN";
     public static final String SMS_EXPIRY_SCAN_INTERVAL = "SMS_EXPIRY_SCAN_INTERVAL";
     public static final String SMS_ROCKSDB_MEMORY_BYTES = "SMS_ROCKSDB_MEMORY_BYTES";
     public static final String SMS_STREAMS_PROPERTIES = "SMS_STREAMS_PROPERTIES";
@@ -155,6 +160,11 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         final Duration shutdownTimeout = s.duration(SMS_SHUTDOWN_TIMEOUT, Duration.ofSeconds(30));
         positive(s, SMS_SHUTDOWN_TIMEOUT, shutdownTimeout);
         final Duration skew = s.duration(SMS_ALLOWED_CLOCK_SKEW, TopologySettings.DEFAULT_ALLOWED_CLOCK_SKEW);
+        final List<Duration> within = s.durations(SMS_DELIVERED_WITHIN, TopologySettings.DEFAULT_DELIVERED_WITHIN);
+        final String withinProblem = TopologySettings.deliveredWithinProblem(within, SMS_DELIVERED_WITHIN);
+        if (withinProblem != null) {
+            s.problem(withinProblem);
+        }
         final String groupInstanceId = s.string(SMS_GROUP_INSTANCE_ID, null);
         if (groupInstanceId != null && !groupInstanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
             s.problem(SMS_GROUP_INSTANCE_ID + " must be 1-200 characters of [a-zA-Z0-9._-], was '" + groupInstanceId + "'");
@@ -172,7 +182,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 s.integer(SMS_STANDBY_REPLICAS, 0, 0, 10), s.integer(SMS_REPLICATION_FACTOR, -1, -1, 32767),
                 s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, scanInterval,
                 s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s), groupInstanceId,
-                shutdownTimeout, skew);
+                shutdownTimeout, skew, within);
         s.validate();
         return config;
     }
@@ -186,7 +196,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public TopologySettings topologySettings(final int dispatchPartitions) {
         return new TopologySettings(topics, reportingPartitions > 0 ? reportingPartitions : dispatchPartitions, receiptTimeout,
                 earlyReceiptHold, smsRetention, historyRetention, idleClockLag, expiryScanInterval,
-                TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval);
+                TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval, deliveredWithin);
     }
 
     /**
@@ -221,7 +231,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(newBootstrapServers, newRegistryUrl, registryUserInfo, applicationId, applicationServer, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin);
     }
 
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
@@ -229,7 +239,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin);
     }
 
     private static Map<String, String> overrides(final Settings s) {

@@ -139,6 +139,12 @@ public final class Settings {
         return parse(name, fallback, Settings::parseDuration, "a duration like 4d, 12h, 30m, 10s, 250ms or P4D");
     }
 
+    /** A comma-separated list of durations, e.g. {@code 5s,30s,300s}. */
+    public List<Duration> durations(final String name, final List<Duration> fallback) {
+        return parse(name, fallback, raw -> java.util.Arrays.stream(raw.split(",")).map(String::trim).map(Settings::parseDuration)
+                .toList(), "durations separated by commas, like 5s,30s,300s");
+    }
+
     public <E extends Enum<E>> E choice(final String name, final E fallback, final Class<E> type) {
         return parse(name, fallback, raw -> Enum.valueOf(type, raw.toUpperCase(Locale.ROOT).replace('-', '_')),
                 "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList());

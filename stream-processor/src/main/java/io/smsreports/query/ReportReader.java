@@ -1,8 +1,10 @@
 package io.smsreports.query;
 
 import io.smsreports.events.Campaign;
+import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
+import io.smsreports.reporting.Dimension;
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.PersonMessage;
@@ -10,6 +12,7 @@ import io.smsreports.reporting.PersonMessages;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.state.CampaignOrderKeys;
 import io.smsreports.state.LatencyKey;
+import io.smsreports.topology.BreakdownKeys;
 import io.smsreports.topology.LifecycleProcessor;
 import io.smsreports.topology.PersonHistoryKeys;
 import io.smsreports.topology.StoreNames;
@@ -24,6 +27,7 @@ import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -95,6 +99,18 @@ public final class ReportReader {
             it.forEachRemaining(kv -> buckets.put(kv.key.bucket(), kv.value));
         }
         return buckets;
+    }
+
+    /** The campaign's rows of one breakdown, by row key. */
+    public SortedMap<String, BreakdownRow> breakdown(final String messageId, final Dimension dimension) {
+        final SortedMap<String, BreakdownRow> rows = new TreeMap<>();
+        final ReadOnlyKeyValueStore<String, BreakdownRow> store = campaignStore(StoreNames.CAMPAIGN_BREAKDOWN,
+                QueryableStoreTypes.keyValueStore(), messageId);
+        try (KeyValueIterator<String, BreakdownRow> it = store.prefixScan(BreakdownKeys.prefix(messageId, dimension),
+                new StringSerializer())) {
+            it.forEachRemaining(kv -> rows.put(BreakdownKeys.rowOf(kv.key), kv.value));
+        }
+        return rows;
     }
 
     /** The campaign's counts per UTC hour in [from, to], in time order. */

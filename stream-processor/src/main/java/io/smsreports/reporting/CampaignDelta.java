@@ -21,22 +21,40 @@ import java.util.TreeMap;
  * @param latency   latency bucket ({@link LatencyBuckets}) → Delivered SMS
  * @param failed    rows of the SMS that became Failed
  * @param delivered rows of the SMS that became Delivered
+ * @param breakdown {@link #breakdownKey (dimension, row)} → what the batch adds to that row of the campaign's breakdowns
  */
 public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly, Map<Integer, Long> latency,
-        List<FailedRecipient> failed, List<DeliveredRecord> delivered) {
+        List<FailedRecipient> failed, List<DeliveredRecord> delivered, Map<String, BreakdownRow> breakdown) {
 
-    public static final CampaignDelta EMPTY = new CampaignDelta(CampaignStats.EMPTY, Map.of(), Map.of(), List.of(), List.of());
+    public static final CampaignDelta EMPTY = new CampaignDelta(CampaignStats.EMPTY, Map.of(), Map.of(), List.of(), List.of(), Map.of());
+    private static final char SEPARATOR = '\u0000';
 
     public CampaignDelta {
         hourly = Collections.unmodifiableMap(new TreeMap<>(hourly));
         latency = Collections.unmodifiableMap(new TreeMap<>(latency));
         failed = List.copyOf(failed);
         delivered = List.copyOf(delivered);
+        breakdown = Collections.unmodifiableMap(new TreeMap<>(breakdown));
     }
 
-    /** The delta of a batch of transitions, all of one campaign. */
-    public static CampaignDelta of(final Iterable<Transition> transitions) {
-        final Builder builder = new Builder();
+    /** The key of a breakdown row: the dimension, a NUL, the row's key. */
+    public static String breakdownKey(final Dimension dimension, final String key) {
+        return dimension.name() + SEPARATOR + key;
+    }
+
+    /** The dimension of a {@link #breakdownKey}. */
+    public static Dimension dimensionOf(final String breakdownKey) {
+        return Dimension.valueOf(breakdownKey.substring(0, breakdownKey.indexOf(SEPARATOR)));
+    }
+
+    /** The row key of a {@link #breakdownKey}. */
+    public static String rowOf(final String breakdownKey) {
+        return breakdownKey.substring(breakdownKey.indexOf(SEPARATOR) + 1);
+    }
+
+    /** The delta of a batch of transitions, all of one campaign, with the delivery-time thresholds (ms) counted. */
+    public static CampaignDelta of(final Iterable<Transition> transitions, final List<Long> thresholdsMs) {
+        final Builder builder = new Builder(thresholdsMs);
         for (final Transition t : transitions) {
             builder.add(t);
         }
@@ -49,15 +67,15 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
             return List.of(this);
         }
         final List<CampaignDelta> chunks = new ArrayList<>();
-        CampaignDelta head = new CampaignDelta(stats, hourly, latency, List.of(), List.of());
+        CampaignDelta head = new CampaignDelta(stats, hourly, latency, List.of(), List.of(), breakdown);
         for (int i = 0; i < failed.size(); i += maxRows) {
             chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, failed.subList(i, Math.min(failed.size(), i + maxRows)),
-                    List.of()));
+                    List.of(), head.breakdown));
             head = EMPTY;
         }
         for (int i = 0; i < delivered.size(); i += maxRows) {
             chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, List.of(),
-                    delivered.subList(i, Math.min(delivered.size(), i + maxRows))));
+                    delivered.subList(i, Math.min(delivered.size(), i + maxRows)), head.breakdown));
             head = EMPTY;
         }
         return chunks;
@@ -65,14 +83,25 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
 
     /** Sums transitions of one campaign. */
     public static final class Builder {
+        private final List<Long> thresholdsMs;
+        private final Map<String, BreakdownRow> breakdown = new TreeMap<>();
         private CampaignStats stats = CampaignStats.EMPTY;
         private final Map<Long, HourlyCounts> hourly = new TreeMap<>();
         private final Map<Integer, Long> latency = new TreeMap<>();
         private final List<FailedRecipient> failed = new ArrayList<>();
         private final List<DeliveredRecord> delivered = new ArrayList<>();
 
+        /** @param thresholdsMs the delivery-time thresholds whose Delivered SMS are counted per breakdown row */
+        public Builder(final List<Long> thresholdsMs) {
+            this.thresholdsMs = List.copyOf(thresholdsMs);
+        }
+
         public Builder add(final Transition t) {
             stats = stats.apply(t);
+            final BreakdownRow row = BreakdownRow.of(t, thresholdsMs);
+            for (final Dimension dimension : Dimension.values()) {
+                breakdown.merge(breakdownKey(dimension, dimension.keyOf(t.dispatch())), row, BreakdownRow::plus);
+            }
             final Dispatch dispatch = t.dispatch();
             final FinalReceipt receipt = t.finalReceipt();
             if (t.has(Transition.SENT)) {
@@ -94,7 +123,7 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
         }
 
         public CampaignDelta build() {
-            return new CampaignDelta(stats, hourly, latency, failed, delivered);
+            return new CampaignDelta(stats, hourly, latency, failed, delivered, breakdown);
         }
 
         private void addHourly(final String platform, final long at, final HourlyCounts.Counts delta) {

@@ -8,6 +8,7 @@ import io.smsreports.lifecycle.Held;
 import io.smsreports.lifecycle.Outcome;
 import io.smsreports.lifecycle.SmsState;
 import io.smsreports.lifecycle.Transition;
+import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
@@ -19,6 +20,8 @@ import io.smsreports.reporting.PersonProfile;
 import io.smsreports.reporting.PlatformCounts;
 import io.smsreports.reporting.Reconciliation;
 import io.smsreports.reporting.ReportingEvent;
+import io.smsreports.state.avro.StoredBreakdownEntry;
+import io.smsreports.state.avro.StoredBreakdownRow;
 import io.smsreports.state.avro.StoredCampaignDelta;
 import io.smsreports.state.avro.StoredCampaignRemoved;
 import io.smsreports.state.avro.StoredCampaignStats;
@@ -38,6 +41,7 @@ import io.smsreports.state.avro.StoredPlatformCounts;
 import io.smsreports.state.avro.StoredReportingEvent;
 import io.smsreports.state.avro.StoredSmsState;
 import io.smsreports.state.avro.StoredTransition;
+import io.smsreports.state.avro.StoredWithinCount;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +90,9 @@ public final class StateSerdes {
     public static final Serde<DeliveredRecord> DELIVERED_RECORD = new AvroStateSerde<>(StoredDeliveredRecord.getClassSchema(),
             StateSerdes::toAvro, StateSerdes::fromAvro,
             bytes -> LegacyStateCodec.read(bytes, "DeliveredRecord", LegacyStateCodec::readDelivered));
+
+    public static final Serde<BreakdownRow> BREAKDOWN_ROW = new AvroStateSerde<>(StoredBreakdownRow.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro, null);
 
     public static final Serde<PersonMessage> PERSON_MESSAGE = new AvroStateSerde<>(StoredPersonMessage.getClassSchema(),
             StateSerdes::toAvro, StateSerdes::fromAvro, null);
@@ -198,13 +205,37 @@ public final class StateSerdes {
                 d.getProvider(), d.getDispatchedAt(), d.getDeliveredAt(), d.getLatencyMs());
     }
 
+    static StoredBreakdownRow toAvro(final BreakdownRow r) {
+        final PlatformCounts c = r.counts();
+        final List<StoredLatencyCount> latency = new ArrayList<>(r.latency().size());
+        r.latency().forEach((bucket, count) -> latency.add(new StoredLatencyCount(bucket, count)));
+        final List<StoredWithinCount> within = new ArrayList<>(r.within().size());
+        r.within().forEach((threshold, count) -> within.add(new StoredWithinCount(threshold, count)));
+        return new StoredBreakdownRow(c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.segments(), latency, within);
+    }
+
+    static BreakdownRow fromAvro(final StoredBreakdownRow r) {
+        final Map<Integer, Long> latency = new TreeMap<>();
+        for (final StoredLatencyCount l : r.getLatency()) {
+            latency.put(l.getBucket(), l.getCount());
+        }
+        final Map<Long, Long> within = new TreeMap<>();
+        for (final StoredWithinCount w : r.getWithin()) {
+            within.put(w.getThresholdMs(), w.getCount());
+        }
+        return new BreakdownRow(new PlatformCounts(r.getSent(), r.getDelivered(), r.getFailed(), r.getUnconfirmed(), r.getSegments()),
+                latency, within);
+    }
+
     static StoredCampaignDelta toAvro(final CampaignDelta d) {
         final List<StoredHourDelta> hourly = new ArrayList<>(d.hourly().size());
         d.hourly().forEach((hour, counts) -> hourly.add(new StoredHourDelta(hour, toAvro(counts))));
         final List<StoredLatencyCount> latency = new ArrayList<>(d.latency().size());
         d.latency().forEach((bucket, count) -> latency.add(new StoredLatencyCount(bucket, count)));
+        final List<StoredBreakdownEntry> breakdown = new ArrayList<>(d.breakdown().size());
+        d.breakdown().forEach((key, row) -> breakdown.add(new StoredBreakdownEntry(key, toAvro(row))));
         return new StoredCampaignDelta(toAvro(d.stats()), hourly, latency, d.failed().stream().map(StateSerdes::toAvro).toList(),
-                d.delivered().stream().map(StateSerdes::toAvro).toList());
+                d.delivered().stream().map(StateSerdes::toAvro).toList(), breakdown);
     }
 
     static CampaignDelta fromAvro(final StoredCampaignDelta d) {
@@ -216,8 +247,12 @@ public final class StateSerdes {
         for (final StoredLatencyCount l : d.getLatency()) {
             latency.put(l.getBucket(), l.getCount());
         }
+        final Map<String, BreakdownRow> breakdown = new TreeMap<>();
+        for (final StoredBreakdownEntry e : d.getBreakdown()) {
+            breakdown.put(e.getKey(), fromAvro(e.getRow()));
+        }
         return new CampaignDelta(fromAvro(d.getStats()), hourly, latency, d.getFailed().stream().map(StateSerdes::fromAvro).toList(),
-                d.getDelivered().stream().map(StateSerdes::fromAvro).toList());
+                d.getDelivered().stream().map(StateSerdes::fromAvro).toList(), breakdown);
     }
 
     static StoredReportingEvent toAvro(final ReportingEvent e) {
@@ -275,7 +310,7 @@ public final class StateSerdes {
         return List.of(StoredSmsState.getClassSchema(), StoredTransition.getClassSchema(), Campaign.getClassSchema(),
                 StoredReportingEvent.getClassSchema(), StoredCampaignStats.getClassSchema(), StoredHourlyCounts.getClassSchema(),
                 StoredFailedRecipient.getClassSchema(), StoredDeliveredRecord.getClassSchema(), StoredPersonMessage.getClassSchema(),
-                StoredPersonProfile.getClassSchema());
+                StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema());
     }
 
     private static Outcome outcome(final String name) {

@@ -35,14 +35,16 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
 
     private final String pendingStore;
     private final Duration interval;
+    private final List<Long> deliveredWithinMs;
     private ProcessorContext<String, ReportingEvent> context;
     private KeyValueStore<Long, Transition> pending;
     /** What the store holds, in sequence order (written through): a flush reads this, not the store. */
     private final List<Transition> mirror = new ArrayList<>();
 
-    public CampaignDeltaProcessor(final String pendingStore, final Duration interval) {
+    public CampaignDeltaProcessor(final String pendingStore, final Duration interval, final List<Long> deliveredWithinMs) {
         this.pendingStore = pendingStore;
         this.interval = interval;
+        this.deliveredWithinMs = List.copyOf(deliveredWithinMs);
     }
 
     @Override
@@ -80,7 +82,7 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
         }
         final Map<String, CampaignDelta.Builder> byCampaign = new LinkedHashMap<>();
         for (final Transition t : mirror) {
-            byCampaign.computeIfAbsent(t.dispatch().messageId(), m -> new CampaignDelta.Builder()).add(t);
+            byCampaign.computeIfAbsent(t.dispatch().messageId(), m -> new CampaignDelta.Builder(deliveredWithinMs)).add(t);
         }
         for (long key = 0; key < mirror.size(); key++) {
             pending.delete(key); // the next batch reuses the keys: in the record cache a put overwrites the delete

@@ -1,5 +1,6 @@
 package io.smsreports.topology;
 
+import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
@@ -27,6 +28,13 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
 
     private KeyValueStore<String, io.smsreports.events.Campaign> campaigns;
     private KeyValueStore<Bytes, byte[]> order;
+    private KeyValueStore<String, BreakdownRow> breakdown;
+    private final List<Long> deliveredWithinMs;
+
+    /** @param deliveredWithinMs the delivery-time service levels (for transitions an earlier version sent one by one) */
+    public ReportingProcessor(final List<Long> deliveredWithinMs) {
+        this.deliveredWithinMs = List.copyOf(deliveredWithinMs);
+    }
     private KeyValueStore<String, CampaignStats> stats;
     private WindowStore<String, HourlyCounts> hourly;
     private WindowStore<String, FailedRecipient> failed;
@@ -40,6 +48,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
     @Override
     public void init(final ProcessorContext<Void, Void> context) {
         order = context.getStateStore(StoreNames.CAMPAIGN_ORDER);
+        breakdown = context.getStateStore(StoreNames.CAMPAIGN_BREAKDOWN);
         campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
         stats = context.getStateStore(StoreNames.CAMPAIGN_STATS);
         hourly = context.getStateStore(StoreNames.CAMPAIGN_HOURLY);
@@ -87,7 +96,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
         } else if (event instanceof ReportingEvent.Aggregated aggregated) {
             apply(messageId, aggregated.delta());
         } else {
-            apply(messageId, CampaignDelta.of(List.of(((ReportingEvent.SmsChanged) event).transition())));
+            apply(messageId, CampaignDelta.of(List.of(((ReportingEvent.SmsChanged) event).transition()), deliveredWithinMs));
         }
     }
 
@@ -108,6 +117,11 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
             final LatencyKey key = new LatencyKey(messageId, bucket);
             final Long current = latency.get(key);
             latency.put(key, (current == null ? 0 : current) + count);
+        });
+        delta.breakdown().forEach((rowKey, row) -> {
+            final String key = BreakdownKeys.of(messageId, rowKey);
+            final BreakdownRow current = breakdown.get(key);
+            breakdown.put(key, current == null ? row : current.plus(row));
         });
         for (final FailedRecipient row : delta.failed()) {
             failed.put(messageId, row, row.failedAt());

@@ -155,7 +155,8 @@ public final class SmsReportsTopology {
         return new ProcessorSupplier<>() {
             @Override
             public CampaignDeltaProcessor get() {
-                return new CampaignDeltaProcessor(StoreNames.PENDING_TRANSITIONS, settings.aggregationInterval());
+                return new CampaignDeltaProcessor(StoreNames.PENDING_TRANSITIONS, settings.aggregationInterval(),
+                        settings.deliveredWithinMs());
             }
 
             @Override
@@ -169,6 +170,7 @@ public final class SmsReportsTopology {
         final Set<StoreBuilder<?>> stores = Set.of(
                 keyValue(StoreNames.CAMPAIGNS, Serdes.String(), StateSerdes.CAMPAIGN),
                 keyValue(StoreNames.CAMPAIGN_ORDER, Serdes.Bytes(), Serdes.ByteArray()),
+                keyValue(StoreNames.CAMPAIGN_BREAKDOWN, Serdes.String(), StateSerdes.BREAKDOWN_ROW),
                 keyValue(StoreNames.CAMPAIGN_STATS, Serdes.String(), StateSerdes.CAMPAIGN_STATS),
                 window(StoreNames.CAMPAIGN_HOURLY, settings.historyRetention(), Duration.ofHours(1), false, StateSerdes.HOURLY_COUNTS),
                 window(StoreNames.CAMPAIGN_FAILED, settings.historyRetention(), Duration.ofMillis(1), true,
@@ -179,7 +181,7 @@ public final class SmsReportsTopology {
         return new ProcessorSupplier<>() {
             @Override
             public ReportingProcessor get() {
-                return new ReportingProcessor();
+                return new ReportingProcessor(settings.deliveredWithinMs());
             }
 
             @Override

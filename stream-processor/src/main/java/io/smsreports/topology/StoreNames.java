@@ -36,6 +36,8 @@ public final class StoreNames {
 
     /** messageId → {@code Campaign}: the latest campaign metadata. */
     public static final String CAMPAIGNS = "campaigns";
+    /** messageId NUL dimension NUL row ({@link BreakdownKeys}) → {@code BreakdownRow}: the campaign's breakdowns. */
+    public static final String CAMPAIGN_BREAKDOWN = "campaign-breakdown";
     /** (createdAt descending, messageId) → empty: the campaign list's order, so a page is a range scan. */
     public static final String CAMPAIGN_ORDER = "campaign-order";
     /** messageId → {@code CampaignStats}: counts per platform and reconciliation counters. */

@@ -24,10 +24,11 @@ import java.util.function.UnaryOperator;
  * @param allowedClockSkew    how far ahead of the wall clock an event time may lie and still be believed (rule 12)
  * @param aggregationInterval how often each SMS task sends what it summed per campaign to the campaign's task (the
  *                            commit interval: at most one delta per campaign, task and commit)
+ * @param deliveredWithin     the delivery-time service levels counted per campaign and breakdown row (5 s, 30 s, 300 s)
  */
 public record TopologySettings(Topics topics, int reportingPartitions, Duration receiptTimeout, Duration earlyReceiptHold,
         Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration expiryScanInterval,
-        Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval) {
+        Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval, List<Duration> deliveredWithin) {
 
     public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofDays(4);
     public static final Duration DEFAULT_SMS_RETENTION = Duration.ofDays(7);
@@ -37,6 +38,8 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
     public static final Duration DEFAULT_EXPIRY_SCAN_BUDGET = Duration.ofMillis(500);
     public static final Duration DEFAULT_ALLOWED_CLOCK_SKEW = Duration.ofHours(1);
     public static final Duration DEFAULT_AGGREGATION_INTERVAL = Duration.ofMillis(200);
+    public static final List<Duration> DEFAULT_DELIVERED_WITHIN = List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
+            Duration.ofSeconds(300));
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -47,9 +50,27 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
                 "smsRetention", smsRetention, "historyRetention", historyRetention, "idleClockLag", idleClockLag,
                 "expiryScanInterval", expiryScanInterval, "expiryScanBudget", expiryScanBudget, "allowedClockSkew", allowedClockSkew,
                 "aggregationInterval", aggregationInterval), name -> name);
+        deliveredWithin = List.copyOf(deliveredWithin);
+        final String levels = deliveredWithinProblem(deliveredWithin, "deliveredWithin");
+        if (levels != null) {
+            problems.add(levels);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
+    }
+
+    /** What is wrong with a list of delivery-time service levels, named {@code label}, or null. */
+    public static String deliveredWithinProblem(final List<Duration> levels, final String label) {
+        if (levels.isEmpty() || levels.size() > 10 || levels.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
+            return label + " must be 1 to 10 positive durations, was " + levels;
+        }
+        return null;
+    }
+
+    /** The delivery-time service levels in milliseconds, ascending. */
+    public List<Long> deliveredWithinMs() {
+        return deliveredWithin.stream().map(Duration::toMillis).distinct().sorted().toList();
     }
 
     /**
@@ -87,31 +108,36 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
     public static TopologySettings defaults(final Topics topics, final int reportingPartitions) {
         return new TopologySettings(topics, reportingPartitions, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_TIMEOUT,
                 DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_EXPIRY_SCAN_INTERVAL,
-                DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL);
+                DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL, DEFAULT_DELIVERED_WITHIN);
     }
 
     public TopologySettings withExpiryScanInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, interval, expiryScanBudget, allowedClockSkew, aggregationInterval);
+                idleClockLag, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin);
     }
 
     public TopologySettings withExpiryScanBudget(final Duration budget) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, budget, allowedClockSkew, aggregationInterval);
+                idleClockLag, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin);
     }
 
     public TopologySettings withIdleClockLag(final Duration lag) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                lag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval);
+                lag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin);
+    }
+
+    public TopologySettings withDeliveredWithin(final List<Duration> levels) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels);
     }
 
     public TopologySettings withAggregationInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval);
+                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin);
     }
 
     public TopologySettings withAllowedClockSkew(final Duration skew) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, skew, aggregationInterval);
+                idleClockLag, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin);
     }
 }

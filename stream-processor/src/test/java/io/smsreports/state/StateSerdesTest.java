@@ -12,6 +12,7 @@ import io.smsreports.reporting.PersonMessages;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.reporting.ReportingEvent;
 import io.smsreports.state.avro.StoredPersonProfile;
+import io.smsreports.state.avro.StoredReportingEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ class StateSerdesTest {
         final Transition transition = (Transition) LegacySamples.all().get("Transition");
         final ReportingEvent aggregated = new ReportingEvent.Aggregated(CampaignDelta.of(List.of(transition,
                 new Transition("s-9", LegacySamples.BARE_DISPATCH, Outcome.FAILED, LegacySamples.FAILURE,
-                        Transition.SENT | Transition.FAILED, 0, 1))));
+                        Transition.SENT | Transition.FAILED, 0, 1)), List.of(5_000L, 30_000L)));
         assertThat(roundTrip(StateSerdes.REPORTING_EVENT, aggregated)).isEqualTo(aggregated);
         final PersonMessage message = new PersonMessage("s-3", "m-2", Outcome.UNCONFIRMED, null, null, null, "ios", "acme", 10, null);
         assertThat(roundTrip(StateSerdes.PERSON_MESSAGE, message)).isEqualTo(message);
@@ -105,6 +106,49 @@ class StateSerdesTest {
         assertThatThrownBy(() -> StateSerdes.PERSON_PROFILE.deserializer().deserialize("t", out.toByteArray()))
                 .as("a schema this build never archived").isInstanceOf(SerializationException.class)
                 .hasMessageContaining("does not know");
+    }
+
+    /**
+     * The state format's own previous version: a campaign delta on the repartition topic written with version 1 of
+     * {@code StoredReportingEvent} (before the breakdowns) is read by this version, with no breakdown rows.
+     */
+    @Test
+    void shouldReadADeltaWrittenByTheFirstVersionOfTheFormat() throws IOException {
+        final List<Schema> history = AvroStateSerde.history(StoredReportingEvent.getClassSchema().getFullName());
+        assertThat(history).hasSizeGreaterThanOrEqualTo(2);
+        final Schema v1 = history.get(0);
+        final Schema deltaV1 = v1.getField("event").schema().getTypes().get(0);
+        assertThat(deltaV1.getField("breakdown")).as("v1 has no breakdown").isNull();
+        final Schema stats = deltaV1.getField("stats").schema();
+        final GenericRecord platform = new GenericData.Record(stats.getField("platforms").schema().getElementType());
+        platform.put("platform", "ios");
+        platform.put("sent", 3L);
+        platform.put("delivered", 2L);
+        platform.put("failed", 0L);
+        platform.put("unconfirmed", 0L);
+        platform.put("segments", 3L);
+        final GenericRecord statsRecord = new GenericData.Record(stats);
+        statsRecord.put("platforms", List.of(platform));
+        statsRecord.put("duplicateReceipts", 1L);
+        statsRecord.put("conflictingFinals", 0L);
+        statsRecord.put("lateReceipts", 0L);
+        final GenericRecord delta = new GenericData.Record(deltaV1);
+        delta.put("stats", statsRecord);
+        delta.put("hourly", List.of());
+        delta.put("latency", List.of());
+        delta.put("failed", List.of());
+        delta.put("delivered", List.of());
+        final GenericRecord event = new GenericData.Record(v1);
+        event.put("event", delta);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(event, out);
+
+        final ReportingEvent read = StateSerdes.REPORTING_EVENT.deserializer().deserialize("t", out.toByteArray());
+        assertThat(read).isInstanceOf(ReportingEvent.Aggregated.class);
+        final CampaignDelta d = ((ReportingEvent.Aggregated) read).delta();
+        assertThat(d.stats().totals().sent()).isEqualTo(3);
+        assertThat(d.stats().reconciliation().duplicateReceipts()).isEqualTo(1);
+        assertThat(d.breakdown()).isEmpty();
     }
 
     /** Every schema this build writes is archived in state-schemas/, so that the next version can still read it. */

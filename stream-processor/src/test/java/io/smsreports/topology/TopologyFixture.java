@@ -251,6 +251,18 @@ final class TopologyFixture implements AutoCloseable {
         return records;
     }
 
+    /** Row key → row of one campaign's breakdown by {@code dimension}. */
+    Map<String, io.smsreports.reporting.BreakdownRow> breakdown(final String messageId, final io.smsreports.reporting.Dimension dimension) {
+        settle();
+        final KeyValueStore<String, io.smsreports.reporting.BreakdownRow> store = driver.getKeyValueStore(StoreNames.CAMPAIGN_BREAKDOWN);
+        final Map<String, io.smsreports.reporting.BreakdownRow> rows = new TreeMap<>();
+        try (KeyValueIterator<String, io.smsreports.reporting.BreakdownRow> it = store.prefixScan(BreakdownKeys.prefix(messageId, dimension),
+                new StringSerializer())) {
+            it.forEachRemaining(kv -> rows.put(BreakdownKeys.rowOf(kv.key), kv.value));
+        }
+        return rows;
+    }
+
     /** Bucket → count of one campaign's latency distribution. */
     Map<Integer, Long> latencyBuckets(final String messageId) {
         settle();

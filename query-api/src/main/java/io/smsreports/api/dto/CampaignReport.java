@@ -1,14 +1,17 @@
 package io.smsreports.api.dto;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A campaign's summary and core metrics ({@code GET /campaigns/{messageId}}). Summary fields are null while
- * the campaign's metadata has not been received (its SMS are counted all the same).
+ * the campaign's metadata has not been received (its SMS are counted all the same). {@code deliveredWithin}: per
+ * delivery-time service level ("5s", "30s", "300s"), the share of Sent SMS delivered at most that long after their
+ * dispatch, null when nothing was sent.
  */
 public record CampaignReport(String messageId, String name, String messageType, String text, String creator, String method,
         String status, Instant createdAt, Instant startedAt, Instant endedAt, Metrics metrics, Latency latency,
-        Reconciliation reconciliation) {
+        Map<String, Double> deliveredWithin, Reconciliation reconciliation) {
 
     /**
      * @param targetAudience the campaign's target audience, null when unknown

@@ -1,0 +1,23 @@
+package io.smsreports.api.dto;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A campaign broken down by platform, country, operator or provider ({@code GET /campaigns/{messageId}/breakdown}): the
+ * rows' counts add up to the campaign's.
+ */
+public record Breakdown(String messageId, String by, List<Row> rows) {
+
+    /**
+     * @param deliveryRate    delivered / sent, null when nothing was sent
+     * @param deliveredWithin per service level, the share of the row's Sent SMS delivered within it (null when none sent)
+     */
+    public record Row(String key, long sent, long delivered, long failed, long unconfirmed, long pending, Double deliveryRate,
+            Latency latency, Map<String, Double> deliveredWithin) {
+    }
+
+    /** Dispatch-to-delivery latency percentiles of the row, null when nothing was delivered. */
+    public record Latency(Long p50Ms, Long p95Ms) {
+    }
+}

@@ -1,0 +1,58 @@
+package io.smsreports.reporting;
+
+import io.smsreports.lifecycle.Transition;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One row of a campaign's breakdown (a platform, a country, an operator or a provider): its counts as the campaign's
+ * (rules 1-6), its delivery-latency histogram ({@link LatencyBuckets}), and how many SMS were delivered within each
+ * delivery-time threshold, counted exactly (latency ≤ threshold), not read off the histogram.
+ *
+ * @param counts  sent, delivered, failed, unconfirmed, segments
+ * @param latency latency bucket → Delivered SMS
+ * @param within  threshold in ms → Delivered SMS whose latency is at most that
+ */
+public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Map<Long, Long> within) {
+
+    public static final BreakdownRow EMPTY = new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of());
+
+    public BreakdownRow {
+        latency = Collections.unmodifiableSortedMap(new TreeMap<>(latency));
+        within = Collections.unmodifiableSortedMap(new TreeMap<>(within));
+    }
+
+    /** Both rows added. */
+    public BreakdownRow plus(final BreakdownRow other) {
+        final Map<Integer, Long> buckets = new TreeMap<>(latency);
+        other.latency.forEach((bucket, n) -> buckets.merge(bucket, n, Long::sum));
+        final Map<Long, Long> delivered = new TreeMap<>(within);
+        other.within.forEach((threshold, n) -> delivered.merge(threshold, n, Long::sum));
+        return new BreakdownRow(counts.plus(other.counts), buckets, delivered);
+    }
+
+    /** What one transition adds to its row, with the delivery-time thresholds (ms) counted. */
+    public static BreakdownRow of(final Transition t, final List<Long> thresholdsMs) {
+        final boolean sent = t.has(Transition.SENT);
+        final PlatformCounts counts = new PlatformCounts(sent ? 1 : 0, t.has(Transition.DELIVERED) ? 1 : 0, t.has(Transition.FAILED) ? 1 : 0,
+                (t.has(Transition.UNCONFIRMED) ? 1 : 0) - (t.has(Transition.LATE) ? 1 : 0), sent ? t.dispatch().segments() : 0);
+        if (!t.has(Transition.DELIVERED)) {
+            return new BreakdownRow(counts, Map.of(), Map.of());
+        }
+        final Map<Long, Long> within = new TreeMap<>();
+        for (final long threshold : thresholdsMs) {
+            if (t.latencyMs() <= threshold) {
+                within.put(threshold, 1L);
+            }
+        }
+        return new BreakdownRow(counts, Map.of(LatencyBuckets.bucketOf(t.latencyMs()), 1L), within);
+    }
+
+    /** The latency histogram as the quantile function wants it. */
+    public SortedMap<Integer, Long> latencyBuckets() {
+        return new TreeMap<>(latency);
+    }
+}
