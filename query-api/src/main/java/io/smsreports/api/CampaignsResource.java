@@ -80,10 +80,18 @@ public final class CampaignsResource {
                 ctx.json(page);
             });
         });
-        config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(Map.of(
+        // An ordered map: every instance answers with the same bytes (Map.of's order differs from JVM to JVM).
+        config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(orderedMap(
                 "orphanReceipts", sum(federation.fanOut(QueryApi.INTERNAL + "/orphans", new TypeReference<Long>() { }, local::orphanReceipts)),
                 "clampedTimes", sum(federation.fanOut(QueryApi.INTERNAL + "/clamped-times", new TypeReference<Long>() { },
                         local::clampedTimes)))));
+    }
+
+    private static Map<String, Object> orderedMap(final String k1, final Object v1, final String k2, final Object v2) {
+        final Map<String, Object> map = new java.util.LinkedHashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return map;
     }
 
     private static long sum(final java.util.List<Long> parts) {

@@ -6,6 +6,7 @@ import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.Dimension;
 import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.FailureKey;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.PersonMessage;
 import io.smsreports.reporting.PersonMessages;
@@ -111,6 +112,17 @@ public final class ReportReader {
             it.forEachRemaining(kv -> rows.put(BreakdownKeys.rowOf(kv.key), kv.value));
         }
         return rows;
+    }
+
+    /** The campaign's Failed SMS per failure key (status, error code, provider, operator). */
+    public Map<FailureKey, Long> failures(final String messageId) {
+        final Map<FailureKey, Long> counts = new LinkedHashMap<>();
+        final ReadOnlyKeyValueStore<String, Long> store = campaignStore(StoreNames.CAMPAIGN_FAILURES, QueryableStoreTypes.keyValueStore(),
+                messageId);
+        try (KeyValueIterator<String, Long> it = store.prefixScan(BreakdownKeys.of(messageId, ""), new StringSerializer())) {
+            it.forEachRemaining(kv -> counts.put(FailureKey.parse(kv.key.substring(messageId.length() + 1)), kv.value));
+        }
+        return counts;
     }
 
     /** The campaign's counts per UTC hour in [from, to], in time order. */

@@ -22,11 +22,14 @@ import java.util.TreeMap;
  * @param failed    rows of the SMS that became Failed
  * @param delivered rows of the SMS that became Delivered
  * @param breakdown {@link #breakdownKey (dimension, row)} → what the batch adds to that row of the campaign's breakdowns
+ * @param failures  {@link FailureKey} → SMS that became Failed with it (rule 11 classifies them when read, by the table
+ *                  in force then)
  */
 public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly, Map<Integer, Long> latency,
-        List<FailedRecipient> failed, List<DeliveredRecord> delivered, Map<String, BreakdownRow> breakdown) {
+        List<FailedRecipient> failed, List<DeliveredRecord> delivered, Map<String, BreakdownRow> breakdown, Map<String, Long> failures) {
 
-    public static final CampaignDelta EMPTY = new CampaignDelta(CampaignStats.EMPTY, Map.of(), Map.of(), List.of(), List.of(), Map.of());
+    public static final CampaignDelta EMPTY = new CampaignDelta(CampaignStats.EMPTY, Map.of(), Map.of(), List.of(), List.of(), Map.of(),
+            Map.of());
     private static final char SEPARATOR = '\u0000';
 
     public CampaignDelta {
@@ -35,6 +38,7 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
         failed = List.copyOf(failed);
         delivered = List.copyOf(delivered);
         breakdown = Collections.unmodifiableMap(new TreeMap<>(breakdown));
+        failures = Collections.unmodifiableMap(new TreeMap<>(failures));
     }
 
     /** The key of a breakdown row: the dimension, a NUL, the row's key. */
@@ -67,15 +71,15 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
             return List.of(this);
         }
         final List<CampaignDelta> chunks = new ArrayList<>();
-        CampaignDelta head = new CampaignDelta(stats, hourly, latency, List.of(), List.of(), breakdown);
+        CampaignDelta head = new CampaignDelta(stats, hourly, latency, List.of(), List.of(), breakdown, failures);
         for (int i = 0; i < failed.size(); i += maxRows) {
             chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, failed.subList(i, Math.min(failed.size(), i + maxRows)),
-                    List.of(), head.breakdown));
+                    List.of(), head.breakdown, head.failures));
             head = EMPTY;
         }
         for (int i = 0; i < delivered.size(); i += maxRows) {
             chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, List.of(),
-                    delivered.subList(i, Math.min(delivered.size(), i + maxRows)), head.breakdown));
+                    delivered.subList(i, Math.min(delivered.size(), i + maxRows)), head.breakdown, head.failures));
             head = EMPTY;
         }
         return chunks;
@@ -85,6 +89,7 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
     public static final class Builder {
         private final List<Long> thresholdsMs;
         private final Map<String, BreakdownRow> breakdown = new TreeMap<>();
+        private final Map<String, Long> failures = new TreeMap<>();
         private CampaignStats stats = CampaignStats.EMPTY;
         private final Map<Long, HourlyCounts> hourly = new TreeMap<>();
         private final Map<Integer, Long> latency = new TreeMap<>();
@@ -116,6 +121,8 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
             }
             if (t.has(Transition.FAILED)) {
                 addHourly(dispatch.platform(), receipt.finalAt(), new HourlyCounts.Counts(0, 0, 1)); // rule 8
+                failures.merge(FailureKey.of(receipt.status(), receipt.errorCode(), provider(receipt, dispatch),
+                        Dimension.OPERATOR.keyOf(dispatch)), 1L, Long::sum);
                 failed.add(new FailedRecipient(t.smsId(), dispatch.externalId(), dispatch.msisdn(), dispatch.email(), dispatch.platform(),
                         provider(receipt, dispatch), receipt.status(), receipt.errorCode(), receipt.failReason(), receipt.finalAt()));
             }
@@ -123,7 +130,7 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
         }
 
         public CampaignDelta build() {
-            return new CampaignDelta(stats, hourly, latency, failed, delivered, breakdown);
+            return new CampaignDelta(stats, hourly, latency, failed, delivered, breakdown, failures);
         }
 
         private void addHourly(final String platform, final long at, final HourlyCounts.Counts delta) {

@@ -29,6 +29,7 @@ import io.smsreports.state.avro.StoredCampaignUpdated;
 import io.smsreports.state.avro.StoredDeliveredRecord;
 import io.smsreports.state.avro.StoredDispatch;
 import io.smsreports.state.avro.StoredFailedRecipient;
+import io.smsreports.state.avro.StoredFailureCount;
 import io.smsreports.state.avro.StoredFinalReceipt;
 import io.smsreports.state.avro.StoredHeld;
 import io.smsreports.state.avro.StoredHourCounts;
@@ -234,8 +235,10 @@ public final class StateSerdes {
         d.latency().forEach((bucket, count) -> latency.add(new StoredLatencyCount(bucket, count)));
         final List<StoredBreakdownEntry> breakdown = new ArrayList<>(d.breakdown().size());
         d.breakdown().forEach((key, row) -> breakdown.add(new StoredBreakdownEntry(key, toAvro(row))));
+        final List<StoredFailureCount> failures = new ArrayList<>(d.failures().size());
+        d.failures().forEach((key, count) -> failures.add(new StoredFailureCount(key, count)));
         return new StoredCampaignDelta(toAvro(d.stats()), hourly, latency, d.failed().stream().map(StateSerdes::toAvro).toList(),
-                d.delivered().stream().map(StateSerdes::toAvro).toList(), breakdown);
+                d.delivered().stream().map(StateSerdes::toAvro).toList(), breakdown, failures);
     }
 
     static CampaignDelta fromAvro(final StoredCampaignDelta d) {
@@ -251,8 +254,12 @@ public final class StateSerdes {
         for (final StoredBreakdownEntry e : d.getBreakdown()) {
             breakdown.put(e.getKey(), fromAvro(e.getRow()));
         }
+        final Map<String, Long> failures = new TreeMap<>();
+        for (final StoredFailureCount f : d.getFailures()) {
+            failures.put(f.getKey(), f.getCount());
+        }
         return new CampaignDelta(fromAvro(d.getStats()), hourly, latency, d.getFailed().stream().map(StateSerdes::fromAvro).toList(),
-                d.getDelivered().stream().map(StateSerdes::fromAvro).toList(), breakdown);
+                d.getDelivered().stream().map(StateSerdes::fromAvro).toList(), breakdown, failures);
     }
 
     static StoredReportingEvent toAvro(final ReportingEvent e) {

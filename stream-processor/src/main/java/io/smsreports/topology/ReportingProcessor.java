@@ -29,6 +29,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
     private KeyValueStore<String, io.smsreports.events.Campaign> campaigns;
     private KeyValueStore<Bytes, byte[]> order;
     private KeyValueStore<String, BreakdownRow> breakdown;
+    private KeyValueStore<String, Long> failures;
     private final List<Long> deliveredWithinMs;
 
     /** @param deliveredWithinMs the delivery-time service levels (for transitions an earlier version sent one by one) */
@@ -49,6 +50,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
     public void init(final ProcessorContext<Void, Void> context) {
         order = context.getStateStore(StoreNames.CAMPAIGN_ORDER);
         breakdown = context.getStateStore(StoreNames.CAMPAIGN_BREAKDOWN);
+        failures = context.getStateStore(StoreNames.CAMPAIGN_FAILURES);
         campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
         stats = context.getStateStore(StoreNames.CAMPAIGN_STATS);
         hourly = context.getStateStore(StoreNames.CAMPAIGN_HOURLY);
@@ -122,6 +124,11 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
             final String key = BreakdownKeys.of(messageId, rowKey);
             final BreakdownRow current = breakdown.get(key);
             breakdown.put(key, current == null ? row : current.plus(row));
+        });
+        delta.failures().forEach((failureKey, count) -> {
+            final String key = BreakdownKeys.of(messageId, failureKey);
+            final Long current = failures.get(key);
+            failures.put(key, (current == null ? 0 : current) + count);
         });
         for (final FailedRecipient row : delta.failed()) {
             failed.put(messageId, row, row.failedAt());

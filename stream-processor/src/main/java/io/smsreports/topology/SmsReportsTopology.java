@@ -171,6 +171,7 @@ public final class SmsReportsTopology {
                 keyValue(StoreNames.CAMPAIGNS, Serdes.String(), StateSerdes.CAMPAIGN),
                 keyValue(StoreNames.CAMPAIGN_ORDER, Serdes.Bytes(), Serdes.ByteArray()),
                 keyValue(StoreNames.CAMPAIGN_BREAKDOWN, Serdes.String(), StateSerdes.BREAKDOWN_ROW),
+                keyValue(StoreNames.CAMPAIGN_FAILURES, Serdes.String(), Serdes.Long()),
                 keyValue(StoreNames.CAMPAIGN_STATS, Serdes.String(), StateSerdes.CAMPAIGN_STATS),
                 window(StoreNames.CAMPAIGN_HOURLY, settings.historyRetention(), Duration.ofHours(1), false, StateSerdes.HOURLY_COUNTS),
                 window(StoreNames.CAMPAIGN_FAILED, settings.historyRetention(), Duration.ofMillis(1), true,
