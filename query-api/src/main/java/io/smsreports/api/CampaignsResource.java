@@ -63,6 +63,13 @@ public final class CampaignsResource {
             final Dimension by = Dimension.valueOf(label.toUpperCase(java.util.Locale.ROOT));
             federation.routed(ctx, () -> ctx.json(local.breakdown(ctx.pathParam("messageId"), by)));
         });
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/failures", ctx -> {
+            final String by = Params.choice(ctx, "by", null, List.of("category", "errorCode", "provider", "operator"));
+            if (by == null) {
+                throw ApiException.badParameter("by", "is required: one of [category, errorCode, provider, operator]");
+            }
+            federation.routed(ctx, () -> ctx.json(local.failures(ctx.pathParam("messageId"), by)));
+        });
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/heatmap", ctx -> {
             // Over the history the heatmap can show (the hourly windows' retention), up to now and an hour ahead.
             final java.time.Instant now = clock.instant();

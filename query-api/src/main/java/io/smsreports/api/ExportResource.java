@@ -7,6 +7,7 @@ import io.smsreports.events.AuditAction;
 import io.smsreports.export.ExportFormat;
 import io.smsreports.export.FailedUsersExport;
 import io.smsreports.export.IdColumn;
+import io.smsreports.reporting.FailureTaxonomy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,6 +48,9 @@ public final class ExportResource {
     private void export(final Context ctx) throws Exception {
         final ExportFormat format = ExportFormat.valueOf(Params.choice(ctx, "format", "csv", List.of("csv", "xlsx")).toUpperCase());
         final List<IdColumn> ids = Params.subset(ctx, "ids", ID_COLUMNS, ID_COLUMNS).stream().map(IdColumn::valueOf).toList();
+        // A retarget list: only the permanent (or only the temporary) failures, by rule 11's mapping table.
+        final String permanentParam = Params.choice(ctx, "permanent", null, List.of("true", "false"));
+        final Boolean permanent = permanentParam == null ? null : Boolean.valueOf(permanentParam);
         if (!auth.fromCluster(ctx)) {
             exports.acquire(Authenticator.principal(ctx).name()); // counted where the user asked, not again at the owner
         }
@@ -59,8 +63,14 @@ public final class ExportResource {
                     + FILE_TIME.format(Instant.now(clock)) + "." + format.extension();
             ctx.contentType(format.contentType());
             ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
-            final long rows = FailedUsersExport.write(format, ids, sink -> local.eachFailed(messageId, sink), ctx.outputStream());
-            audit.audited(ctx, AuditAction.EXPORT_FAILED, messageId, rows, "format=" + format.extension() + " ids=" + ids);
+            final FailureTaxonomy taxonomy = local.taxonomy();
+            final long rows = FailedUsersExport.write(format, ids, sink -> local.eachFailed(messageId, f -> {
+                if (permanent == null || taxonomy.classify(f.status(), f.errorCode(), f.provider()).permanent() == permanent) {
+                    sink.accept(f);
+                }
+            }), taxonomy, ctx.outputStream());
+            audit.audited(ctx, AuditAction.EXPORT_FAILED, messageId, rows, "format=" + format.extension() + " ids=" + ids
+                    + (permanent == null ? "" : " permanent=" + permanent));
             LOG.info("Exported {} failed users of {} as {}", rows, messageId, format);
         });
     }

@@ -4,6 +4,7 @@ import io.smsreports.api.dto.Breakdown;
 import io.smsreports.api.dto.CampaignReport;
 import io.smsreports.api.dto.DeliveredInsight;
 import io.smsreports.api.dto.FailedUser;
+import io.smsreports.api.dto.Failures;
 import io.smsreports.api.dto.Heatmap;
 import io.smsreports.api.dto.Page;
 import io.smsreports.api.dto.PersonMessages;
@@ -18,6 +19,8 @@ import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.Dimension;
 import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.FailureKey;
+import io.smsreports.reporting.FailureTaxonomy;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.LatencyBuckets;
 import io.smsreports.reporting.PersonMessage;
@@ -47,10 +50,15 @@ public final class LocalReports {
 
     private final ReportReader reader;
     private final List<Long> deliveredWithinMs;
+    private final FailureTaxonomy taxonomy;
 
-    /** @param deliveredWithinMs the delivery-time service levels the pipeline counts (ms) */
-    public LocalReports(final ReportReader reader, final List<Long> deliveredWithinMs) {
+    /**
+     * @param deliveredWithinMs the delivery-time service levels the pipeline counts (ms)
+     * @param taxonomy          rule 11's mapping table: the category and permanent flag of every failure shown
+     */
+    public LocalReports(final ReportReader reader, final List<Long> deliveredWithinMs, final FailureTaxonomy taxonomy) {
         this.reader = reader;
+        this.taxonomy = taxonomy;
         this.deliveredWithinMs = List.copyOf(deliveredWithinMs);
     }
 
@@ -263,9 +271,41 @@ public final class LocalReports {
         return Math.round(part * 10_000.0 / whole) / 10_000.0;
     }
 
-    static FailedUser failedUser(final FailedRecipient f) {
+    FailedUser failedUser(final FailedRecipient f) {
+        final FailureTaxonomy.Classification kind = taxonomy.classify(f.status(), f.errorCode(), f.provider());
         return new FailedUser(f.smsId(), f.externalId(), f.msisdn(), f.email(), f.platform(), f.provider(), f.status().name(),
-                f.errorCode(), f.failReason(), Instant.ofEpochMilli(f.failedAt()));
+                f.errorCode(), f.failReason(), kind.category().name(), kind.permanent(), Instant.ofEpochMilli(f.failedAt()));
+    }
+
+    /** Rule 11's mapping table in force. */
+    public FailureTaxonomy taxonomy() {
+        return taxonomy;
+    }
+
+    /** A campaign's failures grouped by category, error code, provider or operator (pre-aggregated, classified now). */
+    public Failures failures(final String messageId, final String by) {
+        requireKnown(messageId);
+        final Map<String, long[]> groups = new TreeMap<>();
+        long total = 0;
+        for (final Map.Entry<FailureKey, Long> e : reader.failures(messageId).entrySet()) {
+            final FailureKey k = e.getKey();
+            final FailureTaxonomy.Classification kind = taxonomy.classify(k.status(), k.errorCode(), k.provider());
+            final String key = switch (by) {
+                case "category" -> kind.category().name();
+                case "errorCode" -> k.errorCode() == null ? "(none)" : k.errorCode();
+                case "provider" -> k.provider() == null ? Dimension.UNKNOWN : k.provider();
+                default -> k.operator() == null ? Dimension.UNKNOWN : k.operator();
+            };
+            final long[] counts = groups.computeIfAbsent(key, x -> new long[2]);
+            counts[0] += e.getValue();
+            counts[1] += kind.permanent() ? e.getValue() : 0;
+            total += e.getValue();
+        }
+        final List<Failures.Row> rows = new ArrayList<>();
+        final long all = total;
+        groups.forEach((key, counts) -> rows.add(new Failures.Row(key, counts[0], counts[1], all == 0 ? 0.0 : ratio(counts[0], all))));
+        rows.sort(Comparator.comparingLong(Failures.Row::failed).reversed().thenComparing(Failures.Row::key));
+        return new Failures(messageId, by, rows);
     }
 
     static DeliveredInsight.Event event(final DeliveredRecord d) {
@@ -273,10 +313,14 @@ public final class LocalReports {
                 Instant.ofEpochMilli(d.dispatchedAt()), Instant.ofEpochMilli(d.deliveredAt()), d.latencyMs());
     }
 
-    static PersonMessages.Item item(final PersonMessage m, final String campaignName) {
+    PersonMessages.Item item(final PersonMessage m, final String campaignName) {
+        FailureTaxonomy.Classification kind = null;
+        if (m.status() == io.smsreports.lifecycle.Outcome.FAILED && m.receiptStatus() != null) {
+            kind = taxonomy.classify(io.smsreports.events.ReceiptStatus.valueOf(m.receiptStatus()), m.errorCode(), m.provider());
+        }
         return new PersonMessages.Item(m.smsId(), m.messageId(), campaignName, m.status().name(), m.receiptStatus(), m.errorCode(),
-                m.failReason(), m.platform(), m.provider(), Instant.ofEpochMilli(m.dispatchedAt()),
-                m.finalAt() == null ? null : Instant.ofEpochMilli(m.finalAt()));
+                m.failReason(), kind == null ? null : kind.category().name(), kind == null ? null : kind.permanent(), m.platform(),
+                m.provider(), Instant.ofEpochMilli(m.dispatchedAt()), m.finalAt() == null ? null : Instant.ofEpochMilli(m.finalAt()));
     }
 
     private CampaignReport.Latency latency(final String messageId) {

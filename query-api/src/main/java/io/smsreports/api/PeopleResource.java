@@ -20,12 +20,15 @@ public final class PeopleResource {
 
     private static final Duration MAX_PERSON_RANGE = Duration.ofDays(30);
 
+    private final LocalReports local;
     private final Federation federation;
     private final AuditTrail audit;
     private final Duration historyRetention;
     private final Clock clock;
 
-    PeopleResource(final Federation federation, final AuditTrail audit, final Duration historyRetention, final Clock clock) {
+    PeopleResource(final LocalReports local, final Federation federation, final AuditTrail audit, final Duration historyRetention,
+            final Clock clock) {
+        this.local = local;
         this.federation = federation;
         this.audit = audit;
         this.historyRetention = historyRetention;
@@ -77,7 +80,7 @@ public final class PeopleResource {
         final Map<String, String> names = federation.campaignNames(messages.stream().map(PersonMessage::messageId).distinct().toList());
         final List<PersonMessages.Item> items = messages.stream()
                 .sorted(Comparator.comparingLong(PersonMessage::dispatchedAt).reversed().thenComparing(PersonMessage::smsId))
-                .map(m -> LocalReports.item(m, names.get(m.messageId())))
+                .map(m -> local.item(m, names.get(m.messageId())))
                 .toList();
         audit.audited(ctx, AuditAction.PERSON_MESSAGES, personId, items.size(), "from=" + from + " to=" + to);
         ctx.json(new PersonMessages(personId, from, to, items));

@@ -53,7 +53,7 @@ public final class QueryApi {
                 new OperationsResource(streams, metrics, trail, this::readinessProblem)::register,
                 new CampaignsResource(local, federation, trail, historyRetention, clock)::register,
                 new ExportResource(local, federation, trail, clock, auth, Objects.requireNonNull(exports, "exports"))::register,
-                new PeopleResource(federation, trail, historyRetention, clock)::register,
+                new PeopleResource(local, federation, trail, historyRetention, clock)::register,
                 new EventsResource(local, federation, trail, historyRetention, clock)::register,
                 new InternalRoutes(local, federation, historyRetention, clock)::register);
     }
@@ -75,6 +75,7 @@ public final class QueryApi {
             Map.entry(PREFIX + "/campaigns/{messageId}/timeline", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/heatmap", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/breakdown", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns/{messageId}/failures", Access.VIEWER),
             Map.entry(PREFIX + "/reconciliation", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed", Access.ANALYST),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed/export", Access.ANALYST),

@@ -1,6 +1,7 @@
 package io.smsreports.export;
 
 import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.FailureTaxonomy;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +25,8 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 
 /**
  * Writes a campaign's failed users as CSV (commons-csv, RFC 4180) or XLSX (Apache POI's streaming workbook):
- * the identifier columns the caller chose, then Fail Reason, Error Code and Failed At (UTC). Rows are
+ * the identifier columns the caller chose, then Fail Reason, Fail Category and Permanent (rule 11's mapping table),
+ * Error Code and Failed At (UTC). Rows are
  * written as they are read from the store, so memory stays flat whatever the row count: the CSV goes
  * straight to the response; the XLSX keeps a window of {@value #XLSX_ROW_WINDOW} rows in memory and the rest
  * in compressed temporary files until the workbook is streamed out. A sheet holds at most
@@ -33,6 +35,8 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 public final class FailedUsersExport {
 
     public static final String FAIL_REASON = "Fail Reason";
+    public static final String FAIL_CATEGORY = "Fail Category";
+    public static final String PERMANENT = "Permanent";
     public static final String ERROR_CODE = "Error Code";
     public static final String FAILED_AT = "Failed At (UTC)";
     static final int XLSX_ROW_WINDOW = 200;
@@ -47,6 +51,8 @@ public final class FailedUsersExport {
         final List<String> headers = new ArrayList<>();
         ids.forEach(id -> headers.add(id.header()));
         headers.add(FAIL_REASON);
+        headers.add(FAIL_CATEGORY);
+        headers.add(PERMANENT);
         headers.add(ERROR_CODE);
         headers.add(FAILED_AT);
         return headers;
@@ -58,18 +64,24 @@ public final class FailedUsersExport {
      * @return the number of rows written
      */
     public static long write(final ExportFormat format, final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
+            final FailureTaxonomy taxonomy, final OutputStream out) throws IOException {
+        return format == ExportFormat.CSV ? writeCsv(ids, source, taxonomy, out) : writeXlsxSheets(ids, source, taxonomy, out, ROWS_PER_SHEET);
+    }
+
+    /** With the default mapping table. */
+    public static long write(final ExportFormat format, final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
             final OutputStream out) throws IOException {
-        return format == ExportFormat.CSV ? writeCsv(ids, source, out) : writeXlsx(ids, source, out, ROWS_PER_SHEET);
+        return write(format, ids, source, FailureTaxonomy.defaults(), out);
     }
 
     /** As {@link #write} for XLSX, with a smaller sheet size (tests). */
     static long writeXlsx(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source, final OutputStream out,
             final int rowsPerSheet) throws IOException {
-        return writeXlsxSheets(ids, source, out, rowsPerSheet);
+        return writeXlsxSheets(ids, source, FailureTaxonomy.defaults(), out, rowsPerSheet);
     }
 
-    private static long writeCsv(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source, final OutputStream out)
-            throws IOException {
+    private static long writeCsv(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
+            final FailureTaxonomy taxonomy, final OutputStream out) throws IOException {
         final BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
         final CSVPrinter printer = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
                 .setHeader(headers(ids).toArray(String[]::new)).get());
@@ -82,6 +94,10 @@ public final class FailedUsersExport {
                         values.add(neutralize(id.valueOf(recipient)));
                     }
                     values.add(neutralize(recipient.failReason()));
+                    final FailureTaxonomy.Classification kind = taxonomy.classify(recipient.status(), recipient.errorCode(),
+                            recipient.provider());
+                    values.add(kind.category().name());
+                    values.add(Boolean.toString(kind.permanent()));
                     values.add(neutralize(recipient.errorCode()));
                     values.add(Instant.ofEpochMilli(recipient.failedAt()).toString());
                     printer.printRecord(values);
@@ -98,7 +114,7 @@ public final class FailedUsersExport {
     }
 
     private static long writeXlsxSheets(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
-            final OutputStream out, final int rowsPerSheet) throws IOException {
+            final FailureTaxonomy taxonomy, final OutputStream out, final int rowsPerSheet) throws IOException {
         // Inline strings (no shared-strings table) keep memory flat; temporary files are compressed.
         try (SXSSFWorkbook workbook = new SXSSFWorkbook(null, XLSX_ROW_WINDOW, true, false)) {
             final CellStyle headerStyle = workbook.createCellStyle();
@@ -128,6 +144,9 @@ public final class FailedUsersExport {
                     setText(row.createCell(c++), id.valueOf(recipient));
                 }
                 setText(row.createCell(c++), recipient.failReason());
+                final FailureTaxonomy.Classification kind = taxonomy.classify(recipient.status(), recipient.errorCode(), recipient.provider());
+                setText(row.createCell(c++), kind.category().name());
+                setText(row.createCell(c++), Boolean.toString(kind.permanent()));
                 setText(row.createCell(c++), recipient.errorCode());
                 final Cell failedAt = row.createCell(c);
                 failedAt.setCellValue(LocalDateTime.ofInstant(Instant.ofEpochMilli(recipient.failedAt()), ZoneOffset.UTC));

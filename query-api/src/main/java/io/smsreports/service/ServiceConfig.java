@@ -3,6 +3,7 @@ package io.smsreports.service;
 import io.smsreports.config.ConfigException;
 import io.smsreports.config.ProcessorConfig;
 import io.smsreports.config.Settings;
+import io.smsreports.reporting.FailureTaxonomy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -23,9 +24,10 @@ import java.time.Duration;
  *                       required in external mode, random in embedded mode (one instance)
  * @param adminToken     the embedded mode's admin token (kept in the data directory), or null
  * @param exportsPerMinute {@code SMS_EXPORTS_PER_MINUTE} (30): failed-user exports a minute per token and instance
+ * @param failureTaxonomy  rule 11's mapping table: the defaults after the rules in {@code SMS_FAILURE_CODES_FILE}, if set
  */
 public record ServiceConfig(ProcessorConfig processor, String httpHost, int httpPort, Duration forwardTimeout, Path apiTokensFile,
-        String clusterSecret, String adminToken, int exportsPerMinute) {
+        String clusterSecret, String adminToken, int exportsPerMinute, FailureTaxonomy failureTaxonomy) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String SMS_HTTP_HOST = "SMS_HTTP_HOST";
@@ -33,6 +35,8 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
     public static final String SMS_FORWARD_TIMEOUT = "SMS_FORWARD_TIMEOUT";
     public static final String SMS_API_TOKENS_FILE = "SMS_API_TOKENS_FILE";
     public static final String SMS_EXPORTS_PER_MINUTE = "SMS_EXPORTS_PER_MINUTE";
+    /** Operator rules for rule 11's mapping table, one a line: {@code provider status code category permanent [source]}. */
+    public static final String SMS_FAILURE_CODES_FILE = "SMS_FAILURE_CODES_FILE";
     public static final String SMS_CLUSTER_SECRET = "SMS_CLUSTER_SECRET";
     /** A file holding the cluster secret (a mounted secret), read when {@link #SMS_CLUSTER_SECRET} is not set. */
     public static final String SMS_CLUSTER_SECRET_FILE = "SMS_CLUSTER_SECRET_FILE";
@@ -64,8 +68,20 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
             settings.problem(SMS_CLUSTER_SECRET + " must be at least 16 characters (a long random string, the same on every instance)");
         }
         final int exportsPerMinute = settings.integer(SMS_EXPORTS_PER_MINUTE, 30, 1, 100_000);
+        FailureTaxonomy taxonomy = FailureTaxonomy.defaults();
+        final String codes = settings.string(SMS_FAILURE_CODES_FILE, null);
+        if (codes != null) {
+            try {
+                taxonomy = new FailureTaxonomy(FailureTaxonomy.parse(Files.readString(Path.of(codes))));
+            } catch (IOException e) {
+                settings.problem(SMS_FAILURE_CODES_FILE + ": cannot read " + codes);
+            } catch (IllegalArgumentException e) {
+                settings.problem(SMS_FAILURE_CODES_FILE + " (" + codes + "): " + e.getMessage());
+            }
+        }
         final ProcessorConfig processor = ProcessorConfig.from(settings, false);
-        return new ServiceConfig(processor, host, port, timeout, tokens == null ? null : Path.of(tokens), secret, null, exportsPerMinute);
+        return new ServiceConfig(processor, host, port, timeout, tokens == null ? null : Path.of(tokens), secret, null, exportsPerMinute,
+                taxonomy);
     }
 
     /** The {@code host:port} other instances use to reach this one. */
@@ -79,19 +95,19 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
             return this;
         }
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute);
+            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free port for the API", e);
         }
     }
 
     public ServiceConfig withProcessor(final ProcessorConfig newProcessor) {
-        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute);
+        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy);
     }
 
     /** The embedded mode's settings: its admin token, and its cluster secret unless one is set. */
     public ServiceConfig withEmbeddedSecurity(final String embeddedAdminToken, final String embeddedClusterSecret) {
         return new ServiceConfig(processor, httpHost, httpPort, forwardTimeout, apiTokensFile,
-                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken, exportsPerMinute);
+                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken, exportsPerMinute, failureTaxonomy);
     }
 }

@@ -298,6 +298,23 @@ class QueryApiIntegrationTest {
     }
 
     @Test
+    void shouldGroupFailuresByTheMappingTable() throws Exception {
+        final JsonNode byCategory = both("/api/v1/campaigns/" + A + "/failures?by=category").path("rows");
+        assertThat(byCategory).hasSize(1);
+        assertThat(byCategory.at("/0/key").asText()).isEqualTo("DATA"); // MAP 1 and 5: unknown and unidentified subscriber
+        assertThat(byCategory.at("/0/failed").asLong()).isEqualTo(both("/api/v1/campaigns/" + A).at("/metrics/failed").asLong());
+        assertThat(byCategory.at("/0/permanent").asLong()).isEqualTo(10);
+        assertThat(byCategory.at("/0/share").asDouble()).isEqualTo(1.0);
+        final JsonNode byCode = both("/api/v1/campaigns/" + A + "/failures?by=errorCode").path("rows");
+        assertThat(byCode.findValuesAsText("key")).containsExactly("001", "005");
+        assertThat(byCode.findValues("failed").stream().map(JsonNode::asLong).toList()).containsExactly(6L, 4L);
+        assertThat(both("/api/v1/campaigns/" + A + "/failures?by=reason", 400).path("error").asText()).isEqualTo("bad parameter 'by'");
+        final JsonNode failed = both("/api/v1/campaigns/" + A + "/failed?limit=1").path("items");
+        assertThat(failed.at("/0/category").asText()).isEqualTo("DATA");
+        assertThat(failed.at("/0/permanent").asBoolean()).isTrue();
+    }
+
+    @Test
     void shouldGiveHourlyBucketsByDispatchAndDoneTime() throws Exception {
         final JsonNode buckets = both("/api/v1/campaigns/" + A + "/timeline").path("buckets");
         assertThat(buckets).hasSize(2);
@@ -354,6 +371,20 @@ class QueryApiIntegrationTest {
     }
 
     @Test
+    void shouldExportARetargetListOfOnlyPermanentOrOnlyTemporaryFailures() throws Exception {
+        for (final String base : bases) {
+            final String permanent = new String(get(base, "/api/v1/campaigns/" + A + "/failed/export?ids=msisdn&permanent=true").body(),
+                    StandardCharsets.UTF_8);
+            final String temporary = new String(get(base, "/api/v1/campaigns/" + A + "/failed/export?ids=msisdn&permanent=false").body(),
+                    StandardCharsets.UTF_8);
+            assertThat(permanent.strip().split("\r?\n")).hasSize(11); // the header and the 10 permanent failures (MAP 1 and 5)
+            assertThat(temporary.strip().split("\r?\n")).hasSize(1); // the header only
+        }
+        assertThat(both("/api/v1/campaigns/" + A + "/failed/export?permanent=maybe", 400).path("error").asText())
+                .isEqualTo("bad parameter 'permanent'");
+    }
+
+    @Test
     void shouldExportOnlyTheCampaignsFailedUsersAsCsvWithTheChosenColumns() throws Exception {
         for (final String base : bases) {
             final HttpResponse<byte[]> response = get(base, "/api/v1/campaigns/" + A + "/failed/export?format=csv&ids=msisdn,externalId");
@@ -364,7 +395,7 @@ class QueryApiIntegrationTest {
             try (Reader reader = new InputStreamReader(new ByteArrayInputStream(response.body()), StandardCharsets.UTF_8);
                  CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
                 assertThat(csv.getHeaderNames()).containsExactly("MSISDN", "External ID", FailedUsersExport.FAIL_REASON,
-                        FailedUsersExport.ERROR_CODE, FailedUsersExport.FAILED_AT);
+                        FailedUsersExport.FAIL_CATEGORY, FailedUsersExport.PERMANENT, FailedUsersExport.ERROR_CODE, FailedUsersExport.FAILED_AT);
                 final List<CSVRecord> rows = csv.getRecords();
                 assertThat(rows).hasSize(10);
                 for (int i = 0; i < 10; i++) {
@@ -374,6 +405,8 @@ class QueryApiIntegrationTest {
                     assertThat(row.get("External ID")).isEqualTo(TestData.externalId(k % 20) == null ? "" : TestData.externalId(k % 20));
                     assertThat(row.get(FailedUsersExport.FAIL_REASON)).isEqualTo(k < 46 ? "Absent subscriber" : "Invalid number");
                     assertThat(row.get(FailedUsersExport.ERROR_CODE)).isEqualTo(k < 46 ? "001" : "005");
+                    assertThat(row.get(FailedUsersExport.FAIL_CATEGORY)).isEqualTo("DATA");
+                    assertThat(row.get(FailedUsersExport.PERMANENT)).isEqualTo("true");
                     assertThat(Instant.parse(row.get(FailedUsersExport.FAILED_AT))).isEqualTo(TestData.doneA(k));
                 }
             }
@@ -390,16 +423,18 @@ class QueryApiIntegrationTest {
                 final Sheet sheet = workbook.getSheetAt(0);
                 final DataFormatter formatter = new DataFormatter();
                 final Row header = sheet.getRow(0);
-                assertThat(List.of(formatter.formatCellValue(header.getCell(0)), formatter.formatCellValue(header.getCell(1)),
-                        formatter.formatCellValue(header.getCell(2)), formatter.formatCellValue(header.getCell(3))))
-                        .containsExactly("Email", FailedUsersExport.FAIL_REASON, FailedUsersExport.ERROR_CODE, FailedUsersExport.FAILED_AT);
+                final List<String> headers = new ArrayList<>();
+                header.forEach(cell -> headers.add(formatter.formatCellValue(cell)));
+                assertThat(headers).containsExactly("Email", FailedUsersExport.FAIL_REASON, FailedUsersExport.FAIL_CATEGORY,
+                        FailedUsersExport.PERMANENT, FailedUsersExport.ERROR_CODE, FailedUsersExport.FAILED_AT);
                 assertThat(sheet.getLastRowNum()).isEqualTo(10);
                 for (int i = 1; i <= 10; i++) {
                     final int k = 39 + i;
                     final Row row = sheet.getRow(i);
                     assertThat(formatter.formatCellValue(row.getCell(0))).isEqualTo(Objects.requireNonNullElse(TestData.email(k % 20), ""));
                     assertThat(row.getCell(1).getStringCellValue()).isEqualTo(k < 46 ? "Absent subscriber" : "Invalid number");
-                    assertThat(row.getCell(3).getLocalDateTimeCellValue().toInstant(java.time.ZoneOffset.UTC)).isEqualTo(TestData.doneA(k));
+                    assertThat(row.getCell(2).getStringCellValue()).isEqualTo("DATA");
+                    assertThat(row.getCell(5).getLocalDateTimeCellValue().toInstant(java.time.ZoneOffset.UTC)).isEqualTo(TestData.doneA(k));
                 }
             }
         }

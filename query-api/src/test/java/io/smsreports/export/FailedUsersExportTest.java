@@ -44,8 +44,12 @@ class FailedUsersExportTest {
         assertThat(rows).isEqualTo(3);
         try (CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new InputStreamReader(new ByteArrayInputStream(out.toByteArray()), StandardCharsets.UTF_8))) {
-            assertThat(csv.getHeaderNames()).containsExactly("External ID", "MSISDN", "Email", "Fail Reason", "Error Code", "Failed At (UTC)");
+            assertThat(csv.getHeaderNames()).containsExactly("External ID", "MSISDN", "Email", "Fail Reason", "Fail Category", "Permanent",
+                    "Error Code", "Failed At (UTC)");
             final List<CSVRecord> records = csv.getRecords();
+            // rule 11's defaults: EXPIRED without a known code, REJECTED, UNDELIVERABLE with an unknown code
+            assertThat(records.stream().map(r -> r.get("Fail Category") + "/" + r.get("Permanent")).toList())
+                    .containsExactly("PROVIDER/false", "VALIDATION/true", "UNKNOWN/false");
             assertThat(records.get(0).get("External ID")).isEqualTo("u,1");
             assertThat(records.get(0).get("Email")).isEqualTo("a\"b\"@example.com");
             assertThat(records.get(0).get("Fail Reason")).isEqualTo("Line one\nline two, with \"quotes\"");
@@ -114,7 +118,9 @@ class FailedUsersExportTest {
             assertThat(reasons.get(25)).isEqualTo("Line one\nline two, with \"quotes\"");
             assertThat(reasons.get(26)).as("cells are strings, never formulas").isEqualTo("=HYPERLINK(\"http://evil\")");
             final Row first = workbook.getSheetAt(0).getRow(1);
-            assertThat(first.getCell(3).getLocalDateTimeCellValue().toInstant(ZoneOffset.UTC))
+            assertThat(first.getCell(2).getStringCellValue() + "/" + first.getCell(3).getStringCellValue()).as("Fail Category, Permanent")
+                    .isEqualTo("PROVIDER/false");
+            assertThat(first.getCell(5).getLocalDateTimeCellValue().toInstant(ZoneOffset.UTC))
                     .isEqualTo(Instant.ofEpochMilli(1_790_000_000_000L));
         }
     }
@@ -123,7 +129,7 @@ class FailedUsersExportTest {
     void shouldWriteJustTheHeaderWhenNothingFailed() throws Exception {
         final ByteArrayOutputStream csv = new ByteArrayOutputStream();
         assertThat(FailedUsersExport.write(ExportFormat.CSV, List.of(IdColumn.email), source(List.of()), csv)).isZero();
-        assertThat(csv.toString(StandardCharsets.UTF_8)).isEqualTo("Email,Fail Reason,Error Code,Failed At (UTC)\r\n");
+        assertThat(csv.toString(StandardCharsets.UTF_8)).isEqualTo("Email,Fail Reason,Fail Category,Permanent,Error Code,Failed At (UTC)\r\n");
         final ByteArrayOutputStream xlsx = new ByteArrayOutputStream();
         FailedUsersExport.write(ExportFormat.XLSX, List.of(IdColumn.email), source(List.of()), xlsx);
         try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(xlsx.toByteArray()))) {

@@ -2,7 +2,7 @@ package io.smsreports.api.dto;
 
 import java.time.Instant;
 
-/** One failed SMS of a campaign ({@code GET /campaigns/{messageId}/failed}). */
+/** One failed SMS of a campaign ({@code GET /campaigns/{messageId}/failed}), with its category and permanent flag (rule 11). */
 public record FailedUser(String smsId, String externalId, String msisdn, String email, String platform, String provider,
-        String status, String errorCode, String failReason, Instant failedAt) {
+        String status, String errorCode, String failReason, String category, boolean permanent, Instant failedAt) {
 }
