@@ -70,6 +70,9 @@ public final class Launcher {
                     data.registryJournal());
             started.add(registry);
             broker.createTopics(TopicSetup.newTopics(requested.processor().topics(), options.partitions(), (short) 1));
+            try (org.apache.kafka.clients.admin.Admin admin = broker.admin()) {
+                TopicSetup.alignDeliveredCompression(admin, requested.processor().topics()); // a data directory of an earlier version
+            }
 
             final ProcessorConfig processor = requested.processor().withConnections(broker.bootstrapServers(), registry.url());
             final SmsReportsService service = SmsReportsService.start(requested.withProcessor(processor)
