@@ -35,7 +35,7 @@ class ServiceLayeringTest {
             "export", Set.of("reporting", "api.dto"),
             "demo", Set.of(),
             "embedded", Set.of(),
-            "service", Set.of("api", "api.audit", "api.auth", "app", "config", "query", "topology"),
+            "service", Set.of("api", "api.audit", "api.auth", "app", "config", "query", "topology", "reporting"),
             "launcher", Set.of("api.auth", "app", "config", "demo", "embedded", "service"));
     private static final Set<String> SDK = Set.of("events", "registry", "serde", "smpp");
     private static final Pattern REFERENCE = Pattern.compile("io\\.smsreports\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]");
