@@ -8,6 +8,7 @@ import io.smsreports.privacy.PersonalData;
 import io.smsreports.query.CampaignOrder;
 import io.smsreports.query.Cluster;
 import io.smsreports.query.PersonHit;
+import io.smsreports.query.ReportReader;
 import io.smsreports.reporting.PersonMessage;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -123,6 +124,16 @@ public final class Federation {
         final String query = QueryApi.INTERNAL + "/people/" + encode(personId) + "/messages?from=" + from + "&to=" + to;
         return fanOut(query, new TypeReference<List<PersonMessage>>() { }, () -> local.personMessages(personId, from, to))
                 .stream().flatMap(List::stream).collect(Collectors.toList());
+    }
+
+    /** The whole application's progress: every instance's lifecycle tasks (the freshness of every report). */
+    ReportReader.Progress progress() {
+        ReportReader.Progress all = new ReportReader.Progress(null, 0);
+        for (final ReportReader.Progress part : fanOut(QueryApi.INTERNAL + "/progress", new TypeReference<ReportReader.Progress>() { },
+                local::progress)) {
+            all = all.plus(part);
+        }
+        return all;
     }
 
     /** Names of campaigns, asked of each campaign's owner. */

@@ -48,6 +48,7 @@ public final class InternalRoutes {
         });
         config.routes.get(QueryApi.INTERNAL + "/orphans", ctx -> ctx.json(local.orphanReceipts()));
         config.routes.get(QueryApi.INTERNAL + "/clamped-times", ctx -> ctx.json(local.clampedTimes()));
+        config.routes.get(QueryApi.INTERNAL + "/progress", ctx -> ctx.json(local.progress()));
     }
 
 }

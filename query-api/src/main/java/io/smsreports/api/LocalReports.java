@@ -51,12 +51,19 @@ public final class LocalReports {
     private final ReportReader reader;
     private final List<Long> deliveredWithinMs;
     private final FailureTaxonomy taxonomy;
+    private final FreshnessSource freshness;
 
     /**
      * @param deliveredWithinMs the delivery-time service levels the pipeline counts (ms)
      * @param taxonomy          rule 11's mapping table: the category and permanent flag of every failure shown
      */
     public LocalReports(final ReportReader reader, final List<Long> deliveredWithinMs, final FailureTaxonomy taxonomy) {
+        this(reader, deliveredWithinMs, taxonomy, new FreshnessSource(java.time.Clock.systemUTC()));
+    }
+
+    LocalReports(final ReportReader reader, final List<Long> deliveredWithinMs, final FailureTaxonomy taxonomy,
+            final FreshnessSource freshness) {
+        this.freshness = freshness;
         this.reader = reader;
         this.taxonomy = taxonomy;
         this.deliveredWithinMs = List.copyOf(deliveredWithinMs);
@@ -76,7 +83,8 @@ public final class LocalReports {
         for (final BreakdownRow row : reader.breakdown(messageId, Dimension.PLATFORM).values()) {
             all = all.plus(row);
         }
-        return report(messageId, campaign, counts, latency(messageId), deliveredWithin(all.within(), counts.totals().sent()));
+        return report(messageId, campaign, counts, latency(messageId), deliveredWithin(all.within(), counts.totals().sent()),
+                freshness.current());
     }
 
     /** Campaign names of those of {@code messageIds} this instance holds. */
@@ -114,7 +122,7 @@ public final class LocalReports {
         platforms.sort(Comparator.comparing((PlatformsReport.Platform p) -> p.deliveryRate() == null ? -1 : p.deliveryRate()).reversed()
                 .thenComparing(Comparator.comparingLong(PlatformsReport.Platform::sent).reversed())
                 .thenComparing(PlatformsReport.Platform::platform));
-        return new PlatformsReport(messageId, platforms);
+        return new PlatformsReport(messageId, platforms, freshness.current());
     }
 
     public Timeline timeline(final String messageId, final Instant from, final Instant to, final String platform) {
@@ -127,7 +135,7 @@ public final class LocalReports {
                 buckets.add(new Timeline.Bucket(hour, c.sent(), c.delivered(), c.failed()));
             }
         });
-        return new Timeline(messageId, platform, buckets);
+        return new Timeline(messageId, platform, buckets, freshness.current());
     }
 
     public Heatmap heatmap(final String messageId, final ZoneId zone) {
@@ -148,7 +156,7 @@ public final class LocalReports {
                 }
             }
         });
-        return new Heatmap(messageId, zone.getId(), cells);
+        return new Heatmap(messageId, zone.getId(), cells, freshness.current());
     }
 
     /** A page of failed users in the order they failed; the cursor is the last item's (failedAt, smsId). */
@@ -226,7 +234,7 @@ public final class LocalReports {
     // ---- helpers ----
 
     static CampaignReport report(final String messageId, final Campaign c, final CampaignStats stats, final CampaignReport.Latency latency,
-            final Map<String, Double> deliveredWithin) {
+            final Map<String, Double> deliveredWithin, final io.smsreports.api.dto.Freshness freshness) {
         final PlatformCounts t = stats.totals();
         final Long target = c == null ? null : c.getTargetAudience();
         final CampaignReport.Metrics metrics = new CampaignReport.Metrics(target, t.sent(), t.delivered(), t.failed(), t.unconfirmed(),
@@ -236,7 +244,7 @@ public final class LocalReports {
         return new CampaignReport(messageId, c == null ? null : c.getName(), c == null ? null : c.getMessageType().name(),
                 c == null ? null : c.getText(), c == null ? null : c.getCreator(), c == null ? null : c.getMethod().name(),
                 c == null ? null : c.getStatus().name(), c == null ? null : c.getCreatedAt(), c == null ? null : c.getStartedAt(),
-                c == null ? null : c.getEndedAt(), metrics, latency, deliveredWithin,
+                c == null ? null : c.getEndedAt(), metrics, latency, deliveredWithin, freshness,
                 new CampaignReport.Reconciliation(r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts()));
     }
 
@@ -252,7 +260,7 @@ public final class LocalReports {
                     deliveredWithin(row.within(), c.sent())));
         });
         rows.sort(Comparator.comparingLong(Breakdown.Row::sent).reversed().thenComparing(Breakdown.Row::key));
-        return new Breakdown(messageId, dimension.label(), rows);
+        return new Breakdown(messageId, dimension.label(), rows, freshness.current());
     }
 
     /** Per service level ("5s"), the share of {@code sent} delivered within it; null shares when nothing was sent. */
@@ -275,6 +283,15 @@ public final class LocalReports {
         final FailureTaxonomy.Classification kind = taxonomy.classify(f.status(), f.errorCode(), f.provider());
         return new FailedUser(f.smsId(), f.externalId(), f.msisdn(), f.email(), f.platform(), f.provider(), f.status().name(),
                 f.errorCode(), f.failReason(), kind.category().name(), kind.permanent(), Instant.ofEpochMilli(f.failedAt()));
+    }
+
+    /** This instance's share of the pipeline's progress (for the freshness of every report). */
+    public ReportReader.Progress progress() {
+        return reader.progress();
+    }
+
+    FreshnessSource freshnessSource() {
+        return freshness;
     }
 
     /** Rule 11's mapping table in force. */
@@ -305,7 +322,7 @@ public final class LocalReports {
         final long all = total;
         groups.forEach((key, counts) -> rows.add(new Failures.Row(key, counts[0], counts[1], all == 0 ? 0.0 : ratio(counts[0], all))));
         rows.sort(Comparator.comparingLong(Failures.Row::failed).reversed().thenComparing(Failures.Row::key));
-        return new Failures(messageId, by, rows);
+        return new Failures(messageId, by, rows, freshness.current());
     }
 
     static DeliveredInsight.Event event(final DeliveredRecord d) {

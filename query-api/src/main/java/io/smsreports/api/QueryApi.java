@@ -48,6 +48,7 @@ public final class QueryApi {
         this.pipelineProblem = Objects.requireNonNull(pipelineProblem, "pipelineProblem");
         this.auth = Objects.requireNonNull(auth, "auth");
         final Federation federation = new Federation(cluster, Objects.requireNonNull(client, "client"), local, auth);
+        local.freshnessSource().bind(federation::progress);
         final AuditTrail trail = new AuditTrail(Objects.requireNonNull(audit, "audit"), federation);
         this.resources = List.of(
                 new OperationsResource(streams, metrics, trail, this::readinessProblem)::register,
@@ -88,7 +89,8 @@ public final class QueryApi {
             Map.entry(INTERNAL + "/people", Access.CLUSTER),
             Map.entry(INTERNAL + "/people/{personId}/messages", Access.CLUSTER),
             Map.entry(INTERNAL + "/orphans", Access.CLUSTER),
-            Map.entry(INTERNAL + "/clamped-times", Access.CLUSTER));
+            Map.entry(INTERNAL + "/clamped-times", Access.CLUSTER),
+            Map.entry(INTERNAL + "/progress", Access.CLUSTER));
 
     /** Registers the routes, authentication, error handling and JSON mapping on a Javalin configuration. */
     public void configure(final JavalinConfig config) {

@@ -101,7 +101,7 @@ public final class SmsReportsService implements AutoCloseable {
 
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
         final LocalReports local = new LocalReports(new ReportReader(streams, cluster, processor.topics().dispatches(),
-                processor.applicationId()), processor.deliveredWithin().stream().map(java.time.Duration::toMillis).distinct().sorted().toList(),
+                processor.topics().receipts(), processor.applicationId()), processor.deliveredWithin().stream().map(java.time.Duration::toMillis).distinct().sorted().toList(),
                 config.failureTaxonomy());
         Gauge.builder("sms.reconciliation.orphan.receipts", () -> {
             try {

@@ -298,6 +298,20 @@ class QueryApiIntegrationTest {
     }
 
     @Test
+    void shouldSayHowFreshEveryReportIs() throws Exception {
+        // Everything is processed: no input lag, and asOf is the latest event time every lifecycle task reached.
+        final JsonNode summary = both("/api/v1/campaigns/" + A).path("freshness");
+        assertThat(summary.path("inputLag").asLong()).isZero();
+        final Instant asOf = Instant.parse(summary.path("asOf").asText());
+        assertThat(asOf).isAfter(TestData.OLD);
+        for (final String report : List.of("", "/platforms", "/timeline", "/heatmap", "/breakdown?by=operator", "/failures?by=category")) {
+            final JsonNode freshness = both("/api/v1/campaigns/" + A + report).path("freshness");
+            assertThat(freshness.path("asOf").asText()).as(report).isEqualTo(asOf.toString());
+        }
+        assertThat(both("/api/v1/campaigns").at("/items/0/freshness/asOf").asText()).isEqualTo(asOf.toString());
+    }
+
+    @Test
     void shouldGroupFailuresByTheMappingTable() throws Exception {
         final JsonNode byCategory = both("/api/v1/campaigns/" + A + "/failures?by=category").path("rows");
         assertThat(byCategory).hasSize(1);

@@ -16,6 +16,7 @@ import io.smsreports.state.LatencyKey;
 import io.smsreports.topology.BreakdownKeys;
 import io.smsreports.topology.LifecycleProcessor;
 import io.smsreports.topology.PersonHistoryKeys;
+import io.smsreports.topology.PipelineMonitor;
 import io.smsreports.topology.StoreNames;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,16 +60,20 @@ public final class ReportReader {
     private final KafkaStreams streams;
     private final Cluster cluster;
     private final String lifecycleTopic;
+    private final String receiptsTopic;
     private final String reportingTopic;
 
     /**
      * @param lifecycleTopic the dispatches topic (its partitions are the lifecycle tasks')
+     * @param receiptsTopic  the receipts topic (the lifecycle tasks' other input)
      * @param applicationId  the application id (the reporting tasks read its repartition topic)
      */
-    public ReportReader(final KafkaStreams streams, final Cluster cluster, final String lifecycleTopic, final String applicationId) {
+    public ReportReader(final KafkaStreams streams, final Cluster cluster, final String lifecycleTopic, final String receiptsTopic,
+            final String applicationId) {
         this.streams = streams;
         this.cluster = cluster;
         this.lifecycleTopic = lifecycleTopic;
+        this.receiptsTopic = receiptsTopic;
         this.reportingTopic = applicationId + "-" + StoreNames.REPARTITION_SMS + "-repartition";
     }
 
@@ -224,6 +229,41 @@ public final class ReportReader {
             }
         }
         return new ArrayList<>(bySms.values());
+    }
+
+    // ---- freshness (over the local lifecycle tasks) ----
+
+    /**
+     * How far this instance's lifecycle tasks have got: the earliest of their processed event times (null when none has
+     * processed anything), and the input records not yet fetched and processed (consumer lag of their dispatches and
+     * receipts partitions; a partition whose lag is not known yet counts 0).
+     */
+    public Progress progress() {
+        Long asOf = null;
+        long lag = 0;
+        final var metrics = streams.metrics();
+        for (final int partition : cluster.assignedPartitions(lifecycleTopic)) {
+            final ReadOnlyKeyValueStore<String, Long> meta = partitionStore(StoreNames.LIFECYCLE_META,
+                    QueryableStoreTypes.<String, Long>keyValueStore(), partition);
+            final Long processed = meta.get(LifecycleProcessor.PROCESSED_TIME_KEY);
+            if (processed != null) {
+                asOf = asOf == null ? processed : Math.min(asOf, processed);
+            }
+            for (final String topic : List.of(lifecycleTopic, receiptsTopic)) {
+                final Double partitionLag = PipelineMonitor.lag(metrics, topic, partition);
+                lag += partitionLag == null || partitionLag.isNaN() ? 0 : Math.max(0, partitionLag.longValue());
+            }
+        }
+        return new Progress(asOf, lag);
+    }
+
+    /** A share of the pipeline's progress: the earliest processed event time (null: none yet) and the unprocessed input. */
+    public record Progress(Long asOf, long inputLag) {
+        /** Both parts as one: the earlier time, the summed lag. */
+        public Progress plus(final Progress other) {
+            final Long earliest = asOf == null ? other.asOf : other.asOf == null ? asOf : Long.valueOf(Math.min(asOf, other.asOf));
+            return new Progress(earliest, inputLag + other.inputLag);
+        }
     }
 
     // ---- global reconciliation (summed over the local lifecycle tasks) ----

@@ -52,7 +52,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
      * ahead of what was processed while input is held back (a schema registry outage) and would then time out SMS whose
      * receipts are still held.
      */
-    static final String PROCESSED_TIME_KEY = "processed-time";
+    /** Per-task: the latest event time this task processed (its clock before the idle advance), committed with the offsets. */
+    public static final String PROCESSED_TIME_KEY = "processed-time";
     /** Per-task count of orphan receipts (rule 7); the global figure is the sum over tasks. */
     public static final String ORPHAN_RECEIPTS_KEY = "orphan-receipts";
     /** Per-task count of input records whose event time was not believable and fell back (rule 12). */

@@ -78,7 +78,7 @@ public final class PipelineMonitor {
     }
 
     /** The consumer's last seen lag of a partition (the largest if several consumers report it), or null when unknown. */
-    static Double lag(final Map<MetricName, ? extends Metric> metrics, final String topic, final int partition) {
+    public static Double lag(final Map<MetricName, ? extends Metric> metrics, final String topic, final int partition) {
         final String partitionTag = String.valueOf(partition);
         final String escapedTopic = topic.replace('.', '_'); // the consumer's per-partition tags write dots as underscores
         Double lag = null;

@@ -7,7 +7,7 @@ import java.util.Map;
  * A campaign broken down by platform, country, operator or provider ({@code GET /campaigns/{messageId}/breakdown}): the
  * rows' counts add up to the campaign's.
  */
-public record Breakdown(String messageId, String by, List<Row> rows) {
+public record Breakdown(String messageId, String by, List<Row> rows, Freshness freshness) {
 
     /**
      * @param deliveryRate    delivered / sent, null when nothing was sent

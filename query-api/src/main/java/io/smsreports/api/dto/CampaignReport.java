@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record CampaignReport(String messageId, String name, String messageType, String text, String creator, String method,
         String status, Instant createdAt, Instant startedAt, Instant endedAt, Metrics metrics, Latency latency,
-        Map<String, Double> deliveredWithin, Reconciliation reconciliation) {
+        Map<String, Double> deliveredWithin, Freshness freshness, Reconciliation reconciliation) {
 
     /**
      * @param targetAudience the campaign's target audience, null when unknown
