@@ -84,6 +84,9 @@ class DashboardBrowserIntegrationTest {
             assertThat(cardValue(page, "deliveryRate")).isEqualTo(String.format(Locale.US, "%.1f %%",
                     100 * campaign.at("/metrics/deliveryRate").asDouble()));
 
+            assertThat(page.select("#freshness").text()).as("the freshness line").startsWith("Figures as of")
+                    .contains(campaign.at("/freshness/inputLag").asLong() > 0 ? "not processed yet" : "input fully processed");
+
             final JsonNode platforms = json(base, "/api/v1/campaigns/weekend-newsletter/platforms").get("platforms");
             assertThat(page.select("#platforms tbody tr")).hasSize(platforms.size());
             for (int i = 0; i < platforms.size(); i++) {
