@@ -53,14 +53,16 @@ public final class DemoTraffic implements AutoCloseable {
     private static final Provider[] PROVIDERS = {
         new Provider("twilio", 0.06, 0.02), new Provider("vonage", 0.09, 0.03), new Provider("infobip", 0.12, 0.05)};
     private static final Failure[] FAILURES = {
-        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "001", "Absent subscriber: phone off or out of coverage", 30),
-        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "027", "Handset memory full", 8),
-        new Failure(ReceiptStatus.EXPIRED, "EXPIRED", "0FE", "Validity period expired before delivery", 15),
-        new Failure(ReceiptStatus.REJECTED, "REJECTD", "005", "Invalid destination number", 20),
-        new Failure(ReceiptStatus.REJECTED, "REJECTD", "0B1", "Sender ID blocked by the operator", 7),
-        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "00B", "Number ported out; routing failed", 10),
-        new Failure(ReceiptStatus.DELETED, "DELETED", "0A2", "Deleted by the SMSC administrator", 4),
-        new Failure(ReceiptStatus.UNKNOWN, "UNKNOWN", "0FF", "Provider reported no final state", 6)};
+        // Codes as rule 11's default table reads them (README "Failure categories"): every category appears.
+        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "027", "Absent subscriber: phone off or out of coverage", 30), // PROVIDER
+        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "032", "Handset memory full", 8), // PROVIDER
+        new Failure(ReceiptStatus.EXPIRED, "EXPIRED", null, "Validity period expired before delivery", 15), // PROVIDER
+        new Failure(ReceiptStatus.REJECTED, "REJECTD", "0x0000000B", "Invalid destination number", 12), // DATA, permanent
+        new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "001", "Unknown subscriber: number not in service", 8), // DATA, permanent
+        new Failure(ReceiptStatus.REJECTED, "REJECTD", "0x0000000A", "Sender ID blocked by the operator", 7), // CONFIGURATION
+        new Failure(ReceiptStatus.REJECTED, "REJECTD", "0x00000001", "Message too long for the route", 4), // VALIDATION
+        new Failure(ReceiptStatus.DELETED, "DELETED", null, "Deleted by the SMSC administrator", 4), // PROVIDER
+        new Failure(ReceiptStatus.UNKNOWN, "UNKNOWN", "0x000000FF", "Provider reported no final state", 6)}; // UNKNOWN
 
     private final Settings settings;
     private final Topics topics;
