@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,6 +87,28 @@ class DashboardBrowserIntegrationTest {
 
             assertThat(page.select("#freshness").text()).as("the freshness line").startsWith("Figures as of")
                     .contains(campaign.at("/freshness/inputLag").asLong() > 0 ? "not processed yet" : "input fully processed");
+
+            // The timeline chart: one SVG line per series, each with the API's hourly values.
+            final JsonNode buckets = json(base, "/api/v1/campaigns/weekend-newsletter/timeline").get("buckets");
+            for (final String series : List.of("sent", "delivered", "failed")) {
+                final List<String> values = new ArrayList<>();
+                buckets.forEach(b -> values.add(b.get(series).asText()));
+                assertThat(page.select("#timeline polyline[data-series=" + series + "]").attr("data-values")).as(series)
+                        .isEqualTo(String.join(",", values));
+            }
+            // The breakdown (platform tab first) and the failure categories, as the API has them.
+            final JsonNode byPlatform = json(base, "/api/v1/campaigns/weekend-newsletter/breakdown?by=platform").get("rows");
+            assertThat(page.select("#breakdown tbody tr")).hasSize(byPlatform.size());
+            assertThat(page.select("#breakdown tbody tr").get(0).child(0).text()).isEqualTo(byPlatform.get(0).get("key").asText());
+            assertThat(page.select("#breakdown-tabs button").eachAttr("data-by")).containsExactly("platform", "country", "operator", "provider");
+            final JsonNode categories = json(base, "/api/v1/campaigns/weekend-newsletter/failures?by=category").get("rows");
+            assertThat(page.select("#failure-categories tbody tr").eachText()).hasSize(Math.max(1, categories.size()));
+            if (categories.size() > 0) {
+                assertThat(page.select("#failure-categories tbody tr").get(0).child(0).text()).isEqualTo(categories.get(0).get("key").asText());
+            }
+            assertThat(page.select("#export-retarget")).as("the retarget export, for an analyst or admin").hasSize(1);
+            assertThat(page.select("[data-metric=within-30s] .value").text()).isEqualTo(String.format(Locale.US, "%.1f %%",
+                    100 * campaign.at("/deliveredWithin/30s").asDouble()));
 
             final JsonNode platforms = json(base, "/api/v1/campaigns/weekend-newsletter/platforms").get("platforms");
             assertThat(page.select("#platforms tbody tr")).hasSize(platforms.size());
