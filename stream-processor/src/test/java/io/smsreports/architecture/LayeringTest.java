@@ -3,17 +3,9 @@ package io.smsreports.architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,37 +29,11 @@ class LayeringTest {
             "app", Set.of("config", "ops", "privacy", "state", "topology", "lifecycle", "reporting"),
             "ops", Set.of());
     private static final Set<String> SDK = Set.of("events", "registry", "serde", "smpp");
-    private static final Pattern REFERENCE = Pattern.compile("io\\.smsreports\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]");
 
     @Test
     void shouldOnlyPointDownAndKeepTheDomainFreeOfKafka() throws IOException {
-        final Map<String, Set<String>> arrows = new TreeMap<>();
-        final List<String> violations = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (final Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                final String pkg = SOURCES.relativize(file.getParent()).toString().replace(file.getFileSystem().getSeparator(), ".");
-                final String source = Files.readString(file);
-                final Matcher m = REFERENCE.matcher(source);
-                while (m.find()) {
-                    final String target = m.group(1);
-                    if (!target.equals(pkg) && !SDK.contains(target)) {
-                        arrows.computeIfAbsent(pkg, p -> new TreeSet<>()).add(target);
-                    }
-                }
-                if (DOMAIN.contains(pkg) && (source.contains("import org.apache.kafka") || source.contains("import org.rocksdb"))) {
-                    violations.add(file + ": the domain layer imports Kafka");
-                }
-            }
-        }
-        assertThat(arrows.keySet()).as("packages").isSubsetOf(ALLOWED.keySet());
-        arrows.forEach((from, targets) -> {
-            for (final String to : targets) {
-                if (!ALLOWED.getOrDefault(from, Set.of()).contains(to)) {
-                    violations.add(from + " -> " + to + " is not an arrow of the layering (see the package docs)");
-                }
-            }
-        });
-        assertThat(violations).isEmpty();
-        assertThat(arrows.get("topology")).as("the graph was read").contains("state", "lifecycle");
+        final PackageGraph graph = PackageGraph.read(SOURCES, SDK);
+        assertThat(graph.violations(ALLOWED, DOMAIN)).isEmpty();
+        assertThat(graph.arrows().get("topology")).as("the graph was read").contains("state", "lifecycle");
     }
 }
