@@ -70,6 +70,8 @@ public final class CampaignsResource {
             }
             federation.routed(ctx, () -> ctx.json(local.failures(ctx.pathParam("messageId"), by)));
         });
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/latency", ctx ->
+                federation.routed(ctx, () -> ctx.json(local.latencyHistogram(ctx.pathParam("messageId")))));
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/heatmap", ctx -> {
             // Over the history the heatmap can show (the hourly windows' retention), up to now and an hour ahead.
             final java.time.Instant now = clock.instant();

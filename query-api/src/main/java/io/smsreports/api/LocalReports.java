@@ -6,6 +6,7 @@ import io.smsreports.api.dto.DeliveredInsight;
 import io.smsreports.api.dto.FailedUser;
 import io.smsreports.api.dto.Failures;
 import io.smsreports.api.dto.Heatmap;
+import io.smsreports.api.dto.LatencyHistogram;
 import io.smsreports.api.dto.Page;
 import io.smsreports.api.dto.PersonMessages;
 import io.smsreports.api.dto.PlatformsReport;
@@ -246,6 +247,21 @@ public final class LocalReports {
                 c == null ? null : c.getStatus().name(), c == null ? null : c.getCreatedAt(), c == null ? null : c.getStartedAt(),
                 c == null ? null : c.getEndedAt(), metrics, latency, deliveredWithin, freshness,
                 new CampaignReport.Reconciliation(r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts()));
+    }
+
+    /** A campaign's delivery-latency histogram, with its delivered-within shares. */
+    public LatencyHistogram latencyHistogram(final String messageId) {
+        requireKnown(messageId);
+        final List<LatencyHistogram.Bucket> buckets = new ArrayList<>();
+        reader.latency(messageId).forEach((bucket, count) -> buckets.add(new LatencyHistogram.Bucket(LatencyBuckets.lowerBound(bucket),
+                LatencyBuckets.upperBound(bucket), count)));
+        final CampaignStats stats = reader.stats(messageId);
+        BreakdownRow all = BreakdownRow.EMPTY;
+        for (final BreakdownRow row : reader.breakdown(messageId, Dimension.PLATFORM).values()) {
+            all = all.plus(row);
+        }
+        return new LatencyHistogram(messageId, buckets, deliveredWithin(all.within(), stats == null ? 0 : stats.totals().sent()),
+                freshness.current());
     }
 
     /** A campaign's breakdown by one dimension: rows by sent, most first (ties by key). */

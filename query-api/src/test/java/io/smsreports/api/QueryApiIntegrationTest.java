@@ -293,6 +293,14 @@ class QueryApiIntegrationTest {
         assertThat(country.at("/0/key").asText()).isEqualTo("TR");
         assertThat(country.at("/0/deliveredWithin").has("5s")).isTrue();
         assertThat(both("/api/v1/campaigns/" + A).path("deliveredWithin").fieldNames()).toIterable().containsExactly("5s", "30s", "300s");
+        final JsonNode latency = both("/api/v1/campaigns/" + A + "/latency");
+        long delivered = 0;
+        for (final JsonNode bucket : latency.path("buckets")) {
+            assertThat(bucket.path("fromMs").asLong()).isLessThanOrEqualTo(bucket.path("toMs").asLong());
+            delivered += bucket.path("delivered").asLong();
+        }
+        assertThat(delivered).as("the histogram holds every Delivered SMS").isEqualTo(campaign.path("delivered").asLong());
+        assertThat(latency.path("deliveredWithin")).isEqualTo(both("/api/v1/campaigns/" + A).path("deliveredWithin"));
         assertThat(both("/api/v1/campaigns/" + A + "/breakdown", 400).path("error").asText()).isEqualTo("bad parameter 'by'");
         assertThat(both("/api/v1/campaigns/" + A + "/breakdown?by=city", 400).path("detail").asText()).contains("[platform, country");
     }

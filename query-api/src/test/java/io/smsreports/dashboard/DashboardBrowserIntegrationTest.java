@@ -96,6 +96,13 @@ class DashboardBrowserIntegrationTest {
                 assertThat(page.select("#timeline polyline[data-series=" + series + "]").attr("data-values")).as(series)
                         .isEqualTo(String.join(",", values));
             }
+            // The latency histogram: its bars hold every Delivered SMS, and each service level has its mark.
+            long binned = 0;
+            for (final Element bar : page.select("#latency rect[data-bin]")) {
+                binned += Long.parseLong(bar.attr("data-delivered"));
+            }
+            assertThat(binned).isEqualTo(campaign.at("/metrics/delivered").asLong());
+            assertThat(page.select("#latency line[data-level]").eachAttr("data-level")).containsExactly("5s", "30s", "300s");
             // The breakdown (platform tab first) and the failure categories, as the API has them.
             final JsonNode byPlatform = json(base, "/api/v1/campaigns/weekend-newsletter/breakdown?by=platform").get("rows");
             assertThat(page.select("#breakdown tbody tr")).hasSize(byPlatform.size());
