@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /** Campaigns: the list, a campaign's report, platforms, timeline, heatmap, failed users; and the reconciliation. */
 public final class CampaignsResource {
@@ -89,22 +88,9 @@ public final class CampaignsResource {
                 ctx.json(page);
             });
         });
-        // An ordered map: every instance answers with the same bytes (Map.of's order differs from JVM to JVM).
-        config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(orderedMap(
-                "orphanReceipts", sum(federation.fanOut(QueryApi.INTERNAL + "/orphans", new TypeReference<Long>() { }, local::orphanReceipts)),
-                "clampedTimes", sum(federation.fanOut(QueryApi.INTERNAL + "/clamped-times", new TypeReference<Long>() { },
-                        local::clampedTimes)))));
-    }
-
-    private static Map<String, Object> orderedMap(final String k1, final Object v1, final String k2, final Object v2) {
-        final Map<String, Object> map = new java.util.LinkedHashMap<>();
-        map.put(k1, v1);
-        map.put(k2, v2);
-        return map;
-    }
-
-    private static long sum(final java.util.List<Long> parts) {
-        return parts.stream().mapToLong(Long::longValue).sum();
+        config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(federation.fanOut(QueryApi.INTERNAL + "/reconciliation",
+                new TypeReference<LocalReports.Reconciliation>() { }, local::reconciliation).stream()
+                .reduce(new LocalReports.Reconciliation(0, 0), LocalReports.Reconciliation::plus)));
     }
 
     private void campaigns(final Context ctx) {

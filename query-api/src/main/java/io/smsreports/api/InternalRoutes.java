@@ -46,8 +46,7 @@ public final class InternalRoutes {
             }
             ctx.json(local.personMessages(ctx.pathParam("personId"), from, to));
         });
-        config.routes.get(QueryApi.INTERNAL + "/orphans", ctx -> ctx.json(local.orphanReceipts()));
-        config.routes.get(QueryApi.INTERNAL + "/clamped-times", ctx -> ctx.json(local.clampedTimes()));
+        config.routes.get(QueryApi.INTERNAL + "/reconciliation", ctx -> ctx.json(local.reconciliation()));
         config.routes.get(QueryApi.INTERNAL + "/progress", ctx -> ctx.json(local.progress()));
     }
 

@@ -80,11 +80,7 @@ public final class LocalReports {
             return null;
         }
         final CampaignStats counts = stats == null ? CampaignStats.EMPTY : stats;
-        BreakdownRow all = BreakdownRow.EMPTY;
-        for (final BreakdownRow row : reader.breakdown(messageId, Dimension.PLATFORM).values()) {
-            all = all.plus(row);
-        }
-        return report(messageId, campaign, counts, latency(messageId), deliveredWithin(all.within(), counts.totals().sent()),
+        return report(messageId, campaign, counts, latency(messageId), campaignDeliveredWithin(messageId, counts.totals().sent()),
                 freshness.current());
     }
 
@@ -228,8 +224,19 @@ public final class LocalReports {
         return reader.orphanReceipts();
     }
 
-    public long clampedTimes() {
-        return reader.clampedTimes();
+    /** This instance's share of the global reconciliation counters. */
+    public Reconciliation reconciliation() {
+        return new Reconciliation(reader.orphanReceipts(), reader.clampedTimes());
+    }
+
+    /**
+     * The global reconciliation ({@code GET /reconciliation}): receipts for smsIds never dispatched (rule 7) and input
+     * records whose event time fell back (rule 12). A record, so every instance answers in one key order.
+     */
+    public record Reconciliation(long orphanReceipts, long clampedTimes) {
+        Reconciliation plus(final Reconciliation other) {
+            return new Reconciliation(orphanReceipts + other.orphanReceipts, clampedTimes + other.clampedTimes);
+        }
     }
 
     // ---- helpers ----
@@ -256,11 +263,7 @@ public final class LocalReports {
         reader.latency(messageId).forEach((bucket, count) -> buckets.add(new LatencyHistogram.Bucket(LatencyBuckets.lowerBound(bucket),
                 LatencyBuckets.upperBound(bucket), count)));
         final CampaignStats stats = reader.stats(messageId);
-        BreakdownRow all = BreakdownRow.EMPTY;
-        for (final BreakdownRow row : reader.breakdown(messageId, Dimension.PLATFORM).values()) {
-            all = all.plus(row);
-        }
-        return new LatencyHistogram(messageId, buckets, deliveredWithin(all.within(), stats == null ? 0 : stats.totals().sent()),
+        return new LatencyHistogram(messageId, buckets, campaignDeliveredWithin(messageId, stats == null ? 0 : stats.totals().sent()),
                 freshness.current());
     }
 
@@ -277,6 +280,15 @@ public final class LocalReports {
         });
         rows.sort(Comparator.comparingLong(Breakdown.Row::sent).reversed().thenComparing(Breakdown.Row::key));
         return new Breakdown(messageId, dimension.label(), rows, freshness.current());
+    }
+
+    /** The campaign's delivered-within shares: its platform rows together are the whole campaign. */
+    private Map<String, Double> campaignDeliveredWithin(final String messageId, final long sent) {
+        BreakdownRow all = BreakdownRow.EMPTY;
+        for (final BreakdownRow row : reader.breakdown(messageId, Dimension.PLATFORM).values()) {
+            all = all.plus(row);
+        }
+        return deliveredWithin(all.within(), sent);
     }
 
     /** Per service level ("5s"), the share of {@code sent} delivered within it; null shares when nothing was sent. */

@@ -89,8 +89,7 @@ public final class QueryApi {
             Map.entry(INTERNAL + "/campaign-names", Access.CLUSTER),
             Map.entry(INTERNAL + "/people", Access.CLUSTER),
             Map.entry(INTERNAL + "/people/{personId}/messages", Access.CLUSTER),
-            Map.entry(INTERNAL + "/orphans", Access.CLUSTER),
-            Map.entry(INTERNAL + "/clamped-times", Access.CLUSTER),
+            Map.entry(INTERNAL + "/reconciliation", Access.CLUSTER),
             Map.entry(INTERNAL + "/progress", Access.CLUSTER));
 
     /** Registers the routes, authentication, error handling and JSON mapping on a Javalin configuration. */

@@ -13,7 +13,7 @@ import io.smsreports.reporting.PersonMessages;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.state.CampaignOrderKeys;
 import io.smsreports.state.LatencyKey;
-import io.smsreports.topology.BreakdownKeys;
+import io.smsreports.topology.CampaignKeys;
 import io.smsreports.topology.LifecycleProcessor;
 import io.smsreports.topology.PersonHistoryKeys;
 import io.smsreports.topology.PipelineMonitor;
@@ -112,9 +112,9 @@ public final class ReportReader {
         final SortedMap<String, BreakdownRow> rows = new TreeMap<>();
         final ReadOnlyKeyValueStore<String, BreakdownRow> store = campaignStore(StoreNames.CAMPAIGN_BREAKDOWN,
                 QueryableStoreTypes.keyValueStore(), messageId);
-        try (KeyValueIterator<String, BreakdownRow> it = store.prefixScan(BreakdownKeys.prefix(messageId, dimension),
+        try (KeyValueIterator<String, BreakdownRow> it = store.prefixScan(CampaignKeys.prefix(messageId, dimension),
                 new StringSerializer())) {
-            it.forEachRemaining(kv -> rows.put(BreakdownKeys.rowOf(kv.key), kv.value));
+            it.forEachRemaining(kv -> rows.put(CampaignKeys.breakdownRowOf(kv.key), kv.value));
         }
         return rows;
     }
@@ -124,8 +124,8 @@ public final class ReportReader {
         final Map<FailureKey, Long> counts = new LinkedHashMap<>();
         final ReadOnlyKeyValueStore<String, Long> store = campaignStore(StoreNames.CAMPAIGN_FAILURES, QueryableStoreTypes.keyValueStore(),
                 messageId);
-        try (KeyValueIterator<String, Long> it = store.prefixScan(BreakdownKeys.of(messageId, ""), new StringSerializer())) {
-            it.forEachRemaining(kv -> counts.put(FailureKey.parse(kv.key.substring(messageId.length() + 1)), kv.value));
+        try (KeyValueIterator<String, Long> it = store.prefixScan(CampaignKeys.prefix(messageId), new StringSerializer())) {
+            it.forEachRemaining(kv -> counts.put(FailureKey.parse(CampaignKeys.rowKeyOf(kv.key)), kv.value));
         }
         return counts;
     }

@@ -46,11 +46,6 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
         return dimension.name() + SEPARATOR + key;
     }
 
-    /** The dimension of a {@link #breakdownKey}. */
-    public static Dimension dimensionOf(final String breakdownKey) {
-        return Dimension.valueOf(breakdownKey.substring(0, breakdownKey.indexOf(SEPARATOR)));
-    }
-
     /** The row key of a {@link #breakdownKey}. */
     public static String rowOf(final String breakdownKey) {
         return breakdownKey.substring(breakdownKey.indexOf(SEPARATOR) + 1);

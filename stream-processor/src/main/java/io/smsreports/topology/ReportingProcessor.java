@@ -121,12 +121,12 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
             latency.put(key, (current == null ? 0 : current) + count);
         });
         delta.breakdown().forEach((rowKey, row) -> {
-            final String key = BreakdownKeys.of(messageId, rowKey);
+            final String key = CampaignKeys.of(messageId, rowKey);
             final BreakdownRow current = breakdown.get(key);
             breakdown.put(key, current == null ? row : current.plus(row));
         });
         delta.failures().forEach((failureKey, count) -> {
-            final String key = BreakdownKeys.of(messageId, failureKey);
+            final String key = CampaignKeys.of(messageId, failureKey);
             final Long current = failures.get(key);
             failures.put(key, (current == null ? 0 : current) + count);
         });

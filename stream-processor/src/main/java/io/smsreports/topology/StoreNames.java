@@ -36,9 +36,9 @@ public final class StoreNames {
 
     /** messageId → {@code Campaign}: the latest campaign metadata. */
     public static final String CAMPAIGNS = "campaigns";
-    /** messageId NUL dimension NUL row ({@link BreakdownKeys}) → {@code BreakdownRow}: the campaign's breakdowns. */
+    /** messageId NUL dimension NUL row ({@link CampaignKeys}) → {@code BreakdownRow}: the campaign's breakdowns. */
     public static final String CAMPAIGN_BREAKDOWN = "campaign-breakdown";
-    /** messageId NUL {@code FailureKey} → Failed SMS: the campaign's failures, classified (rule 11) when read. */
+    /** messageId NUL {@code FailureKey} ({@link CampaignKeys}) → Failed SMS: the campaign's failures, classified (rule 11) when read. */
     public static final String CAMPAIGN_FAILURES = "campaign-failures";
     /** (createdAt descending, messageId) → empty: the campaign list's order, so a page is a range scan. */
     public static final String CAMPAIGN_ORDER = "campaign-order";

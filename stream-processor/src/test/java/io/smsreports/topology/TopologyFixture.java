@@ -256,9 +256,9 @@ final class TopologyFixture implements AutoCloseable {
         settle();
         final KeyValueStore<String, io.smsreports.reporting.BreakdownRow> store = driver.getKeyValueStore(StoreNames.CAMPAIGN_BREAKDOWN);
         final Map<String, io.smsreports.reporting.BreakdownRow> rows = new TreeMap<>();
-        try (KeyValueIterator<String, io.smsreports.reporting.BreakdownRow> it = store.prefixScan(BreakdownKeys.prefix(messageId, dimension),
+        try (KeyValueIterator<String, io.smsreports.reporting.BreakdownRow> it = store.prefixScan(CampaignKeys.prefix(messageId, dimension),
                 new StringSerializer())) {
-            it.forEachRemaining(kv -> rows.put(BreakdownKeys.rowOf(kv.key), kv.value));
+            it.forEachRemaining(kv -> rows.put(CampaignKeys.breakdownRowOf(kv.key), kv.value));
         }
         return rows;
     }
