@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Campaigns: the list, a campaign's report, platforms, timeline, heatmap, failed users; and the reconciliation. */
+/** Campaigns: the list, a campaign's report, platforms, timeline, heatmap, failed users; the alerts and the reconciliation. */
 public final class CampaignsResource {
 
     private final LocalReports local;
@@ -87,6 +87,11 @@ public final class CampaignsResource {
                 audit.audited(ctx, AuditAction.FAILED_LIST, ctx.pathParam("messageId"), page.items().size(), "limit=" + limit);
                 ctx.json(page);
             });
+        });
+        config.routes.get(QueryApi.PREFIX + "/alerts", ctx -> {
+            final boolean open = "open".equals(Params.choice(ctx, "state", "open", List.of("open", "all")));
+            final String messageId = Params.optional(ctx, "messageId");
+            federation.routedToAlerts(ctx, () -> ctx.json(local.alerts(open, messageId)));
         });
         config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(federation.fanOut(QueryApi.INTERNAL + "/reconciliation",
                 new TypeReference<LocalReports.Reconciliation>() { }, local::reconciliation).stream()

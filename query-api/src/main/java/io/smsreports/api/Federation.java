@@ -57,14 +57,22 @@ public final class Federation {
     }
 
     void routedBy(final Context ctx, final String messageId, final LocalAnswer answer) throws Exception {
-        final HostInfo owner = cluster.ownerOfCampaign(messageId);
+        routedTo(ctx, cluster.ownerOfCampaign(messageId), "Campaign '" + messageId + "'", answer);
+    }
+
+    /** Answers from the alert task's store here when this instance runs it, else relays its owner's answer. */
+    void routedToAlerts(final Context ctx, final LocalAnswer answer) throws Exception {
+        routedTo(ctx, cluster.ownerOfAlerts(), "The alerts' state", answer);
+    }
+
+    private void routedTo(final Context ctx, final HostInfo owner, final String what, final LocalAnswer answer) throws Exception {
         if (cluster.isSelf(owner)) {
             answer.run();
             return;
         }
         if (ctx.header(InstanceClient.FORWARDED_HEADER) != null) {
             // Ownership moved between the two instances' views of the cluster: do not forward again.
-            throw ApiException.unavailable("Campaign '" + messageId + "' is moving between instances (rebalance); retry");
+            throw ApiException.unavailable(what + " is moving between instances (rebalance); retry");
         }
         final String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
         final HttpResponse<InputStream> response = client.forward(owner, pathAndQuery, ctx.header("Authorization"), clientAddress(ctx));

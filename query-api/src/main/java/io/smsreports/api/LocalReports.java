@@ -1,5 +1,8 @@
 package io.smsreports.api;
 
+import io.smsreports.alerting.Alert;
+import io.smsreports.alerting.Scope;
+import io.smsreports.api.dto.Alerts;
 import io.smsreports.api.dto.Breakdown;
 import io.smsreports.api.dto.CampaignReport;
 import io.smsreports.api.dto.DeliveredInsight;
@@ -325,6 +328,24 @@ public final class LocalReports {
     /** Rule 11's mapping table in force. */
     public FailureTaxonomy taxonomy() {
         return taxonomy;
+    }
+
+    /**
+     * The alerts kept by the alert task (call where it runs), newest first: {@code open} only those still open;
+     * {@code messageId} only that campaign's.
+     */
+    public Alerts alerts(final boolean open, final String messageId) {
+        final List<Alert> alerts = new ArrayList<>(reader.alerts());
+        alerts.sort(java.util.Comparator.comparingLong((Alert a) -> a.resolvedAt() == null ? a.openedAt() : a.resolvedAt())
+                .reversed().thenComparing(Alert::alertId));
+        return new Alerts(alerts.stream()
+                .filter(a -> !open || a.state() == Alert.State.OPENED)
+                .filter(a -> messageId == null || (a.scope().kind() == Scope.Kind.CAMPAIGN && a.scope().key().equals(messageId)))
+                .map(a -> new Alerts.Item(a.alertId(), a.state().name(), a.rule().label(), a.scope().kind().label(), a.scope().key(),
+                        a.errorCode(), a.observed(), a.baseline(), java.time.Duration.ofMillis(a.windowMs()).toString(),
+                        Instant.ofEpochMilli(a.openedAt()).toString(), a.resolvedAt() == null ? null
+                                : Instant.ofEpochMilli(a.resolvedAt()).toString(), a.message()))
+                .toList());
     }
 
     /** A campaign's failures grouped by category, error code, provider or operator (pre-aggregated, classified now). */

@@ -79,6 +79,7 @@ public final class QueryApi {
             Map.entry(PREFIX + "/campaigns/{messageId}/failures", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/latency", Access.VIEWER),
             Map.entry(PREFIX + "/reconciliation", Access.VIEWER),
+            Map.entry(PREFIX + "/alerts", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed", Access.ANALYST),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed/export", Access.ANALYST),
             Map.entry(PREFIX + "/people", Access.ANALYST),

@@ -37,13 +37,19 @@ import org.slf4j.LoggerFactory;
 /**
  * A simulated sender and SMS gateway producing realistic traffic through the real topics with the real
  * serde: campaigns of every type, method and status; SMS to a pool of people on several platforms through
- * three providers with different failure rates; intermediate receipts; final receipts from under a second
+ * five providers with different failure rates; intermediate receipts; final receipts from under a second
  * to hours later; duplicates, a few contradictions, receipts ahead of their dispatch, failures with the
  * reasons providers give, SMS never confirmed, an occasional orphan or undecodable record.
  *
+ * <p>For the alerts (DESIGN "Alerts"): provider {@code sinch} degrades for six minutes, from four minutes after the
+ * start (two thirds of its SMS fail with ESME_RSUBMITFAIL), so that its delivery-rate drop opens a few minutes in and
+ * resolves about twenty minutes in (over the default 15-minute window against its last day); provider {@code bulkroute} reports every SMS delivered a
+ * quarter of a second after dispatch, a known sign of fake delivery reports (implausible receipts, open while it sends).
+ *
  * <p>At first start it also back-fills history (a finished campaign over the last day, one five days ago
- * whose unanswered SMS become Unconfirmed, a cancelled one), so that timelines and heatmaps have something
- * to show at once. A restart on the same data directory does not back-fill again.
+ * whose unanswered SMS become Unconfirmed, a cancelled one, and a burst of the flash sale three hours ago during which
+ * {@code sinch} degraded for ten minutes: alerts that opened and resolved), so that timelines, heatmaps and the alerts
+ * panel have something to show at once. A restart on the same data directory does not back-fill again.
  */
 public final class DemoTraffic implements AutoCloseable {
 
@@ -51,7 +57,12 @@ public final class DemoTraffic implements AutoCloseable {
     private static final String[] PLATFORMS = {"android", "ios", "web", null};
     private static final double[] PLATFORM_WEIGHTS = {0.52, 0.38, 0.07, 0.03};
     private static final Provider[] PROVIDERS = {
-        new Provider("twilio", 0.06, 0.02), new Provider("vonage", 0.09, 0.03), new Provider("infobip", 0.12, 0.05)};
+        new Provider("twilio", 0.06, 0.02, false), new Provider("vonage", 0.09, 0.03, false), new Provider("infobip", 0.12, 0.05, false),
+        new Provider("sinch", 0.07, 0.02, false), new Provider("bulkroute", 0.01, 0.0, true)};
+    private static final String DEGRADING = "sinch";
+    private static final double DEGRADED_FAILURE_RATE = 0.65;
+    private static final Failure SUBMIT_FAILED = new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "0x00000045",
+            "Submit to the operator failed (route congested)", 0); // PROVIDER, temporary
     private static final Failure[] FAILURES = {
         // Codes as rule 11's default table reads them (README "Failure categories"): every category appears.
         new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "027", "Absent subscriber: phone off or out of coverage", 30), // PROVIDER
@@ -72,6 +83,8 @@ public final class DemoTraffic implements AutoCloseable {
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(Comparator.comparingLong(Scheduled::dueAt).thenComparingLong(Scheduled::seq));
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong smsSent = new AtomicLong();
+    /** When {@link #DEGRADING} degrades (event time of the dispatch): a past episode in the back-fill, one live. */
+    private final List<long[]> degraded = new ArrayList<>();
     private final String runId;
     private final Thread thread;
     private long seq;
@@ -92,7 +105,8 @@ public final class DemoTraffic implements AutoCloseable {
         }
     }
 
-    private record Provider(String name, double failureRate, double neverConfirmedRate) {
+    /** A provider; {@code fakeReceipts}: it answers DELIVERED within a quarter second whatever happened. */
+    private record Provider(String name, double failureRate, double neverConfirmedRate, boolean fakeReceipts) {
     }
 
     private record Failure(ReceiptStatus status, String stat, String errorCode, String reason, int weight) {
@@ -162,6 +176,7 @@ public final class DemoTraffic implements AutoCloseable {
                 backfill(catalogue, now);
             }
             flushDue(now, now);
+            degraded.add(new long[] {now + Duration.ofMinutes(4).toMillis(), now + Duration.ofMinutes(10).toMillis()});
             final List<DemoCampaign> live = catalogue.stream().filter(c -> c.liveShare() > 0).toList();
             double owed = 0;
             long last = System.nanoTime();
@@ -189,13 +204,33 @@ public final class DemoTraffic implements AutoCloseable {
         }
     }
 
-    /** History: a finished campaign over the last day, one five days ago, a cancelled one. */
+    /**
+     * History: a finished campaign over the last day, one five days ago, a cancelled one, and the flash sale's first
+     * burst three hours ago, during which {@link #DEGRADING} degraded for ten minutes.
+     */
     private void backfill(final List<DemoCampaign> catalogue, final long now) {
         final long day = Duration.ofDays(1).toMillis();
+        final long minute = Duration.ofMinutes(1).toMillis();
+        final long burst = now - 3 * 3_600_000L + 5 * minute;
+        degraded.add(new long[] {burst + 15 * minute, burst + 25 * minute});
         spread(catalogue.get(3), 4_000, now - day, now - 2 * 3_600_000L);
         spread(catalogue.get(4), 1_500, now - 5 * day, now - 5 * day + 2 * 3_600_000L);
         spread(catalogue.get(6), 200, now - 3 * day, now - 3 * day + 600_000L);
-        LOG.info("Demo traffic: back-filled 5,700 SMS of history");
+        spread(catalogue.get(0), 4_000, burst, burst + 45 * minute);
+        LOG.info("Demo traffic: back-filled 9,700 SMS of history");
+    }
+
+    /** Whether {@link #DEGRADING} is degraded at {@code at}. */
+    private boolean degradedAt(final Provider provider, final long at) {
+        if (!provider.name().equals(DEGRADING)) {
+            return false;
+        }
+        for (final long[] episode : degraded) {
+            if (at >= episode[0] && at < episode[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void spread(final DemoCampaign campaign, final int count, final long from, final long to) {
@@ -230,10 +265,17 @@ public final class DemoTraffic implements AutoCloseable {
         if (fate < provider.neverConfirmedRate()) {
             return; // the provider never says
         }
+        if (provider.fakeReceipts()) {
+            final long doneAt = dispatchedAt + 220 + random.nextInt(60);
+            receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, doneAt + 20);
+            return;
+        }
         final long doneAt = dispatchedAt + (early ? 300 + random.nextInt(1_500) : latency());
         final long receivedAt = doneAt + 50 + random.nextInt(950);
-        if (fate < provider.neverConfirmedRate() + provider.failureRate()) {
-            final Failure failure = failure();
+        final boolean degradedNow = degradedAt(provider, dispatchedAt);
+        final double failureRate = degradedNow ? DEGRADED_FAILURE_RATE : provider.failureRate();
+        if (fate < provider.neverConfirmedRate() + failureRate) {
+            final Failure failure = degradedNow ? SUBMIT_FAILED : failure();
             receipt(smsId, provider, failure.status(), failure.stat(), failure.errorCode(), failure.reason(), doneAt, receivedAt);
             if (random.nextDouble() < 0.005) {
                 receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt + 60_000, receivedAt + 60_000);

@@ -63,6 +63,17 @@ class DashboardBrowserIntegrationTest {
             admin = running.adminToken().orElseThrow();
             await("the back-fill counted").atMost(Duration.ofMinutes(3)).ignoreExceptions()
                     .until(() -> json(base, "/api/v1/campaigns/weekend-newsletter").at("/metrics/sent").asLong() == 4_000);
+            // The back-fill's burst three hours ago, during which provider sinch degraded for ten minutes: the alert opened and
+            // resolved in event time, as soon as every task's clock had passed it.
+            await("the back-filled alert resolved").atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> {
+                for (final JsonNode a : json(base, "/api/v1/alerts?state=all").get("items")) {
+                    if (a.get("rule").asText().equals("delivery-rate-drop") && a.get("key").asText().equals("sinch")
+                            && a.get("state").asText().equals("RESOLVED")) {
+                        return true;
+                    }
+                }
+                return false;
+            });
             running.stopDemo();
             await("numbers settled").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ofSeconds(3)).ignoreExceptions()
                     .until(() -> json(base, "/api/v1/campaigns/weekend-newsletter").equals(json(base, "/api/v1/campaigns/weekend-newsletter")));
@@ -138,6 +149,20 @@ class DashboardBrowserIntegrationTest {
             assertThat(page.select("#export-csv")).hasSize(1);
             assertThat(page.select("#export-xlsx")).hasSize(1);
             assertThat(page.select("#campaigns li")).hasSizeGreaterThanOrEqualTo(7);
+
+            // The alerts panel: the open alerts, then the latest resolved ones, as the API lists them.
+            final List<String> open = new ArrayList<>();
+            final List<String> resolved = new ArrayList<>();
+            for (final JsonNode a : json(base, "/api/v1/alerts?state=all").get("items")) {
+                (a.get("state").asText().equals("OPENED") ? open : resolved).add(a.get("alertId").asText());
+            }
+            final List<String> shown = new ArrayList<>(open);
+            shown.addAll(resolved.subList(0, Math.min(8, resolved.size())));
+            assertThat(page.select("#alerts li[data-alert-id]").eachAttr("data-alert-id")).isEqualTo(shown);
+            final Element sinch = page.select("#alerts li[data-rule=delivery-rate-drop][data-state=RESOLVED]").stream()
+                    .filter(li -> li.text().contains("provider sinch")).findFirst().orElseThrow();
+            assertThat(sinch.select(".badge").text()).isEqualTo("resolved");
+            assertThat(sinch.select(".msg").text()).contains("Delivery rate of provider sinch fell to").contains("Resolved:");
 
             // A viewer sees the figures and no personal data: no failed users, no exports, no people.
             final Document viewer = render(chromium.get(), base + "/#campaign=weekend-newsletter&token=" + TestTokens.VIEWER, dir);

@@ -13,6 +13,7 @@ import java.util.Objects;
  *   <tr><td>{@value #DEFAULT_DISPATCHES}</td><td>smsId</td><td>{@link SmsDispatched}</td><td>delete</td></tr>
  *   <tr><td>{@value #DEFAULT_RECEIPTS}</td><td>smsId</td><td>{@link DeliveryReceipt}</td><td>delete</td></tr>
  *   <tr><td>{@value #DEFAULT_DELIVERED}</td><td>smsId</td><td>{@link SmsDelivered}</td><td>delete</td></tr>
+ *   <tr><td>{@value #DEFAULT_ALERTS}</td><td>alertId</td><td>{@link DeliveryAlert}</td><td>delete</td></tr>
  *   <tr><td>{@value #DEFAULT_DEAD_LETTERS}</td><td>original key</td><td>original value; headers say why</td><td>delete</td></tr>
  * </table>
  *
@@ -25,8 +26,10 @@ import java.util.Objects;
  * @param delivered   one event per SMS confirmed delivered (written by the pipeline)
  * @param deadLetters poison records with the reason (written by the pipeline)
  * @param audit       who read personal data through the API (written by the query API)
+ * @param alerts      delivery alerts, opened and resolved (written by the pipeline)
  */
-public record Topics(String campaigns, String dispatches, String receipts, String delivered, String deadLetters, String audit) {
+public record Topics(String campaigns, String dispatches, String receipts, String delivered, String deadLetters, String audit,
+        String alerts) {
 
     public static final String DEFAULT_CAMPAIGNS = "sms.campaigns";
     public static final String DEFAULT_DISPATCHES = "sms.dispatches";
@@ -35,6 +38,8 @@ public record Topics(String campaigns, String dispatches, String receipts, Strin
     public static final String DEFAULT_DEAD_LETTERS = "sms.dlq";
     /** Who read personal data ({@code AuditEvent}, keyed by principal), written by the query API; long retention. */
     public static final String DEFAULT_AUDIT = "sms.audit";
+    /** Delivery alerts ({@code DeliveryAlert}, keyed by alertId), written by the pipeline. */
+    public static final String DEFAULT_ALERTS = "sms.alerts";
 
     public Topics {
         requireName(campaigns, "campaigns");
@@ -43,6 +48,13 @@ public record Topics(String campaigns, String dispatches, String receipts, Strin
         requireName(delivered, "delivered");
         requireName(deadLetters, "deadLetters");
         requireName(audit, "audit");
+        requireName(alerts, "alerts");
+    }
+
+    /** These topics with the default alerts topic. */
+    public Topics(final String campaigns, final String dispatches, final String receipts, final String delivered, final String deadLetters,
+            final String audit) {
+        this(campaigns, dispatches, receipts, delivered, deadLetters, audit, DEFAULT_ALERTS);
     }
 
     /** These topics with the default audit topic. */

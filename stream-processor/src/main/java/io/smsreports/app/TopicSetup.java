@@ -44,6 +44,9 @@ public final class TopicSetup {
                 new NewTopic(topics.delivered(), partitions, replicationFactor)
                         .configs(Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, DELIVERED_COMPRESSION)),
                 new NewTopic(topics.deadLetters(), partitions, replicationFactor),
+                // Delivery alerts: a few records an hour, read by pagers and webhook relays (same codec reasoning as above).
+                new NewTopic(topics.alerts(), 1, replicationFactor)
+                        .configs(Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, DELIVERED_COMPRESSION)),
                 // The audit trail: a few records a minute, kept 400 days (DESIGN: long retention).
                 new NewTopic(topics.audit(), 1, replicationFactor)
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(400).toMillis()))));
@@ -100,7 +103,7 @@ public final class TopicSetup {
 
     public static int verify(final Admin admin, final Topics topics) {
         final List<String> names = List.of(topics.campaigns(), topics.dispatches(), topics.receipts(), topics.delivered(),
-                topics.deadLetters());
+                topics.deadLetters(), topics.alerts());
         // A topic created a moment ago may not be in every broker's metadata yet: look again for a few seconds before
         // calling it missing.
         final long deadline = System.nanoTime() + MISSING_GRACE.toNanos();

@@ -1,5 +1,6 @@
 package io.smsreports.config;
 
+import io.smsreports.alerting.AlertRules;
 import io.smsreports.events.Topics;
 import io.smsreports.registry.SchemaRegistryClientConfig;
 import io.smsreports.topology.TopologySettings;
@@ -44,13 +45,14 @@ import java.util.Map;
  * @param allowedClockSkew    {@code SMS_ALLOWED_CLOCK_SKEW} (1h): an event time later than now + this is not believed (rule 12)
  * @param deliveredWithin     {@code SMS_DELIVERED_WITHIN} (5s,30s,300s): the delivery-time service levels counted per
  *                            campaign and breakdown row ({@code deliveredWithin}); a level added later counts from then on
+ * @param alertRules          {@code SMS_ALERT_RULES} ({@code key=value,...}, see {@link AlertRules}): the alert thresholds
  */
 public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl, String registryUserInfo, String applicationId,
         String applicationServer, Path stateDir, Topics topics, Guarantee guarantee, Duration commitInterval, long cacheMaxBytes,
         int streamThreads, int standbyReplicas, int replicationFactor, int reportingPartitions, Duration receiptTimeout,
         Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag,
         Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides, String groupInstanceId,
-        Duration shutdownTimeout, Duration allowedClockSkew, List<Duration> deliveredWithin) {
+        Duration shutdownTimeout, Duration allowedClockSkew, List<Duration> deliveredWithin, AlertRules alertRules) {
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
@@ -84,6 +86,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_TOPIC_DELIVERED = "SMS_TOPIC_DELIVERED";
     public static final String SMS_TOPIC_DLQ = "SMS_TOPIC_DLQ";
     public static final String SMS_TOPIC_AUDIT = "SMS_TOPIC_AUDIT";
+    public static final String SMS_TOPIC_ALERTS = "SMS_TOPIC_ALERTS";
+    public static final String SMS_ALERT_RULES = "SMS_ALERT_RULES";
     public static final String SMS_PROCESSING_GUARANTEE = "SMS_PROCESSING_GUARANTEE";
     public static final String SMS_COMMIT_INTERVAL = "SMS_COMMIT_INTERVAL";
     public static final String SMS_CACHE_MAX_BYTES = "SMS_CACHE_MAX_BYTES";
@@ -146,7 +150,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                     s.string(SMS_TOPIC_RECEIPTS, Topics.DEFAULT_RECEIPTS),
                     s.string(SMS_TOPIC_DELIVERED, Topics.DEFAULT_DELIVERED),
                     s.string(SMS_TOPIC_DLQ, Topics.DEFAULT_DEAD_LETTERS),
-                    s.string(SMS_TOPIC_AUDIT, Topics.DEFAULT_AUDIT));
+                    s.string(SMS_TOPIC_AUDIT, Topics.DEFAULT_AUDIT),
+                    s.string(SMS_TOPIC_ALERTS, Topics.DEFAULT_ALERTS));
         } catch (IllegalArgumentException e) {
             s.problem("SMS_TOPIC_*: " + e.getMessage());
         }
@@ -165,6 +170,12 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         if (withinProblem != null) {
             s.problem(withinProblem);
         }
+        AlertRules alertRules = AlertRules.DEFAULTS;
+        try {
+            alertRules = AlertRules.parse(s.string(SMS_ALERT_RULES, null));
+        } catch (IllegalArgumentException e) {
+            s.problem(SMS_ALERT_RULES + ": " + e.getMessage());
+        }
         final String groupInstanceId = s.string(SMS_GROUP_INSTANCE_ID, null);
         if (groupInstanceId != null && !groupInstanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
             s.problem(SMS_GROUP_INSTANCE_ID + " must be 1-200 characters of [a-zA-Z0-9._-], was '" + groupInstanceId + "'");
@@ -182,7 +193,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 s.integer(SMS_STANDBY_REPLICAS, 0, 0, 10), s.integer(SMS_REPLICATION_FACTOR, -1, -1, 32767),
                 s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, scanInterval,
                 s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s), groupInstanceId,
-                shutdownTimeout, skew, within);
+                shutdownTimeout, skew, within, alertRules);
         s.validate();
         return config;
     }
@@ -196,7 +207,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public TopologySettings topologySettings(final int dispatchPartitions) {
         return new TopologySettings(topics, reportingPartitions > 0 ? reportingPartitions : dispatchPartitions, receiptTimeout,
                 earlyReceiptHold, smsRetention, historyRetention, idleClockLag, expiryScanInterval,
-                TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval, deliveredWithin);
+                TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval, deliveredWithin, dispatchPartitions,
+                alertRules);
     }
 
     /**
@@ -231,7 +243,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(newBootstrapServers, newRegistryUrl, registryUserInfo, applicationId, applicationServer, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
+                alertRules);
     }
 
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
@@ -239,7 +252,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
-                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin);
+                expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
+                alertRules);
     }
 
     private static Map<String, String> overrides(final Settings s) {

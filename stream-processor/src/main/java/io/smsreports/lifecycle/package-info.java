@@ -9,6 +9,7 @@
  *   query ──► topology ──► state        (Kafka layer: read facade, processors, stores, serdes, metrics)
  *        │        │          │
  *        └────────┴──────────┴──► reporting ──► lifecycle   privacy   (domain layer: pure rules and values)
+ *                                 alerting ──┘
  * </pre>
  * Arrows point down only; {@code LayeringTest} fails on any other.
  */

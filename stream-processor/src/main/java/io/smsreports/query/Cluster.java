@@ -61,6 +61,21 @@ public final class Cluster {
         return metadata.activeHost();
     }
 
+    /** The instance running the alert task (one partition: every alert is in its store). */
+    public HostInfo ownerOfAlerts() {
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(StoreNames.ALERTS, "alerts", KEYS);
+        } catch (IllegalStateException e) {
+            throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
+                || HostInfo.unavailable().equals(metadata.activeHost())) {
+            throw new StateUnavailableException("The owner of the alerts is not known yet: a rebalance is under way (" + streams.state() + ")");
+        }
+        return metadata.activeHost();
+    }
+
     /** Every instance of the application, this one included. */
     public List<HostInfo> instances() {
         final List<HostInfo> hosts = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.smsreports.query;
 
+import io.smsreports.alerting.Alert;
 import io.smsreports.events.Campaign;
 import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignStats;
@@ -286,6 +287,18 @@ public final class ReportReader {
             total += count == null ? 0 : count;
         }
         return total;
+    }
+
+    // ---- alerts (the one alert task) ----
+
+    /** Every alert kept (opened and resolved), from the alert task's store: call at the instance that runs it. */
+    public List<Alert> alerts() {
+        final List<Alert> alerts = new ArrayList<>();
+        final ReadOnlyKeyValueStore<String, Alert> store = partitionStore(StoreNames.ALERTS, QueryableStoreTypes.keyValueStore(), 0);
+        try (KeyValueIterator<String, Alert> it = store.all()) {
+            it.forEachRemaining(kv -> alerts.add(kv.value));
+        }
+        return alerts;
     }
 
     // ---- stores ----

@@ -314,10 +314,12 @@ public final class StateSerdes {
 
     /** Every Avro record stored by this build: the state format test checks their schemas are archived. */
     static List<org.apache.avro.Schema> storedSchemas() {
-        return List.of(StoredSmsState.getClassSchema(), StoredTransition.getClassSchema(), Campaign.getClassSchema(),
+        final List<org.apache.avro.Schema> schemas = new ArrayList<>(AlertSerdes.storedSchemas());
+        schemas.addAll(List.of(StoredSmsState.getClassSchema(), StoredTransition.getClassSchema(), Campaign.getClassSchema(),
                 StoredReportingEvent.getClassSchema(), StoredCampaignStats.getClassSchema(), StoredHourlyCounts.getClassSchema(),
                 StoredFailedRecipient.getClassSchema(), StoredDeliveredRecord.getClassSchema(), StoredPersonMessage.getClassSchema(),
-                StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema());
+                StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema()));
+        return schemas;
     }
 
     private static Outcome outcome(final String name) {

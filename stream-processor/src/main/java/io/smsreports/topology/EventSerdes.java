@@ -1,6 +1,7 @@
 package io.smsreports.topology;
 
 import io.smsreports.events.Campaign;
+import io.smsreports.events.DeliveryAlert;
 import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.SmsDelivered;
 import io.smsreports.events.SmsDispatched;
@@ -14,14 +15,15 @@ import org.apache.kafka.common.serialization.Serde;
  * The Confluent-wire Avro serdes of the public topics, sharing one registry client.
  */
 public record EventSerdes(Serde<Campaign> campaigns, Serde<SmsDispatched> dispatches, Serde<DeliveryReceipt> receipts,
-        Serde<SmsDelivered> delivered) {
+        Serde<SmsDelivered> delivered, Serde<DeliveryAlert> alerts) {
 
-    /** Serdes over a registry client; {@code sms.delivered}'s schema is registered on first use. */
+    /** Serdes over a registry client; the schemas of {@code sms.delivered} and {@code sms.alerts} are registered on first use. */
     public static EventSerdes using(final SchemaRegistryClient client) {
         return new EventSerdes(new SpecificAvroSerde<>(Campaign.class, client, false),
                 new SpecificAvroSerde<>(SmsDispatched.class, client, false),
                 new SpecificAvroSerde<>(DeliveryReceipt.class, client, false),
-                new SpecificAvroSerde<>(SmsDelivered.class, client, true));
+                new SpecificAvroSerde<>(SmsDelivered.class, client, true),
+                new SpecificAvroSerde<>(DeliveryAlert.class, client, true));
     }
 
     /** Serdes configured from {@code schema.registry.url} and the other registry client settings. */

@@ -88,6 +88,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private WindowStore<String, PersonMessage> personHistory;
     private WindowStore<String, PersonProfile> people;
     private LifecycleClock clock;
+    private final TaskClocks clocks;
+    /** This task's clock as the processor after this one (the deltas) reads it. */
+    private TaskClocks.Clock sharedClock;
     private long processedTime;
     private long tickMs;
     private long lastScanAt = Long.MIN_VALUE / 2;
@@ -101,10 +104,11 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private Sensor expiredStates;
 
     public LifecycleProcessor(final SmsLifecycle lifecycle, final TimeGuard timeGuard, final Duration scanInterval,
-            final Duration scanBudget, final Duration idleLag, final Predicate<TaskId> caughtUp) {
+            final Duration scanBudget, final Duration idleLag, final Predicate<TaskId> caughtUp, final TaskClocks clocks) {
         this.lifecycle = lifecycle;
         this.timeGuard = timeGuard;
         this.caughtUp = caughtUp;
+        this.clocks = clocks;
         this.scanInterval = scanInterval;
         this.scanBudgetMs = scanBudget.toMillis();
         this.idleLagMs = idleLag.toMillis();
@@ -123,6 +127,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.processedTime = processed == null ? Long.MIN_VALUE : processed;
         final Long idleClock = meta.get(IDLE_CLOCK_KEY);
         this.clock = new LifecycleClock(idleLagMs, idleClock == null ? Long.MIN_VALUE : idleClock);
+        this.sharedClock = clocks.of(context.taskId());
+        sharedClock.set(clock.now(processedTime));
         this.clampedTimes = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.CLAMPED_TIMES);
         this.orphanReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.ORPHAN_RECEIPTS);
         this.duplicateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.DUPLICATE_RECEIPTS);
@@ -145,6 +151,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
             meta.put(PROCESSED_TIME_KEY, processedTime); // a cached store: one write per commit, not per record
         }
         final long now = clock.now(processedTime);
+        sharedClock.set(now);
         final String smsId = record.key();
         final SmsState stored = states.get(smsId);
         final SmsLifecycle.Step step;
@@ -179,6 +186,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
             // The clock may follow the wall clock only when nothing is in flight for this task: idle AND its input consumed.
             if (clock.tick(wallClockTime, () -> caughtUp.test(context.taskId()))) {
                 meta.put(IDLE_CLOCK_KEY, clock.idleFloor());
+                sharedClock.set(clock.now(processedTime));
             }
             backlogged = expireDue(clock.now(processedTime), scanBudgetMs);
         } else if (backlogged) {

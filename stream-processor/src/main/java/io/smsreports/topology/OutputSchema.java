@@ -2,11 +2,13 @@ package io.smsreports.topology;
 
 import io.smsreports.events.SmsDelivered;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The schema of {@code sms.delivered}, registered before the first SMS input is decoded. Registering needs the
+ * The schemas of the pipeline's outputs ({@code sms.delivered}, {@code sms.alerts}), registered before the first SMS input is decoded. Registering needs the
  * schema registry, so it belongs to the decode path: while the registry cannot answer, SMS inputs are held (like any
  * other record whose decoding needs the registry) instead of failing the first SMS Delivered event on its way out,
  * which would stop the instance. Once registered, the id is cached for the life of the process.
@@ -17,13 +19,28 @@ final class OutputSchema {
             .setMsisdn("+0").setExternalId(null).setEmail(null).setPlatform("unknown").setProvider("schema-probe")
             .setDispatchedAt(Instant.EPOCH).setDeliveredAt(Instant.EPOCH).setLatencyMs(0).build();
 
-    private final Serializer<SmsDelivered> serializer;
-    private final String topic;
+    private record Probe<T>(Serializer<T> serializer, String topic, T sample) {
+        void register() {
+            serializer.serialize(topic, sample);
+        }
+    }
+
+    private final List<Probe<?>> probes;
     private volatile boolean registered;
 
     OutputSchema(final Serializer<SmsDelivered> serializer, final String topic) {
-        this.serializer = serializer;
-        this.topic = topic;
+        this(List.of(new Probe<>(serializer, topic, SAMPLE)));
+    }
+
+    private OutputSchema(final List<Probe<?>> probes) {
+        this.probes = List.copyOf(probes);
+    }
+
+    /** These schemas and that of {@code topic}, registered by serializing {@code sample}. */
+    <T> OutputSchema and(final Serializer<T> serializer, final String topic, final T sample) {
+        final List<Probe<?>> more = new ArrayList<>(probes);
+        more.add(new Probe<>(serializer, topic, sample));
+        return new OutputSchema(more);
     }
 
     /**
@@ -34,10 +51,12 @@ final class OutputSchema {
         if (registered) {
             return;
         }
-        try {
-            serializer.serialize(topic, SAMPLE);
-        } catch (SerializationException e) {
-            throw new IllegalStateException("The schema registry refuses the schema of " + topic + ": " + e.getMessage(), e);
+        for (final Probe<?> probe : probes) {
+            try {
+                probe.register();
+            } catch (SerializationException e) {
+                throw new IllegalStateException("The schema registry refuses the schema of " + probe.topic() + ": " + e.getMessage(), e);
+            }
         }
         registered = true;
     }

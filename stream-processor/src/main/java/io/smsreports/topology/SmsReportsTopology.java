@@ -1,11 +1,14 @@
 package io.smsreports.topology;
 
+import io.smsreports.alerting.AlertDelta;
+import io.smsreports.events.DeliveryAlert;
 import io.smsreports.events.Topics;
 import io.smsreports.lifecycle.SmsInput;
 import io.smsreports.lifecycle.SmsLifecycle;
 import io.smsreports.lifecycle.TimeGuard;
 import io.smsreports.lifecycle.Transition;
 import io.smsreports.reporting.ReportingEvent;
+import io.smsreports.state.AlertSerdes;
 import io.smsreports.state.LatencyKey;
 import io.smsreports.state.StateSerdes;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -59,7 +63,8 @@ public final class SmsReportsTopology {
         // 1. Ingest. Dispatches and receipts (co-partitioned) through one source and one decoder, so that a registry
         // outage holds them back in one backlog, in the order Kafka Streams would have processed them, and releases them
         // in that order: a dispatch never overtakes or falls behind its receipts. Nothing is dead-lettered for it.
-        final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered());
+        final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered())
+                .and(serdes.alerts().serializer(), topics.alerts(), AlertProcessor.toEvent(AlertProcessor.SCHEMA_PROBE));
         final KStream<String, SmsInput> smsInputs = ingest(builder, "sms-inputs", List.of(topics.dispatches(), topics.receipts()),
                 StoreNames.DECODE_BACKLOG_SMS, Map.of(
                         topics.dispatches(), Ingestion.requiring(output, Ingestion.dispatches(serdes.dispatches().deserializer())),
@@ -70,8 +75,9 @@ public final class SmsReportsTopology {
                 topics.deadLetters(), monitor);
 
         // 2. Lifecycle
+        final TaskClocks clocks = new TaskClocks();
         final KStream<String, Transition> transitions = smsInputs
-                .process(lifecycle(settings, task -> monitor.caughtUp(task, List.of(topics.dispatches(), topics.receipts()))),
+                .process(lifecycle(settings, task -> monitor.caughtUp(task, List.of(topics.dispatches(), topics.receipts())), clocks),
                         Named.as("lifecycle"));
 
         // 3. SMS Delivered
@@ -83,13 +89,26 @@ public final class SmsReportsTopology {
         // 4. Reports
         // Two-phase aggregation: each SMS task sums its transitions per campaign and sends one delta per campaign per
         // aggregation interval (not one record per event) to the task that holds the campaign.
-        final KStream<String, ReportingEvent> smsChanges = transitions
-                .process(campaignDeltas(settings), Named.as("campaign-deltas"))
+        final Map<String, KStream<String, TaskOutput>> outputs = transitions
+                .process(campaignDeltas(settings, clocks), Named.as("campaign-deltas"))
+                .split(Named.as("task-output-"))
+                .branch((key, value) -> value instanceof TaskOutput.ToAlerts, Branched.as("alerts"))
+                .defaultBranch(Branched.as("campaigns"));
+        final KStream<String, ReportingEvent> smsChanges = outputs.get("task-output-campaigns")
+                .mapValues(value -> ((TaskOutput.ToCampaign) value).event(), Named.as("campaign-delta"))
                 .repartition(repartitioned(StoreNames.REPARTITION_SMS, settings.reportingPartitions()));
         campaigns
                 .repartition(repartitioned(StoreNames.REPARTITION_CAMPAIGNS, settings.reportingPartitions()))
                 .merge(smsChanges, Named.as("reporting-inputs"))
                 .process(reporting(settings), Named.as("reporting"));
+
+        // 5. Alerts: every SMS task's alert delta to the one alert task, which judges each minute and writes sms.alerts.
+        outputs.get("task-output-alerts")
+                .mapValues(value -> ((TaskOutput.ToAlerts) value).delta(), Named.as("alert-delta"))
+                .repartition(Repartitioned.<String, AlertDelta>as(StoreNames.REPARTITION_ALERTS).withKeySerde(Serdes.String())
+                        .withValueSerde(AlertSerdes.ALERT_DELTA).withNumberOfPartitions(1))
+                .process(alerts(settings), Named.as("alerts"))
+                .to(topics.alerts(), Produced.with(Serdes.String(), serdes.alerts()).withName("sms-alerts"));
 
         return builder.build();
     }
@@ -122,7 +141,7 @@ public final class SmsReportsTopology {
     }
 
     private static ProcessorSupplier<String, SmsInput, String, Transition> lifecycle(final TopologySettings settings,
-            final Predicate<TaskId> caughtUp) {
+            final Predicate<TaskId> caughtUp, final TaskClocks clocks) {
         final SmsLifecycle rules = new SmsLifecycle(settings.receiptTimeout(), settings.earlyReceiptHold(), settings.smsRetention());
         final TimeGuard guard = new TimeGuard(settings.allowedClockSkew(), settings.historyRetention());
         final Set<StoreBuilder<?>> stores = Set.of(
@@ -139,7 +158,7 @@ public final class SmsReportsTopology {
             @Override
             public LifecycleProcessor get() {
                 return new LifecycleProcessor(rules, guard, settings.expiryScanInterval(), settings.expiryScanBudget(),
-                        settings.idleClockLag(), caughtUp);
+                        settings.idleClockLag(), caughtUp, clocks);
             }
 
             @Override
@@ -149,14 +168,33 @@ public final class SmsReportsTopology {
         };
     }
 
-    private static ProcessorSupplier<String, Transition, String, ReportingEvent> campaignDeltas(final TopologySettings settings) {
+    private static ProcessorSupplier<String, AlertDelta, String, DeliveryAlert> alerts(final TopologySettings settings) {
+        final Set<StoreBuilder<?>> stores = Set.of(
+                keyValue(StoreNames.ALERT_BUCKETS, Serdes.Bytes(), AlertSerdes.ALERT_COUNTS),
+                keyValue(StoreNames.ALERT_META, Serdes.String(), Serdes.Long()),
+                keyValue(StoreNames.ALERTS, Serdes.String(), AlertSerdes.ALERT));
+        return new ProcessorSupplier<>() {
+            @Override
+            public AlertProcessor get() {
+                return new AlertProcessor(settings.alertRules(), settings.inputPartitions());
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, Transition, String, TaskOutput> campaignDeltas(final TopologySettings settings,
+            final TaskClocks clocks) {
         // Not windowed, cached: a batch is put and deleted within about one commit interval.
         final Set<StoreBuilder<?>> stores = Set.of(keyValue(StoreNames.PENDING_TRANSITIONS, Serdes.Long(), StateSerdes.TRANSITION));
         return new ProcessorSupplier<>() {
             @Override
             public CampaignDeltaProcessor get() {
                 return new CampaignDeltaProcessor(StoreNames.PENDING_TRANSITIONS, settings.aggregationInterval(),
-                        settings.deliveredWithinMs());
+                        settings.deliveredWithinMs(), settings.alertRules(), clocks);
             }
 
             @Override

@@ -62,6 +62,15 @@ public final class StoreNames {
     public static final String REPARTITION_SMS = "reporting-sms";
     /** Repartition of campaign metadata to the same partitions. */
     public static final String REPARTITION_CAMPAIGNS = "reporting-campaigns";
+    /** The alert deltas of every SMS task, to the one alert task (topic {@code <application.id>-alert-inputs-repartition}). */
+    public static final String REPARTITION_ALERTS = "alert-inputs";
+
+    /** Alerts: scope and minute ({@code AlertSerdes.bucketKey}) → that minute's counts, for the last day and a quarter. */
+    public static final String ALERT_BUCKETS = "alert-buckets";
+    /** Alerts: the last minute judged, and each SMS task's last reported clock ({@code clock-<partition>}). */
+    public static final String ALERT_META = "alert-meta";
+    /** Alerts: alertId → the alert as it stands (opened, or resolved). */
+    public static final String ALERTS = "alerts";
 
     private StoreNames() {
     }

@@ -1,5 +1,6 @@
 package io.smsreports.topology;
 
+import io.smsreports.alerting.AlertRules;
 import io.smsreports.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +26,13 @@ import java.util.function.UnaryOperator;
  * @param aggregationInterval how often each SMS task sends what it summed per campaign to the campaign's task (the
  *                            commit interval: at most one delta per campaign, task and commit)
  * @param deliveredWithin     the delivery-time service levels counted per campaign and breakdown row (5 s, 30 s, 300 s)
+ * @param inputPartitions     partitions of the dispatches and receipts topics: the SMS tasks whose clocks make the alerts' watermark
+ * @param alertRules          the alert rules' thresholds
  */
 public record TopologySettings(Topics topics, int reportingPartitions, Duration receiptTimeout, Duration earlyReceiptHold,
         Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration expiryScanInterval,
-        Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval, List<Duration> deliveredWithin) {
+        Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval, List<Duration> deliveredWithin,
+        int inputPartitions, AlertRules alertRules) {
 
     public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofDays(4);
     public static final Duration DEFAULT_SMS_RETENTION = Duration.ofDays(7);
@@ -43,6 +47,10 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(alertRules, "alertRules");
+        if (inputPartitions < 1) {
+            throw new IllegalArgumentException("inputPartitions must be at least 1, was " + inputPartitions);
+        }
         if (reportingPartitions < 1) {
             throw new IllegalArgumentException("reportingPartitions must be at least 1, was " + reportingPartitions);
         }
@@ -104,40 +112,47 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
         }
     }
 
-    /** The defaults of DESIGN.md for the given topics and partition count. */
+    /** The defaults of DESIGN.md for the given topics and partition count (of the inputs and of the reporting topics). */
     public static TopologySettings defaults(final Topics topics, final int reportingPartitions) {
         return new TopologySettings(topics, reportingPartitions, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_TIMEOUT,
                 DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_EXPIRY_SCAN_INTERVAL,
-                DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL, DEFAULT_DELIVERED_WITHIN);
+                DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL, DEFAULT_DELIVERED_WITHIN,
+                reportingPartitions, AlertRules.DEFAULTS);
     }
 
     public TopologySettings withExpiryScanInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin);
+                idleClockLag, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withExpiryScanBudget(final Duration budget) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin);
+                idleClockLag, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withIdleClockLag(final Duration lag) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                lag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin);
+                lag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withDeliveredWithin(final List<Duration> levels) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels);
+                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels, inputPartitions, alertRules);
     }
 
     public TopologySettings withAggregationInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin);
+                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withAllowedClockSkew(final Duration skew) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin);
+                idleClockLag, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+    }
+
+    public TopologySettings withAlertRules(final AlertRules rules) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
+                rules);
     }
 }

@@ -2,6 +2,7 @@ package io.smsreports.topology;
 
 import io.smsreports.events.Campaign;
 import io.smsreports.events.CampaignStatus;
+import io.smsreports.events.DeliveryAlert;
 import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.MessageType;
 import io.smsreports.events.ReceiptStatus;
@@ -65,6 +66,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> rawCampaigns;
     final TestOutputTopic<String, SmsDelivered> delivered;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, DeliveryAlert> alerts;
     private final String scope;
     private final Path stateDir;
     final PipelineMonitor monitor;
@@ -129,6 +131,7 @@ final class TopologyFixture implements AutoCloseable {
         rawCampaigns = driver.createInputTopic(TOPICS.campaigns(), new ByteArraySerializer(), new ByteArraySerializer());
         delivered = driver.createOutputTopic(TOPICS.delivered(), new StringDeserializer(), serdes.delivered().deserializer());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), serdes.alerts().deserializer());
     }
 
     Path stateDir() {

@@ -1,0 +1,14 @@
+package io.smsreports.topology;
+
+import io.smsreports.alerting.AlertDelta;
+import io.smsreports.reporting.ReportingEvent;
+
+/** What an SMS task's delta processor sends: a campaign's delta (to the campaign's task) or its alert delta (to the alerts). */
+sealed interface TaskOutput {
+
+    record ToCampaign(ReportingEvent event) implements TaskOutput {
+    }
+
+    record ToAlerts(AlertDelta delta) implements TaskOutput {
+    }
+}
