@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The alert rules' thresholds (DESIGN "Alerts"; defaults below, each configurable through {@code SMS_ALERT_RULES},
@@ -63,12 +63,12 @@ public record AlertRules(Duration window, Duration baseline, long minFinals, dou
     }
 
     /**
-     * The defaults with the overrides of a {@code key=value,...} list (durations as {@code 90s}, {@code 15m}, {@code 24h};
-     * shares as decimals).
+     * The defaults with the overrides of a {@code key=value,...} list (shares as decimals; durations read by
+     * {@code durations}, the configuration's own syntax).
      *
      * @throws IllegalArgumentException naming the key that is unknown or wrong
      */
-    public static AlertRules parse(final String spec) {
+    public static AlertRules parse(final String spec, final Function<String, Duration> durations) {
         if (spec == null || spec.isBlank()) {
             return DEFAULTS;
         }
@@ -82,12 +82,12 @@ public record AlertRules(Duration window, Duration baseline, long minFinals, dou
         }
         final AlertRules d = DEFAULTS;
         final Map<String, String> left = new LinkedHashMap<>(given);
-        final AlertRules rules = new AlertRules(duration(left, "window", d.window), duration(left, "baseline", d.baseline),
+        final AlertRules rules = new AlertRules(duration(left, "window", d.window, durations), duration(left, "baseline", d.baseline, durations),
                 count(left, "minFinals", d.minFinals), share(left, "rateDrop", d.rateDrop), share(left, "spikeShare", d.spikeShare),
-                share(left, "spikeBaselineShare", d.spikeBaselineShare), duration(left, "stall", d.stall),
-                duration(left, "implausibleWindow", d.implausibleWindow), count(left, "implausibleMin", d.implausibleMin),
-                duration(left, "implausibleWithin", d.implausibleWithin), share(left, "implausibleShare", d.implausibleShare),
-                duration(left, "implausibleSpread", d.implausibleSpread), duration(left, "grace", d.grace));
+                share(left, "spikeBaselineShare", d.spikeBaselineShare), duration(left, "stall", d.stall, durations),
+                duration(left, "implausibleWindow", d.implausibleWindow, durations), count(left, "implausibleMin", d.implausibleMin),
+                duration(left, "implausibleWithin", d.implausibleWithin, durations), share(left, "implausibleShare", d.implausibleShare),
+                duration(left, "implausibleSpread", d.implausibleSpread, durations), duration(left, "grace", d.grace, durations));
         if (!left.isEmpty()) {
             throw new IllegalArgumentException("unknown key(s) " + left.keySet() + "; known: window, baseline, minFinals, rateDrop, "
                     + "spikeShare, spikeBaselineShare, stall, implausibleWindow, implausibleMin, implausibleWithin, implausibleShare, "
@@ -96,26 +96,16 @@ public record AlertRules(Duration window, Duration baseline, long minFinals, dou
         return rules;
     }
 
-    private static Duration duration(final Map<String, String> given, final String key, final Duration fallback) {
+    private static Duration duration(final Map<String, String> given, final String key, final Duration fallback,
+            final Function<String, Duration> parser) {
         final String v = given.remove(key);
         if (v == null) {
             return fallback;
         }
-        final String s = v.toLowerCase(Locale.ROOT);
         try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            final long n = Long.parseLong(s.substring(0, s.length() - 1));
-            return switch (s.charAt(s.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(key + " must be a duration such as 500ms, 90s, 15m, 24h; was '" + v + "'");
+            return parser.apply(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must be a duration such as 90s, 15m, 24h; was '" + v + "'");
         }
     }
 

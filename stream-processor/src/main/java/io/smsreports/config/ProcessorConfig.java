@@ -172,7 +172,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         }
         AlertRules alertRules = AlertRules.DEFAULTS;
         try {
-            alertRules = AlertRules.parse(s.string(SMS_ALERT_RULES, null));
+            alertRules = AlertRules.parse(s.string(SMS_ALERT_RULES, null), Settings::parseDuration);
         } catch (IllegalArgumentException e) {
             s.problem(SMS_ALERT_RULES + ": " + e.getMessage());
         }

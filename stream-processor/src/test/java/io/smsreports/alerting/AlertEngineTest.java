@@ -3,6 +3,7 @@ package io.smsreports.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smsreports.config.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,17 +112,19 @@ class AlertEngineTest {
 
     @Test
     void readsItsConfigurationAndNamesWhatIsWrong() {
-        final AlertRules rules = AlertRules.parse("window=10m, minFinals=20, rateDrop=0.7, implausibleSpread=100ms");
+        final AlertRules rules = AlertRules.parse("window=10m, minFinals=20, rateDrop=0.7, implausibleSpread=100ms", Settings::parseDuration);
         assertThat(rules.window()).isEqualTo(Duration.ofMinutes(10));
         assertThat(rules.minFinals()).isEqualTo(20);
         assertThat(rules.rateDrop()).isEqualTo(0.7);
         assertThat(rules.implausibleSpread()).isEqualTo(Duration.ofMillis(100));
         assertThat(rules.baseline()).isEqualTo(AlertRules.DEFAULTS.baseline());
-        assertThat(AlertRules.parse(" ")).isEqualTo(AlertRules.DEFAULTS);
-        assertThatThrownBy(() -> AlertRules.parse("windw=10m")).hasMessageContaining("unknown key(s) [windw]");
-        assertThatThrownBy(() -> AlertRules.parse("window=90s")).hasMessageContaining("window must be a positive number of whole minutes");
-        assertThatThrownBy(() -> AlertRules.parse("rateDrop=1.5")).hasMessageContaining("rateDrop must be between 0 and 1");
-        assertThatThrownBy(() -> AlertRules.parse("minFinals=many")).hasMessageContaining("minFinals must be a whole number");
-        assertThatThrownBy(() -> AlertRules.parse("stall")).hasMessageContaining("expected key=value");
+        assertThat(AlertRules.parse(" ", Settings::parseDuration)).isEqualTo(AlertRules.DEFAULTS);
+        assertThatThrownBy(() -> AlertRules.parse("windw=10m", Settings::parseDuration)).hasMessageContaining("unknown key(s) [windw]");
+        assertThatThrownBy(() -> AlertRules.parse("window=90s", Settings::parseDuration)).hasMessageContaining("window must be a positive number of whole minutes");
+        assertThatThrownBy(() -> AlertRules.parse("stall=soon", Settings::parseDuration)).hasMessageContaining("stall must be a duration");
+        assertThat(AlertRules.parse("baseline=P2D", Settings::parseDuration).baseline()).isEqualTo(Duration.ofDays(2));
+        assertThatThrownBy(() -> AlertRules.parse("rateDrop=1.5", Settings::parseDuration)).hasMessageContaining("rateDrop must be between 0 and 1");
+        assertThatThrownBy(() -> AlertRules.parse("minFinals=many", Settings::parseDuration)).hasMessageContaining("minFinals must be a whole number");
+        assertThatThrownBy(() -> AlertRules.parse("stall", Settings::parseDuration)).hasMessageContaining("expected key=value");
     }
 }

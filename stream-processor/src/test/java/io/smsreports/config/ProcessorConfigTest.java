@@ -56,7 +56,8 @@ class ProcessorConfigTest {
     void shouldReportEveryProblemAtOnceNamingTheSetting() {
         assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of(
                 "SMS_RECEIPT_TIMEOUT", "four days", "SMS_STREAM_THREADS", "0", "SMS_PROCESSING_GUARANTEE", "maybe",
-                "SMS_APPLICATION_SERVER", "no-port", "SMS_RETENTION", "1d", "SMS_TOPIC_DLQ", "bad topic!")), true))
+                "SMS_APPLICATION_SERVER", "no-port", "SMS_RETENTION", "1d", "SMS_TOPIC_DLQ", "bad topic!",
+                "SMS_ALERT_RULES", "window=soon")), true))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSizeGreaterThanOrEqualTo(7))
                 .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS is required")
@@ -67,7 +68,8 @@ class ProcessorConfigTest {
                 .hasMessageContaining("SMS_PROCESSING_GUARANTEE must be one of [exactly_once_v2, at_least_once], was 'maybe'")
                 .hasMessageContaining("SMS_APPLICATION_SERVER must be host:port")
                 .hasMessageContaining("SMS_RETENTION (PT24H) must be at least SMS_RECEIPT_TIMEOUT")
-                .hasMessageContaining("invalid topic name for deadLetters");
+                .hasMessageContaining("invalid topic name for deadLetters")
+                .hasMessageContaining("SMS_ALERT_RULES: window must be a duration such as 90s, 15m, 24h; was 'soon'");
     }
 
     @Test
