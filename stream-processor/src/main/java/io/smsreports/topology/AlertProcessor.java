@@ -9,7 +9,10 @@ import io.smsreports.alerting.Scope;
 import io.smsreports.events.AlertState;
 import io.smsreports.events.DeliveryAlert;
 import io.smsreports.state.AlertSerdes;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -36,6 +39,8 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
 
     private final AlertRules rules;
     private final int sources;
+    private final long keepResolvedMs;
+    private long prunedThroughHour = Long.MIN_VALUE;
     private ProcessorContext<String, DeliveryAlert> context;
     private KeyValueStore<Bytes, AlertCounts> buckets;
     private KeyValueStore<String, Long> meta;
@@ -60,9 +65,11 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
         }
     };
 
-    AlertProcessor(final AlertRules rules, final int sources) {
+    /** @param keepResolved how long (event time) a resolved alert stays listed: the history retention */
+    AlertProcessor(final AlertRules rules, final int sources, final Duration keepResolved) {
         this.rules = rules;
         this.sources = sources;
+        this.keepResolvedMs = keepResolved.toMillis();
     }
 
     @Override
@@ -107,7 +114,27 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
         }
         if (engine.evaluatedThrough() != AlertEngine.NOT_STARTED) {
             meta.put(EVALUATED_KEY, engine.evaluatedThrough());
+            pruneResolved(engine.evaluatedThrough() * 60_000L);
         }
+    }
+
+    /** Once per hour of event time: forgets resolved alerts older than the history retention (the store stays small). */
+    private void pruneResolved(final long now) {
+        final long hour = Math.floorDiv(now, 3_600_000L);
+        if (hour == prunedThroughHour) {
+            return;
+        }
+        prunedThroughHour = hour;
+        final List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> it = alerts.all()) {
+            while (it.hasNext()) {
+                final Alert alert = it.next().value;
+                if (alert.resolvedAt() != null && alert.resolvedAt() < now - keepResolvedMs) {
+                    old.add(alert.alertId());
+                }
+            }
+        }
+        old.forEach(alerts::delete);
     }
 
     static DeliveryAlert toEvent(final Alert a) {

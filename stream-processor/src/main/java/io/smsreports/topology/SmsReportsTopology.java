@@ -176,7 +176,7 @@ public final class SmsReportsTopology {
         return new ProcessorSupplier<>() {
             @Override
             public AlertProcessor get() {
-                return new AlertProcessor(settings.alertRules(), settings.inputPartitions());
+                return new AlertProcessor(settings.alertRules(), settings.inputPartitions(), settings.historyRetention());
             }
 
             @Override

@@ -155,4 +155,10 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
                 idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
                 rules);
     }
+
+    public TopologySettings withHistoryRetention(final Duration retention) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, retention,
+                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
+                alertRules);
+    }
 }

@@ -123,6 +123,30 @@ class AlertRulesTest {
     }
 
     @Test
+    void resolvedAlertsAreForgottenAfterTheHistoryRetentionButStayOnTheTopic() {
+        try (TopologyFixture fx = new TopologyFixture(TopologyFixture.settings().withHistoryRetention(Duration.ofDays(7)))) {
+            play(fx, "m-rate", "p1", "286-01", deliveryRateScenario(), true);
+            tick(fx, 300);
+            final var store = fx.driver.<String, Object>getKeyValueStore(StoreNames.ALERTS);
+            final java.util.function.Supplier<Long> kept = () -> {
+                try (var it = store.all()) {
+                    long n = 0;
+                    for (; it.hasNext(); it.next()) {
+                        n++;
+                    }
+                    return n;
+                }
+            };
+            assertThat(kept.get()).as("three alerts, resolved").isEqualTo(3);
+            tick(fx, 136 + 7 * 24 * 60 - 10); // not yet a week after they resolved
+            assertThat(kept.get()).isEqualTo(3);
+            tick(fx, 136 + 7 * 24 * 60 + 70); // a week after (pruned once an hour of event time)
+            assertThat(kept.get()).isZero();
+            assertThat(fx.alerts.readValuesToList()).hasSize(6);
+        }
+    }
+
+    @Test
     void failureSpikeOfOneCodeOpensAndResolvesWithoutADeliveryRateAlert() {
         // 20 SMS a minute. Baseline: 16 delivered, 4 fail with E-OTHER. Minutes 60-79: 13 delivered, 2 E-OTHER, 5 E-SPIKE.
         final List<Minute> minutes = new ArrayList<>();
