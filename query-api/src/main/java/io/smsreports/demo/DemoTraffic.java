@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A simulated sender and SMS gateway producing realistic traffic through the real topics with the real
- * serde: campaigns of every type, method and status; SMS to a pool of people on several platforms through
+ * serde: campaigns of every type, method and status; SMS to a pool of people in four countries on ten mobile operators
+ * and on several platforms, through
  * five providers with different failure rates; intermediate receipts; final receipts from under a second
  * to hours later; duplicates, a few contradictions, receipts ahead of their dispatch, failures with the
  * reasons providers give, SMS never confirmed, an occasional orphan or undecodable record.
@@ -59,6 +60,20 @@ public final class DemoTraffic implements AutoCloseable {
     private static final Provider[] PROVIDERS = {
         new Provider("twilio", 0.06, 0.02, false), new Provider("vonage", 0.09, 0.03, false), new Provider("infobip", 0.12, 0.05, false),
         new Provider("sinch", 0.07, 0.02, false), new Provider("bulkroute", 0.01, 0.0, true)};
+    /**
+     * Where the demo's people live: country, calling code, the base of its mobile prefixes, the digits after the prefix,
+     * and its operators (MCC-MNC).
+     */
+    private record Country(String code, String callingCode, int prefix, int digits, String[] operators) {
+    }
+
+    private static final Country[] COUNTRIES = {
+        new Country("TR", "90", 530, 7, new String[] {"286-01", "286-02", "286-03"}),
+        new Country("DE", "49", 151, 7, new String[] {"262-01", "262-02", "262-03"}),
+        new Country("GB", "44", 7400, 6, new String[] {"234-10", "234-15", "234-30"}),
+        new Country("NL", "31", 61, 7, new String[] {"204-04", "204-08"})};
+    /** Of every ten people: six in Turkey, two in Germany, one in Britain, one in the Netherlands. */
+    private static final int[] COUNTRY_OF_TENTH = {0, 0, 0, 0, 0, 0, 1, 1, 2, 3};
     private static final String DEGRADING = "sinch";
     private static final double DEGRADED_FAILURE_RATE = 0.65;
     private static final Failure SUBMIT_FAILED = new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "0x00000045",
@@ -243,13 +258,16 @@ public final class DemoTraffic implements AutoCloseable {
     private void sms(final String smsId, final DemoCampaign campaign, final long dispatchedAt) {
         final int person = random.nextInt(20_000);
         final Provider provider = PROVIDERS[random.nextInt(PROVIDERS.length)];
+        final Country country = COUNTRIES[COUNTRY_OF_TENTH[person % 10]];
         final SmsDispatched dispatch = SmsDispatched.newBuilder()
                 .setSmsId(smsId).setMessageId(campaign.campaign().getMessageId())
-                .setMsisdn(String.format("+90%d%09d", 530 + person % 30, person * 7919L % 1_000_000_000L))
+                .setMsisdn(String.format("+%s%d%0" + country.digits() + "d", country.callingCode(), country.prefix() + person % 7,
+                        person * 7919L % (long) Math.pow(10, country.digits())))
                 .setExternalId(person % 5 == 0 ? null : "cust-" + person)
                 .setEmail(person % 5 < 2 ? "customer" + person + "@example.com" : null)
                 .setPlatform(weighted(PLATFORMS, PLATFORM_WEIGHTS, person))
-                .setProvider(provider.name()).setCountry("TR").setOperator("286-0" + (1 + person % 3))
+                .setProvider(provider.name()).setCountry(country.code())
+                .setOperator(country.operators()[(person / 10) % country.operators().length])
                 .setSegments(1 + (random.nextDouble() < 0.2 ? 1 : 0)).setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();
         final boolean early = random.nextDouble() < 0.02;
         final long published = early ? dispatchedAt + 2_000 + random.nextInt(3_000) : dispatchedAt;
