@@ -30,7 +30,8 @@ final class ApiPoller implements AutoCloseable {
     private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicBoolean campaignsExist = new AtomicBoolean();
+    /** Campaigns the API has reported (answered 200 for): from then on a 404 for one of them is a wrong answer. */
+    private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Thread thread;
 
     ApiPoller(final Supplier<List<String>> baseUrls) {
@@ -51,10 +52,15 @@ final class ApiPoller implements AutoCloseable {
                             .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
                     final int status = response.statusCode();
                     statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-                    // 404 only for what does not exist: the unknown campaign, an unknown person, or any campaign before the
-                    // load has created them. Once they exist, a 404 for one of them would be a wrong answer.
+                    // 404 only for what does not exist: the unknown campaign, an unknown person, or a campaign the reports
+                    // do not hold yet (its first delta still on its way). Once the API has reported a campaign, a 404 for it
+                    // would be state lost or going back in time.
+                    final String campaign = campaignOf(route);
+                    if (status == 200 && campaign != null) {
+                        reported.add(campaign);
+                    }
                     final boolean allowed = status == 200 || status == 503 || status == 404 && (route.contains("no-such")
-                            || route.contains("/people") || !campaignsExist.get());
+                            || route.contains("/people") || campaign == null || !reported.contains(campaign));
                     if (!allowed || status == 503 && response.headers().firstValue("Retry-After").isEmpty()) {
                         violations.add(status + " " + base + route + ": " + abbreviate(response.body()));
                     }
@@ -74,9 +80,20 @@ final class ApiPoller implements AutoCloseable {
         }
     }
 
-    /** From now on the workload's campaigns exist: a 404 for one of them breaks the contract. */
-    void campaignsExist() {
-        campaignsExist.set(true);
+    /** The campaign a route is about, or null. */
+    static String campaignOf(final String route) {
+        final String prefix = "/api/v1/campaigns/";
+        if (!route.startsWith(prefix)) {
+            return null;
+        }
+        final String rest = route.substring(prefix.length());
+        final int end = rest.indexOf('/') >= 0 ? rest.indexOf('/') : rest.indexOf('?') >= 0 ? rest.indexOf('?') : rest.length();
+        return rest.substring(0, end);
+    }
+
+    /** How many campaigns the API has reported so far. */
+    int reportedCampaigns() {
+        return reported.size();
     }
 
     List<String> violations() {
