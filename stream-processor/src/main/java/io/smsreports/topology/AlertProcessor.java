@@ -8,6 +8,7 @@ import io.smsreports.alerting.AlertRules;
 import io.smsreports.alerting.Scope;
 import io.smsreports.events.AlertState;
 import io.smsreports.events.DeliveryAlert;
+import io.smsreports.serde.RegistryUnreachableException;
 import io.smsreports.state.AlertSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * keeps each alert in the {@code alerts} store and sends each change (opened, resolved) to {@code sms.alerts}, keyed by
  * alertId. All in the task's transaction: under exactly_once_v2 each change is on {@code sms.alerts} exactly once, and
  * a revived or moved task rebuilds the engine from its stores.
+ *
+ * <p><b>Transient is not poison.</b> Writing an alert needs {@code sms.alerts}' schema registered. While the registry
+ * cannot answer (this instance may never have reached it: started during an outage), deltas are held, in order, in a
+ * changelogged backlog and taken up once a wall-clock retry registers the schema; alerts are late, never lost, and the
+ * instance keeps running.
  */
 final class AlertProcessor implements Processor<String, AlertDelta, String, DeliveryAlert> {
 
@@ -37,8 +43,13 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
     private static final String EVALUATED_KEY = "evaluated-through";
     private static final String CLOCK_PREFIX = "clock-";
 
+    static final Duration RETRY = Duration.ofSeconds(1);
+
     private final AlertRules rules;
     private final int sources;
+    private final OutputSchema output;
+    private KeyValueStore<Long, AlertDelta> backlog;
+    private long nextHeld;
     private final long keepResolvedMs;
     private long prunedThroughHour = Long.MIN_VALUE;
     private ProcessorContext<String, DeliveryAlert> context;
@@ -66,10 +77,11 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
     };
 
     /** @param keepResolved how long (event time) a resolved alert stays listed: the history retention */
-    AlertProcessor(final AlertRules rules, final int sources, final Duration keepResolved) {
+    AlertProcessor(final AlertRules rules, final int sources, final Duration keepResolved, final OutputSchema output) {
         this.rules = rules;
         this.sources = sources;
         this.keepResolvedMs = keepResolved.toMillis();
+        this.output = output;
     }
 
     @Override
@@ -78,6 +90,14 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
         this.buckets = context.getStateStore(StoreNames.ALERT_BUCKETS);
         this.meta = context.getStateStore(StoreNames.ALERT_META);
         this.alerts = context.getStateStore(StoreNames.ALERTS);
+        this.backlog = context.getStateStore(StoreNames.ALERT_BACKLOG);
+        nextHeld = 0;
+        try (KeyValueIterator<Long, AlertDelta> it = backlog.all()) {
+            while (it.hasNext()) {
+                nextHeld = it.next().key + 1;
+            }
+        }
+        context.schedule(RETRY, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, wallClock -> takeUpHeld());
         // The stores are the truth: a revived task reuses this processor with its stores restored to the last commit.
         engine = new AlertEngine(rules, sources);
         final Long evaluated = meta.get(EVALUATED_KEY);
@@ -106,7 +126,39 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
 
     @Override
     public void process(final Record<String, AlertDelta> record) {
-        final AlertDelta delta = record.value();
+        if (nextHeld > 0 || !outputRegistered()) {
+            backlog.put(nextHeld++, record.value()); // behind what is held already: order kept
+            return;
+        }
+        accept(record.value());
+    }
+
+    /** Takes up the held deltas, in order, once the schema of sms.alerts is registered. */
+    private void takeUpHeld() {
+        if (nextHeld == 0 || !outputRegistered()) {
+            return;
+        }
+        final List<KeyValue<Long, AlertDelta>> held = new ArrayList<>();
+        try (KeyValueIterator<Long, AlertDelta> it = backlog.all()) {
+            it.forEachRemaining(held::add);
+        }
+        for (final KeyValue<Long, AlertDelta> next : held) {
+            accept(next.value);
+            backlog.delete(next.key);
+        }
+        nextHeld = 0;
+    }
+
+    private boolean outputRegistered() {
+        try {
+            output.ensureRegistered();
+            return true;
+        } catch (RegistryUnreachableException e) {
+            return false;
+        }
+    }
+
+    private void accept(final AlertDelta delta) {
         engine.accept(delta, sink);
         final Long stored = meta.get(CLOCK_PREFIX + delta.source());
         if (stored == null || delta.clock() > stored) {

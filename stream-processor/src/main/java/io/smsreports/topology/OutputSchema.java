@@ -2,13 +2,12 @@ package io.smsreports.topology;
 
 import io.smsreports.events.SmsDelivered;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The schemas of the pipeline's outputs ({@code sms.delivered}, {@code sms.alerts}), registered before the first SMS input is decoded. Registering needs the
+ * The schema of one of the pipeline's outputs ({@code sms.delivered}; {@code sms.alerts} has its own), registered before the first SMS input is decoded. Registering needs the
  * schema registry, so it belongs to the decode path: while the registry cannot answer, SMS inputs are held (like any
  * other record whose decoding needs the registry) instead of failing the first SMS Delivered event on its way out,
  * which would stop the instance. Once registered, the id is cached for the life of the process.
@@ -36,11 +35,9 @@ final class OutputSchema {
         this.probes = List.copyOf(probes);
     }
 
-    /** These schemas and that of {@code topic}, registered by serializing {@code sample}. */
-    <T> OutputSchema and(final Serializer<T> serializer, final String topic, final T sample) {
-        final List<Probe<?>> more = new ArrayList<>(probes);
-        more.add(new Probe<>(serializer, topic, sample));
-        return new OutputSchema(more);
+    /** The schema of {@code topic}, registered by serializing {@code sample}. */
+    static <T> OutputSchema of(final Serializer<T> serializer, final String topic, final T sample) {
+        return new OutputSchema(List.of(new Probe<>(serializer, topic, sample)));
     }
 
     /**

@@ -63,8 +63,7 @@ public final class SmsReportsTopology {
         // 1. Ingest. Dispatches and receipts (co-partitioned) through one source and one decoder, so that a registry
         // outage holds them back in one backlog, in the order Kafka Streams would have processed them, and releases them
         // in that order: a dispatch never overtakes or falls behind its receipts. Nothing is dead-lettered for it.
-        final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered())
-                .and(serdes.alerts().serializer(), topics.alerts(), AlertProcessor.toEvent(AlertProcessor.SCHEMA_PROBE));
+        final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered());
         final KStream<String, SmsInput> smsInputs = ingest(builder, "sms-inputs", List.of(topics.dispatches(), topics.receipts()),
                 StoreNames.DECODE_BACKLOG_SMS, Map.of(
                         topics.dispatches(), Ingestion.requiring(output, Ingestion.dispatches(serdes.dispatches().deserializer())),
@@ -107,7 +106,8 @@ public final class SmsReportsTopology {
                 .mapValues(value -> ((TaskOutput.ToAlerts) value).delta(), Named.as("alert-delta"))
                 .repartition(Repartitioned.<String, AlertDelta>as(StoreNames.REPARTITION_ALERTS).withKeySerde(Serdes.String())
                         .withValueSerde(AlertSerdes.ALERT_DELTA).withNumberOfPartitions(1))
-                .process(alerts(settings), Named.as("alerts"))
+                .process(alerts(settings, OutputSchema.of(serdes.alerts().serializer(), topics.alerts(),
+                        AlertProcessor.toEvent(AlertProcessor.SCHEMA_PROBE))), Named.as("alerts"))
                 .to(topics.alerts(), Produced.with(Serdes.String(), serdes.alerts()).withName("sms-alerts"));
 
         return builder.build();
@@ -168,15 +168,19 @@ public final class SmsReportsTopology {
         };
     }
 
-    private static ProcessorSupplier<String, AlertDelta, String, DeliveryAlert> alerts(final TopologySettings settings) {
+    private static ProcessorSupplier<String, AlertDelta, String, DeliveryAlert> alerts(final TopologySettings settings,
+            final OutputSchema output) {
         final Set<StoreBuilder<?>> stores = Set.of(
+                // Not cached, like the decode backlogs: deltas held while sms.alerts' schema cannot be registered.
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALERT_BACKLOG), Serdes.Long(),
+                        AlertSerdes.ALERT_DELTA),
                 keyValue(StoreNames.ALERT_BUCKETS, Serdes.Bytes(), AlertSerdes.ALERT_COUNTS),
                 keyValue(StoreNames.ALERT_META, Serdes.String(), Serdes.Long()),
                 keyValue(StoreNames.ALERTS, Serdes.String(), AlertSerdes.ALERT));
         return new ProcessorSupplier<>() {
             @Override
             public AlertProcessor get() {
-                return new AlertProcessor(settings.alertRules(), settings.inputPartitions(), settings.historyRetention());
+                return new AlertProcessor(settings.alertRules(), settings.inputPartitions(), settings.historyRetention(), output);
             }
 
             @Override

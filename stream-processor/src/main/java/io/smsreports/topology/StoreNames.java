@@ -69,6 +69,8 @@ public final class StoreNames {
     public static final String ALERT_BUCKETS = "alert-buckets";
     /** Alerts: the last minute judged, and each SMS task's last reported clock ({@code clock-<partition>}). */
     public static final String ALERT_META = "alert-meta";
+    /** Alerts: sequence → an alert delta held, in order, while the schema of {@code sms.alerts} cannot be registered. */
+    public static final String ALERT_BACKLOG = "alert-backlog";
     /** Alerts: alertId → the alert as it stands (opened, or resolved). */
     public static final String ALERTS = "alerts";
 

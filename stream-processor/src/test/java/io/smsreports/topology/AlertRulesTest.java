@@ -123,6 +123,32 @@ class AlertRulesTest {
     }
 
     @Test
+    void alertsWaitForTheSchemaRegistryInsteadOfFailingAndComeOutInOrderWhenItAnswers() {
+        final List<DeliveryAlert> reference;
+        try (TopologyFixture fx = new TopologyFixture()) {
+            fx.pipe(TopologyFixture.dispatch("warm-up", "warm-up", "web", T0));
+            play(fx, "m-rate", "p1", "286-01", deliveryRateScenario(), true);
+            tick(fx, 300);
+            reference = fx.alerts.readValuesToList();
+        }
+        final RegistryOutageTest.SwitchableRegistry[] registry = new RegistryOutageTest.SwitchableRegistry[1];
+        try (TopologyFixture fx = new TopologyFixture(TopologyFixture.settings(), T0, client -> {
+            registry[0] = new RegistryOutageTest.SwitchableRegistry(client);
+            return registry[0];
+        }, "alerts-outage-" + java.util.UUID.randomUUID(), null)) {
+            fx.pipe(TopologyFixture.dispatch("warm-up", "warm-up", "web", T0)); // sms.delivered's schema registered
+            registry[0].registrationsDown.set(true); // ... and then no more: sms.alerts' cannot be
+            play(fx, "m-rate", "p1", "286-01", deliveryRateScenario(), true);
+            tick(fx, 300);
+            assertThat(fx.alerts.isEmpty()).as("held, not failed").isTrue();
+            assertThat(registry[0].refusedCalls.get()).as("the alert task asked the registry").isPositive();
+            registry[0].registrationsDown.set(false);
+            fx.driver.advanceWallClockTime(Duration.ofSeconds(1)); // the retry
+            assertThat(fx.alerts.readValuesToList()).isEqualTo(reference).hasSize(6);
+        }
+    }
+
+    @Test
     void resolvedAlertsAreForgottenAfterTheHistoryRetentionButStayOnTheTopic() {
         try (TopologyFixture fx = new TopologyFixture(TopologyFixture.settings().withHistoryRetention(Duration.ofDays(7)))) {
             play(fx, "m-rate", "p1", "286-01", deliveryRateScenario(), true);
