@@ -75,6 +75,8 @@ public final class DemoTraffic implements AutoCloseable {
     /** Of every ten people: six in Turkey, two in Germany, one in Britain, one in the Netherlands. */
     private static final int[] COUNTRY_OF_TENTH = {0, 0, 0, 0, 0, 0, 1, 1, 2, 3};
     private static final String DEGRADING = "sinch";
+    /** SMS the first start back-fills: the four spreads of {@link #backfill}. */
+    public static final long BACKFILL_SMS = 4_000 + 1_500 + 200 + 4_000;
     private static final double DEGRADED_FAILURE_RATE = 0.65;
     private static final Failure SUBMIT_FAILED = new Failure(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "0x00000045",
             "Submit to the operator failed (route congested)", 0); // PROVIDER, temporary
@@ -232,7 +234,7 @@ public final class DemoTraffic implements AutoCloseable {
         spread(catalogue.get(4), 1_500, now - 5 * day, now - 5 * day + 2 * 3_600_000L);
         spread(catalogue.get(6), 200, now - 3 * day, now - 3 * day + 600_000L);
         spread(catalogue.get(0), 4_000, burst, burst + 45 * minute);
-        LOG.info("Demo traffic: back-filled 9,700 SMS of history");
+        LOG.info("Demo traffic: back-filled {} SMS of history", BACKFILL_SMS);
     }
 
     /** Whether {@link #DEGRADING} is degraded at {@code at}. */

@@ -217,7 +217,7 @@ class FaultInjectionIntegrationTest {
         Scenario(final String name) throws Exception {
             this.name = name;
             this.topics = new Topics(name + ".campaigns", name + ".dispatches", name + ".receipts", name + ".delivered", name + ".dlq",
-                    name + ".audit");
+                    name + ".audit", name + ".alerts");
             this.applicationId = "sms-reports-chaos-" + name;
             this.workload = new SmsWorkload(topics, PARTITIONS);
             final long t0 = Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
@@ -354,6 +354,7 @@ class FaultInjectionIntegrationTest {
             env.put(ProcessorConfig.SMS_TOPIC_DELIVERED, scenario.topics.delivered());
             env.put(ProcessorConfig.SMS_TOPIC_DLQ, scenario.topics.deadLetters());
             env.put(ProcessorConfig.SMS_TOPIC_AUDIT, scenario.topics.audit());
+            env.put(ProcessorConfig.SMS_TOPIC_ALERTS, scenario.topics.alerts());
             env.put(ProcessorConfig.SMS_REPLICATION_FACTOR, "3");
             env.put(ProcessorConfig.SMS_STANDBY_REPLICAS, "1");
             env.put(ProcessorConfig.SMS_IDLE_CLOCK_LAG, "365d"); // only stream time moves the clock, as the model assumes

@@ -60,7 +60,7 @@ class ExternalModeIntegrationTest {
                 assertThat(running.awaitReady(Duration.ofMinutes(3))).isTrue();
                 final ApiClient api = new ApiClient(running.baseUrl(), io.smsreports.api.auth.TestTokens.ADMIN);
                 await("demo traffic counted through the external cluster").atMost(Duration.ofMinutes(3)).ignoreExceptions()
-                        .until(() -> api.sentOverall() == 5_700 + 300);
+                        .until(() -> api.sentOverall() == io.smsreports.demo.DemoTraffic.BACKFILL_SMS + 300);
                 assertThat(registry.requestCount()).as("the demo and the service used the given registry").isPositive();
             }
             assertThat(Files.exists(dataDir.resolve("kafka"))).as("no embedded broker data").isFalse();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherIntegrationTest {
 
     /** SMS the demo back-fills at first start: 4,000 + 1,500 + 200 (see {@link DemoTraffic}). */
-    private static final long BACKFILL = 5_700;
+    private static final long BACKFILL = io.smsreports.demo.DemoTraffic.BACKFILL_SMS;
     private static final long LIVE = 600;
 
     @Test
