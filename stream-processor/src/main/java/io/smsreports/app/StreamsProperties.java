@@ -10,9 +10,6 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The Kafka Streams configuration of an SMS Reports instance. */
 public final class StreamsProperties {
 
-    /** How long a task with an input partition that looks caught up waits for it before processing the other. */
-    static final long MAX_TASK_IDLE_MS = 100;
-
     private StreamsProperties() {
     }
 
@@ -44,14 +41,6 @@ public final class StreamsProperties {
         // within two commit intervals (BENCHMARKS.md: p99 2.4 s -> 0.39 s at 4,000 events/s).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 50);
-        // Dispatches and receipts of an SMS meet in one task, from two partitions, and their order decides outcomes (a receipt
-        // before its dispatch is held; a clock past a deadline times an SMS out). Kafka Streams merges the two by timestamp,
-        // but with max.task.idle.ms 0 it processes one partition as soon as the other looks caught up by the consumer's last
-        // fetch: in a replay (after an outage, a restart, a move) that knowledge is stale while the producer has written on,
-        // and one partition ran days of event time ahead of the other (the chaos suite's outage scenario: receipts orphaned,
-        // SMS timed out early). Waiting a little for the other partition's next fetch keeps the merge in timestamp order;
-        // the price is at most this much latency, once per idle spell of an input partition (BENCHMARKS.md §2).
-        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
         // Static membership (Faults: "restarts are fast"): a restarted instance is the same member, so a restart after
         // SIGKILL neither waits out the dead member's session nor moves its tasks away and back.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), InstanceIdentity.of(config));
