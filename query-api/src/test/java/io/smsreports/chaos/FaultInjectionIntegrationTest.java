@@ -207,6 +207,10 @@ class FaultInjectionIntegrationTest {
         final String applicationId;
         final SmsWorkload workload;
         final List<SmsWorkload.Input> inputs;
+        /** What the faults happen during: every input up to 3 h (event time) after the last SMS's dispatch. */
+        final List<SmsWorkload.Input> bulk;
+        /** The rest (receipts days late, the clock records): sent once the bulk is consumed and the faults are over. */
+        final List<SmsWorkload.Input> tail;
         final SmsWorkload.Expected expected;
         final SmsWorkload.DeliveredWatcher delivered;
         final List<Instance> instances = new ArrayList<>();
@@ -223,6 +227,16 @@ class FaultInjectionIntegrationTest {
             final long t0 = Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
             this.inputs = workload.dataset(t0, SMS, 0, name.hashCode());
             this.expected = workload.expected(inputs);
+            // Why two phases: this dataset packs six days of event time into a minute of sending, so a replay in which
+            // Kafka Streams runs one input partition of a task a few seconds ahead of the other (it merges partitions by
+            // timestamp only as far as what it has fetched) would be days ahead here, and time SMS out or orphan receipts
+            // that a real replay of minutes would not. The faults are injected while the dense part is sent; the
+            // receipts days late and the clock records follow once it is consumed (README, "What happens on each fault":
+            // a backlog of days is the known limit).
+            final long lastDispatch = inputs.stream().filter(i -> i.value() instanceof io.smsreports.events.SmsDispatched d
+                    && !"clock".equals(d.getMessageId())).mapToLong(SmsWorkload.Input::timestamp).max().orElseThrow();
+            this.bulk = inputs.stream().filter(i -> i.timestamp() <= lastDispatch + Duration.ofHours(3).toMillis()).toList();
+            this.tail = inputs.stream().filter(i -> i.timestamp() > lastDispatch + Duration.ofHours(3).toMillis()).toList();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
                 final List<NewTopic> newTopics = new ArrayList<>();
                 for (final NewTopic topic : TopicSetup.newTopics(topics, PARTITIONS, (short) 3)) {
@@ -247,8 +261,23 @@ class FaultInjectionIntegrationTest {
         void startLoad() {
             // The sender uses the registry directly (its schema ids are cached after the first record, as a long-running
             // sender's are); the service instances reach it through the proxy that the outage scenario stops.
-            load = CompletableFuture.runAsync(() -> SmsWorkload.produce(cluster.bootstrapServers(), registry.url(), inputs,
+            load = CompletableFuture.runAsync(() -> SmsWorkload.produce(cluster.bootstrapServers(), registry.url(), bulk,
                     RECORDS_PER_SECOND, producing));
+        }
+
+        /** Whether the application has committed every input record there is (its group's offsets at the end offsets). */
+        boolean consumedAll() throws Exception {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                final List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+                for (int p = 0; p < PARTITIONS; p++) {
+                    partitions.add(new org.apache.kafka.common.TopicPartition(topics.dispatches(), p));
+                    partitions.add(new org.apache.kafka.common.TopicPartition(topics.receipts(), p));
+                }
+                final var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                final var ends = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p,
+                        p -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+                return partitions.stream().allMatch(p -> committed.get(p) != null && committed.get(p).offset() >= ends.get(p).offset());
+            }
         }
 
         void awaitDeliveredAtLeast(final int count) {
@@ -274,6 +303,9 @@ class FaultInjectionIntegrationTest {
 
         void awaitAllDelivered() {
             load.join();
+            await(name + ": the bulk consumed").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(this::consumedAll);
+            SmsWorkload.produce(cluster.bootstrapServers(), registry.url(), tail, RECORDS_PER_SECOND, producing);
             awaitDeliveredAtLeast(expected.delivered().size());
         }
 
