@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A simulated sender and SMS gateway producing realistic traffic through the real topics with the real
- * serde: campaigns of every type, method and status; SMS to a pool of people in four countries on ten mobile operators
+ * serde: campaigns of every type, method and status; SMS to a pool of people in four countries on eleven mobile operators
  * and on several platforms, through
  * five providers with different failure rates; intermediate receipts; final receipts from under a second
  * to hours later; duplicates, a few contradictions, receipts ahead of their dispatch, failures with the
