@@ -37,15 +37,6 @@ public record Alert(String alertId, State state, Rule rule, Scope scope, String 
         public String label() {
             return label;
         }
-
-        public static Rule ofLabel(final String label) {
-            for (final Rule rule : values()) {
-                if (rule.label.equals(label)) {
-                    return rule;
-                }
-            }
-            throw new IllegalArgumentException("unknown alert rule " + label);
-        }
     }
 
     public Alert {

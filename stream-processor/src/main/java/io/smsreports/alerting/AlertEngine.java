@@ -2,7 +2,6 @@ package io.smsreports.alerting;
 
 import io.smsreports.alerting.Alert.Rule;
 import io.smsreports.alerting.Alert.State;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,10 +137,6 @@ public final class AlertEngine {
             return NOT_STARTED;
         }
         return AlertDelta.minuteOf(watermark - rules.grace().toMillis()) - 1;
-    }
-
-    public List<Alert> openAlerts() {
-        return List.copyOf(open.values());
     }
 
     // ---- judging ----
@@ -333,10 +328,5 @@ public final class AlertEngine {
 
     private static String hours(final long minutes) {
         return minutes % 60 == 0 ? minutes / 60 + " h" : minutes + " min";
-    }
-
-    /** For tests: the scopes with buckets. */
-    List<Scope> scopes() {
-        return new ArrayList<>(new TreeSet<>(buckets.keySet()));
     }
 }
