@@ -265,21 +265,6 @@ class FaultInjectionIntegrationTest {
                     RECORDS_PER_SECOND, producing));
         }
 
-        /** Whether the application has committed every input record there is (its group's offsets at the end offsets). */
-        boolean consumedAll() throws Exception {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                final List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
-                for (int p = 0; p < PARTITIONS; p++) {
-                    partitions.add(new org.apache.kafka.common.TopicPartition(topics.dispatches(), p));
-                    partitions.add(new org.apache.kafka.common.TopicPartition(topics.receipts(), p));
-                }
-                final var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-                final var ends = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p,
-                        p -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
-                return partitions.stream().allMatch(p -> committed.get(p) != null && committed.get(p).offset() >= ends.get(p).offset());
-            }
-        }
-
         void awaitDeliveredAtLeast(final int count) {
             try {
                 await(name + ": " + count + " delivered").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
@@ -304,7 +289,7 @@ class FaultInjectionIntegrationTest {
         void awaitAllDelivered() {
             load.join();
             await(name + ": the bulk consumed").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(this::consumedAll);
+                    .until(() -> SmsWorkload.consumedAll(cluster.bootstrapServers(), applicationId, topics, PARTITIONS));
             SmsWorkload.produce(cluster.bootstrapServers(), registry.url(), tail, RECORDS_PER_SECOND, producing);
             awaitDeliveredAtLeast(expected.delivered().size());
         }

@@ -20,11 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.streams.KafkaStreams;
@@ -133,7 +129,7 @@ class IdleClockIntegrationTest {
             // consumer) have counted every SMS and every SMS Delivered event the lifecycle emitted, and stay so.
             await(applicationId + " consumed the backlog and reported it").atMost(Duration.ofMinutes(4)).during(Duration.ofSeconds(2))
                     .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-                        if (!consumedAll(kafka, applicationId)) {
+                        if (!SmsWorkload.consumedAll(kafka.bootstrapServers(), applicationId, Topics.defaults(), 1)) {
                             return false;
                         }
                         final CampaignStats stats = stats(streams);
@@ -152,16 +148,6 @@ class IdleClockIntegrationTest {
         final ReadOnlyKeyValueStore<String, CampaignStats> stats = streams.store(StoreQueryParameters.fromNameAndType(
                 StoreNames.CAMPAIGN_STATS, QueryableStoreTypes.keyValueStore()));
         return stats.get(CAMPAIGN);
-    }
-
-    private static boolean consumedAll(final EmbeddedKafkaBroker kafka, final String group) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            final List<TopicPartition> partitions = List.of(new TopicPartition(Topics.DEFAULT_DISPATCHES, 0),
-                    new TopicPartition(Topics.DEFAULT_RECEIPTS, 0));
-            final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            final var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
-            return partitions.stream().allMatch(p -> committed.get(p) != null && committed.get(p).offset() >= ends.get(p).offset());
-        }
     }
 
     private static Map<String, String> withRetentionForever(final Map<String, String> configs) {

@@ -65,17 +65,15 @@ public record AlertDelta(int source, long clock, List<Item> items) {
         }
 
         private static List<Scope> scopes(final Dispatch d, final String provider) {
-            final Scope campaign = Scope.campaign(d.messageId());
-            if (provider == null && d.operator() == null) {
-                return List.of(campaign);
+            final List<Scope> scopes = new java.util.ArrayList<>(3);
+            scopes.add(Scope.campaign(d.messageId()));
+            if (provider != null) {
+                scopes.add(new Scope(Scope.Kind.PROVIDER, provider));
             }
-            if (provider == null) {
-                return List.of(campaign, new Scope(Scope.Kind.OPERATOR, d.operator()));
+            if (d.operator() != null) {
+                scopes.add(new Scope(Scope.Kind.OPERATOR, d.operator()));
             }
-            if (d.operator() == null) {
-                return List.of(campaign, new Scope(Scope.Kind.PROVIDER, provider));
-            }
-            return List.of(campaign, new Scope(Scope.Kind.PROVIDER, provider), new Scope(Scope.Kind.OPERATOR, d.operator()));
+            return scopes;
         }
 
         private AlertCounts at(final Scope scope, final long minute) {

@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -36,27 +38,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class AlertProcessor implements Processor<String, AlertDelta, String, DeliveryAlert> {
 
-    /** An alert whose only use is to register the schema of {@code sms.alerts} before the first input is decoded. */
+    /** An alert whose only use is to register the schema of {@code sms.alerts} (never written). */
     static final Alert SCHEMA_PROBE = new Alert("schema-probe", Alert.State.OPENED, Alert.Rule.DELIVERY_RATE_DROP,
             Scope.campaign("schema-probe"), null, 0, null, 0, 0, null, "schema probe");
 
+    static final Duration RETRY = Duration.ofSeconds(1);
     private static final String EVALUATED_KEY = "evaluated-through";
     private static final String CLOCK_PREFIX = "clock-";
 
-    static final Duration RETRY = Duration.ofSeconds(1);
-
     private final AlertRules rules;
     private final int sources;
-    private final OutputSchema output;
-    private KeyValueStore<Long, AlertDelta> backlog;
-    private long nextHeld;
     private final long keepResolvedMs;
-    private long prunedThroughHour = Long.MIN_VALUE;
+    private final OutputSchema output;
     private ProcessorContext<String, DeliveryAlert> context;
     private KeyValueStore<Bytes, AlertCounts> buckets;
     private KeyValueStore<String, Long> meta;
     private KeyValueStore<String, Alert> alerts;
+    private KeyValueStore<Long, AlertDelta> backlog;
     private AlertEngine engine;
+    private long nextHeld;
+    private long prunedThroughHour = Long.MIN_VALUE;
     private final AlertEngine.Sink sink = new AlertEngine.Sink() {
         @Override
         public void bucket(final Scope scope, final long minute, final AlertCounts counts) {
@@ -97,15 +98,14 @@ final class AlertProcessor implements Processor<String, AlertDelta, String, Deli
                 nextHeld = it.next().key + 1;
             }
         }
-        context.schedule(RETRY, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, wallClock -> takeUpHeld());
+        context.schedule(RETRY, PunctuationType.WALL_CLOCK_TIME, wallClock -> takeUpHeld());
         // The stores are the truth: a revived task reuses this processor with its stores restored to the last commit.
         engine = new AlertEngine(rules, sources);
         final Long evaluated = meta.get(EVALUATED_KEY);
         if (evaluated != null) {
             engine.restoreEvaluatedThrough(evaluated);
         }
-        try (KeyValueIterator<String, Long> it = meta.prefixScan(CLOCK_PREFIX, org.apache.kafka.common.serialization.Serdes.String()
-                .serializer())) {
+        try (KeyValueIterator<String, Long> it = meta.prefixScan(CLOCK_PREFIX, new StringSerializer())) {
             while (it.hasNext()) {
                 final KeyValue<String, Long> next = it.next();
                 engine.restoreClock(Integer.parseInt(next.key.substring(CLOCK_PREFIX.length())), next.value);

@@ -2,7 +2,6 @@ package io.smsreports.topology;
 
 import io.smsreports.events.SmsDelivered;
 import java.time.Instant;
-import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -18,26 +17,23 @@ final class OutputSchema {
             .setMsisdn("+0").setExternalId(null).setEmail(null).setPlatform("unknown").setProvider("schema-probe")
             .setDispatchedAt(Instant.EPOCH).setDeliveredAt(Instant.EPOCH).setLatencyMs(0).build();
 
-    private record Probe<T>(Serializer<T> serializer, String topic, T sample) {
-        void register() {
-            serializer.serialize(topic, sample);
-        }
-    }
-
-    private final List<Probe<?>> probes;
+    private final String topic;
+    /** Serializes a sample record: registers the schema, or throws. */
+    private final Runnable probe;
     private volatile boolean registered;
 
     OutputSchema(final Serializer<SmsDelivered> serializer, final String topic) {
-        this(List.of(new Probe<>(serializer, topic, SAMPLE)));
+        this(topic, () -> serializer.serialize(topic, SAMPLE));
     }
 
-    private OutputSchema(final List<Probe<?>> probes) {
-        this.probes = List.copyOf(probes);
+    private OutputSchema(final String topic, final Runnable probe) {
+        this.topic = topic;
+        this.probe = probe;
     }
 
     /** The schema of {@code topic}, registered by serializing {@code sample}. */
     static <T> OutputSchema of(final Serializer<T> serializer, final String topic, final T sample) {
-        return new OutputSchema(List.of(new Probe<>(serializer, topic, sample)));
+        return new OutputSchema(topic, () -> serializer.serialize(topic, sample));
     }
 
     /**
@@ -48,12 +44,10 @@ final class OutputSchema {
         if (registered) {
             return;
         }
-        for (final Probe<?> probe : probes) {
-            try {
-                probe.register();
-            } catch (SerializationException e) {
-                throw new IllegalStateException("The schema registry refuses the schema of " + probe.topic() + ": " + e.getMessage(), e);
-            }
+        try {
+            probe.run();
+        } catch (SerializationException e) {
+            throw new IllegalStateException("The schema registry refuses the schema of " + topic + ": " + e.getMessage(), e);
         }
         registered = true;
     }

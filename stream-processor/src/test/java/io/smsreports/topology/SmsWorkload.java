@@ -373,6 +373,26 @@ public final class SmsWorkload {
         avro.close();
     }
 
+    /**
+     * Whether consumer group {@code group} (a Kafka Streams application id) has committed every record of the inputs:
+     * its offsets on each partition of {@code topics}' dispatches and receipts at their end offsets.
+     */
+    public static boolean consumedAll(final String bootstrap, final String group, final Topics topics, final int partitions)
+            throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            final List<TopicPartition> inputs = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                inputs.add(new TopicPartition(topics.dispatches(), p));
+                inputs.add(new TopicPartition(topics.receipts(), p));
+            }
+            final var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            final var ends = admin.listOffsets(inputs.stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
+                    tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+            return inputs.stream().allMatch(tp -> committed.get(tp) != null && committed.get(tp).offset() >= ends.get(tp).offset());
+        }
+    }
+
     /** Records in a topic, read_committed. */
     public static int count(final String bootstrap, final String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
