@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.smsreports.api.audit.AuditUnavailableException;
 import io.smsreports.api.auth.AccessDenied;
 import io.smsreports.privacy.PersonalData;
 import io.smsreports.query.StateUnavailableException;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+    /** The route of a request that matched no endpoint (a static file, or a route Javalin could not name). */
+    static final String UNMATCHED = "unmatched";
 
     private ApiErrors() {
     }
@@ -44,6 +47,9 @@ public final class ApiErrors {
         // Retry-After wherever the read happens (streams.store() or any read on the store), never a 500 and never a trace.
         config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> storeUnavailable(ctx, e));
         config.routes.exception(StateUnavailableException.class, (e, ctx) -> stateUnavailable(ctx, e));
+        // Fail closed: personal data whose read cannot be audited is not served.
+        config.routes.exception(AuditUnavailableException.class, (e, ctx) -> error(ctx, 503, "audit trail unavailable",
+                e.getMessage(), 5));
         config.routes.exception(Exception.class, (e, ctx) -> {
             final InvalidStateStoreException storeFault = causeOfType(e, InvalidStateStoreException.class);
             if (storeFault != null) {
@@ -91,9 +97,9 @@ public final class ApiErrors {
     static String routeOf(final Context ctx) {
         try {
             final io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
-            return matched == null ? "unmatched" : matched.path;
+            return matched == null ? UNMATCHED : matched.path;
         } catch (RuntimeException e) {
-            return "unmatched"; // Javalin has no endpoint for this request
+            return UNMATCHED; // Javalin has no endpoint for this request
         }
     }
 

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.smsreports.api.audit.AuditLog;
 import io.smsreports.api.auth.Authenticator;
 import io.smsreports.events.AuditAction;
+import io.smsreports.privacy.PersonalData;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -19,9 +20,13 @@ final class AuditTrail {
         this.federation = Objects.requireNonNull(federation, "federation");
     }
 
-    /** Writes who read what personal data (the data itself never). */
+    /**
+     * Writes who read what personal data (the data itself never: a person named as the target is masked, as in a log
+     * line, so the trail says that a person was looked up and by whom, and holds no identifier of theirs). Throws
+     * {@link io.smsreports.api.audit.AuditUnavailableException} when it cannot be written: call it before serving.
+     */
     void audited(final Context ctx, final AuditAction action, final String target, final long rows, final String detail) {
-        log.record(Authenticator.principal(ctx), action, target, rows, federation.clientAddress(ctx), detail);
+        log.record(Authenticator.principal(ctx), action, PersonalData.mask(target), rows, federation.clientAddress(ctx), detail);
     }
 
     List<AuditEntry> latest(final int limit) {

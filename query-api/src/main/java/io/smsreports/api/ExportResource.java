@@ -2,6 +2,7 @@ package io.smsreports.api;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.smsreports.api.audit.AuditUnavailableException;
 import io.smsreports.api.auth.Authenticator;
 import io.smsreports.events.AuditAction;
 import io.smsreports.export.ExportFormat;
@@ -64,13 +65,21 @@ public final class ExportResource {
             ctx.contentType(format.contentType());
             ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
             final FailureTaxonomy taxonomy = local.taxonomy();
+            final String detail = "format=" + format.extension() + " ids=" + ids + (permanent == null ? "" : " permanent=" + permanent);
+            // Streamed, so the row count is known only at the end: the read is recorded before the first row leaves (no
+            // record, no rows: a 503), and the count in a second record once the file is complete.
+            audit.audited(ctx, AuditAction.EXPORT_FAILED, messageId, 0, "started " + detail);
             final long rows = FailedUsersExport.write(format, ids, sink -> local.eachFailed(messageId, f -> {
                 if (permanent == null || taxonomy.classify(f.status(), f.errorCode(), f.provider()).permanent() == permanent) {
                     sink.accept(f);
                 }
             }), taxonomy, ctx.outputStream());
-            audit.audited(ctx, AuditAction.EXPORT_FAILED, messageId, rows, "format=" + format.extension() + " ids=" + ids
-                    + (permanent == null ? "" : " permanent=" + permanent));
+            try {
+                audit.audited(ctx, AuditAction.EXPORT_FAILED, messageId, rows, "finished " + detail);
+            } catch (AuditUnavailableException e) {
+                // The file is out and its start is on the trail; the failed write of the count is logged by the audit log.
+                LOG.warn("The row count of an export of {} is missing from the audit trail (its start is recorded)", messageId);
+            }
             LOG.info("Exported {} failed users of {} as {}", rows, messageId, format);
         });
     }

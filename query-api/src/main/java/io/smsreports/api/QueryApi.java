@@ -1,6 +1,7 @@
 package io.smsreports.api;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.smsreports.api.audit.AuditLog;
 import io.smsreports.api.auth.Access;
@@ -104,11 +105,25 @@ public final class QueryApi {
         // Every matched request is checked before its handler: 401/403 in the JSON error shape (DESIGN, Security).
         config.routes.beforeMatched(ctx -> {
             final String route = ApiErrors.routeOf(ctx);
-            if (!"unmatched".equals(route)) {
-                auth.check(ctx, route);
+            if (ApiErrors.UNMATCHED.equals(route) && isDashboardFile(ctx.method(), ctx.path())) {
+                return; // a static file of the dashboard: public, it holds no data (it asks the API with the user's token)
             }
+            auth.check(ctx, route); // fail closed: a request whose route is not known has no policy entry and is refused
         });
         resources.forEach(resource -> resource.accept(config));
+    }
+
+    /**
+     * Whether a request that matched no endpoint is for one of the dashboard's static files: a GET or HEAD outside the
+     * API, internal and operations paths. Javalin runs the before-matched handlers for static files too, without an
+     * endpoint; anything else without an endpoint is refused rather than let through unchecked.
+     */
+    static boolean isDashboardFile(final HandlerType method, final String path) {
+        if (method != HandlerType.GET && method != HandlerType.HEAD) {
+            return false;
+        }
+        return !(path.startsWith(PREFIX) || path.startsWith(INTERNAL) || path.startsWith("/internal")
+                || POLICY.containsKey(path));
     }
 
     /** The internal routes registered. */

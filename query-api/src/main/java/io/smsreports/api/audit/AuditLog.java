@@ -63,7 +63,11 @@ public final class AuditLog implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serializer);
     }
 
-    /** Records one read of personal data; a failure to record is logged (without the target) and does not fail the read. */
+    /**
+     * Records one read of personal data, before the data is served. Fails closed: when the event cannot be written
+     * (the broker or the topic unreachable within the write timeout), throws {@link AuditUnavailableException} and the
+     * caller serves nothing (a 503): no personal data leaves without its audit record.
+     */
     public void record(final Principal principal, final AuditAction action, final String target, final long rows,
             final String clientAddress, final String detail) {
         final AuditEvent event = AuditEvent.newBuilder().setPrincipal(principal.name()).setRole(principal.role().label())
@@ -72,10 +76,13 @@ public final class AuditLog implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topic, principal.name(), event)).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warn("Could not write an audit event ({} by {}) to {}: {}", action, principal.name(), topic,
+            LOG.warn("Could not write an audit event ({} by {}) to {}; the read is refused: {}", action, principal.name(), topic,
                     PersonalData.mask(String.valueOf(e.getMessage())));
+            throw new AuditUnavailableException("The audit trail (" + topic + ") cannot be written now, so personal data is not "
+                    + "served; retry shortly", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("Interrupted while writing the audit trail", e);
         }
     }
 
