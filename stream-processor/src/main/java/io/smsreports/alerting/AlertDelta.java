@@ -41,21 +41,26 @@ public record AlertDelta(int source, long clock, List<Item> items) {
         }
 
         /**
-         * A Sent transition counts a dispatch at its dispatch time in its campaign, provider and operator; a transition
-         * to Delivered or Failed (late ones too) counts a final receipt at its {@code receivedAt}. Duplicates, conflicting
-         * finals and timeouts are not receipts that arrived for the first time and do not count.
+         * A Sent transition counts a dispatch in its campaign, provider and operator at the time it became known (its
+         * {@link Dispatch#knownAt()}: dispatched and published); a transition to Delivered or Failed (late ones too)
+         * counts a final receipt at the time it became known ({@link Transition#finalKnownAt()}: the receipt arrived and
+         * its dispatch was known). Known-at times are the data's own, and a record is processed before its task's watermark
+         * passes its time (the watermark is the slowest input's; within one input, times out of order by more than the
+         * grace are the exception), so a minute is complete when the watermark has passed it by the grace, whatever the
+         * order in which the two inputs arrive (rule 13). Duplicates, conflicting finals and timeouts are not receipts that arrived for the first
+         * time and do not count.
          */
         public Builder add(final Transition t) {
             final Dispatch d = t.dispatch();
             if (t.has(Transition.SENT)) {
-                final long minute = minuteOf(d.dispatchedAt());
+                final long minute = minuteOf(d.knownAt());
                 for (final Scope scope : scopes(d, d.provider())) {
                     at(scope, minute).dispatch();
                 }
             }
             if (t.has(Transition.DELIVERED) || t.has(Transition.FAILED)) {
                 final FinalReceipt r = t.finalReceipt();
-                final long minute = minuteOf(r.receivedAt());
+                final long minute = minuteOf(t.finalKnownAt());
                 final String code = r.errorCode() != null ? r.errorCode() : r.status().name();
                 for (final Scope scope : scopes(d, r.provider() != null ? r.provider() : d.provider())) {
                     at(scope, minute).fin(t.has(Transition.DELIVERED), code, t.latencyMs(), fastMs);

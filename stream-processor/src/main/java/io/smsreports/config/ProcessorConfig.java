@@ -33,7 +33,10 @@ import java.util.Map;
  * @param earlyReceiptHold    {@code SMS_EARLY_RECEIPT_HOLD} (= receipt timeout): receipts wait this long for their dispatch
  * @param smsRetention        {@code SMS_RETENTION} (7d): per-SMS state is kept this long after dispatch
  * @param historyRetention    {@code SMS_HISTORY_RETENTION} (183d): hourly windows, failed users, person histories
- * @param idleClockLag        {@code SMS_IDLE_CLOCK_LAG} (5m): an idle task's clock follows the wall clock this far behind
+ * @param idleClockLag        {@code SMS_IDLE_CLOCK_LAG} (5m): a task whose inputs are both idle has its watermark follow the
+ *                            wall clock this far behind
+ * @param inputIdleness       {@code SMS_INPUT_IDLENESS} (60s): an input caught up and silent this long stops holding its
+ *                            task's watermark back (rule 13)
  * @param expiryScanInterval  {@code SMS_EXPIRY_SCAN_INTERVAL} (10s): how often due deadlines are applied
  * @param rocksDbMemoryBytes  {@code SMS_ROCKSDB_MEMORY_BYTES} (256 MiB): block cache + memtables of all stores, together
  * @param streamsOverrides    {@code SMS_STREAMS_PROPERTIES}: any Kafka Streams, producer or consumer property
@@ -50,7 +53,7 @@ import java.util.Map;
 public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl, String registryUserInfo, String applicationId,
         String applicationServer, Path stateDir, Topics topics, Guarantee guarantee, Duration commitInterval, long cacheMaxBytes,
         int streamThreads, int standbyReplicas, int replicationFactor, int reportingPartitions, Duration receiptTimeout,
-        Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag,
+        Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration inputIdleness,
         Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides, String groupInstanceId,
         Duration shutdownTimeout, Duration allowedClockSkew, List<Duration> deliveredWithin, AlertRules alertRules) {
 
@@ -100,6 +103,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_RETENTION = "SMS_RETENTION";
     public static final String SMS_HISTORY_RETENTION = "SMS_HISTORY_RETENTION";
     public static final String SMS_IDLE_CLOCK_LAG = "SMS_IDLE_CLOCK_LAG";
+    public static final String SMS_INPUT_IDLENESS = "SMS_INPUT_IDLENESS";
     public static final String SMS_ALLOWED_CLOCK_SKEW = "SMS_ALLOWED_CLOCK_SKEW";
     public static final String SMS_DELIVERED_WITHIN = "SMS_DELIVERED_WITHIN";
     public static final String SMS_EXPIRY_SCAN_INTERVAL = "SMS_EXPIRY_SCAN_INTERVAL";
@@ -161,6 +165,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         final Duration history = s.duration(SMS_HISTORY_RETENTION, TopologySettings.DEFAULT_HISTORY_RETENTION);
         final Duration commitInterval = s.duration(SMS_COMMIT_INTERVAL, Duration.ofMillis(200));
         final Duration idleLag = s.duration(SMS_IDLE_CLOCK_LAG, TopologySettings.DEFAULT_IDLE_CLOCK_LAG);
+        final Duration idleness = s.duration(SMS_INPUT_IDLENESS, TopologySettings.DEFAULT_INPUT_IDLENESS);
         final Duration scanInterval = s.duration(SMS_EXPIRY_SCAN_INTERVAL, TopologySettings.DEFAULT_EXPIRY_SCAN_INTERVAL);
         final Duration shutdownTimeout = s.duration(SMS_SHUTDOWN_TIMEOUT, Duration.ofSeconds(30));
         positive(s, SMS_SHUTDOWN_TIMEOUT, shutdownTimeout);
@@ -183,15 +188,16 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         positive(s, SMS_COMMIT_INTERVAL, commitInterval);
         // The topology's own rules, written once (TopologySettings), reported under the variables that set them.
         final Map<String, Duration> durations = Map.of("receiptTimeout", receiptTimeout, "earlyReceiptHold", hold, "smsRetention",
-                retention, "historyRetention", history, "idleClockLag", idleLag, "expiryScanInterval", scanInterval,
-                "allowedClockSkew", skew);
+                retention, "historyRetention", history, "idleClockLag", idleLag, "inputIdleness", idleness,
+                "expiryScanInterval", scanInterval, "allowedClockSkew", skew);
         TopologySettings.problems(durations, ProcessorConfig::variableOf).forEach(s::problem);
         final ProcessorConfig config = new ProcessorConfig(bootstrap, registry, s.string(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, null),
                 applicationId, applicationServer, Path.of(s.string(SMS_STATE_DIR, "data/streams")), topics,
                 s.choice(SMS_PROCESSING_GUARANTEE, Guarantee.EXACTLY_ONCE_V2, Guarantee.class), commitInterval,
                 s.longValue(SMS_CACHE_MAX_BYTES, 64L * 1024 * 1024, 0), s.integer(SMS_STREAM_THREADS, 1, 1, 64),
                 s.integer(SMS_STANDBY_REPLICAS, 0, 0, 10), s.integer(SMS_REPLICATION_FACTOR, -1, -1, 32767),
-                s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, scanInterval,
+                s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, idleness,
+                scanInterval,
                 s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s), groupInstanceId,
                 shutdownTimeout, skew, within, alertRules);
         s.validate();
@@ -206,7 +212,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     /** The topology's settings, given the partition count of the dispatches topic. */
     public TopologySettings topologySettings(final int dispatchPartitions) {
         return new TopologySettings(topics, reportingPartitions > 0 ? reportingPartitions : dispatchPartitions, receiptTimeout,
-                earlyReceiptHold, smsRetention, historyRetention, idleClockLag, expiryScanInterval,
+                earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness, expiryScanInterval,
                 TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval, deliveredWithin, dispatchPartitions,
                 alertRules);
     }
@@ -242,7 +248,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public ProcessorConfig withConnections(final String newBootstrapServers, final String newRegistryUrl) {
         return new ProcessorConfig(newBootstrapServers, newRegistryUrl, registryUserInfo, applicationId, applicationServer, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
-                reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
+                reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness,
                 expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
                 alertRules);
     }
@@ -251,7 +257,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public ProcessorConfig withApplicationServer(final String server) {
         return new ProcessorConfig(bootstrapServers, schemaRegistryUrl, registryUserInfo, applicationId, server, stateDir,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
-                reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag,
+                reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness,
                 expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
                 alertRules);
     }
@@ -283,6 +289,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
             case "smsRetention" -> SMS_RETENTION;
             case "historyRetention" -> SMS_HISTORY_RETENTION;
             case "idleClockLag" -> SMS_IDLE_CLOCK_LAG;
+            case "inputIdleness" -> SMS_INPUT_IDLENESS;
             case "expiryScanInterval" -> SMS_EXPIRY_SCAN_INTERVAL;
             case "allowedClockSkew" -> SMS_ALLOWED_CLOCK_SKEW;
             default -> component;

@@ -6,10 +6,12 @@ import java.util.Objects;
 
 /**
  * What the pipeline keeps of a dispatch: the campaign, the recipient's identifiers, the platform (normalized:
- * lower-cased, absent or blank → {@code unknown}), the provider and when it was handed over.
+ * lower-cased, absent or blank → {@code unknown}), the provider, when it was handed over ({@code dispatchedAt}) and when
+ * the sender published it ({@code publishedAt}: its record's time, guarded; a sender's outbox may publish late). The
+ * later of the two is when the dispatch became known in event time (rule 13).
  */
 public record Dispatch(String messageId, String msisdn, String externalId, String email, String platform, String provider,
-        String country, String operator, int segments, long dispatchedAt) {
+        String country, String operator, int segments, long dispatchedAt, long publishedAt) {
 
     /** The platform of a dispatch that did not say. */
     public static final String UNKNOWN_PLATFORM = "unknown";
@@ -25,7 +27,18 @@ public record Dispatch(String messageId, String msisdn, String externalId, Strin
         return new Dispatch(event.getMessageId(), event.getMsisdn(), blankToNull(event.getExternalId()),
                 blankToNull(event.getEmail()), normalizePlatform(event.getPlatform()), event.getProvider(),
                 blankToNull(event.getCountry()), blankToNull(event.getOperator()), event.getSegments(),
-                event.getDispatchedAt().toEpochMilli());
+                event.getDispatchedAt().toEpochMilli(), event.getDispatchedAt().toEpochMilli());
+    }
+
+    /** The same dispatch, published at {@code time} (its record's guarded timestamp). */
+    public Dispatch withPublishedAt(final long time) {
+        return time == publishedAt ? this : new Dispatch(messageId, msisdn, externalId, email, platform, provider, country, operator,
+                segments, dispatchedAt, time);
+    }
+
+    /** When this dispatch became known in event time: the later of its dispatch and publication times. */
+    public long knownAt() {
+        return Math.max(dispatchedAt, publishedAt);
     }
 
     /** The person this SMS went to: the externalId when the sender knew one, else the msisdn. */

@@ -16,9 +16,10 @@ import java.util.Objects;
  *       (same outcome) or conflicting (other outcome) receipts and change no count ({@link #onReceipt}).</li>
  *   <li>Intermediate receipts (ACCEPTED, ENROUTE) count nothing and never override a final status.</li>
  *   <li>Receipts that arrive before their dispatch are held, for at least the finalization window (the
- *       receipt timeout), and applied when the dispatch arrives.</li>
+ *       receipt timeout) from their own arrival, and applied when the dispatch arrives.</li>
  *   <li>Unconfirmed = no final receipt when the receipt timeout (after {@code dispatchedAt}) passes; a final
- *       receipt that still arrives while the SMS is retained moves it to Delivered/Failed, as a late receipt.</li>
+ *       receipt that still arrives while the SMS is retained moves it to Delivered/Failed. It is a late receipt when its
+ *       own time ({@code finalAt}) is past the timeout, whenever it is processed (rule 13).</li>
  *   <li>Pending = Sent − Delivered − Failed − Unconfirmed: derived by the reports, never stored.</li>
  *   <li>Receipts for an smsId still not dispatched when the hold ends are orphans, counted globally.</li>
  *   <li>Hourly buckets: the reports bucket SENT by {@code dispatchedAt} and DELIVERED/FAILED by
@@ -27,10 +28,15 @@ import java.util.Objects;
  *   <li>SmsDelivered: emitted from the one transition per smsId that carries {@link Transition#DELIVERED}.</li>
  * </ol>
  *
- * <p><b>Time.</b> "Now" is the lifecycle clock: the task's stream time (the largest record timestamp it has
- * processed), advanced by wall-clock time only while the task is idle (see {@link LifecycleClock}). Stream
- * time makes the outcome a function of the data, not of when it happens to be processed: replaying a
- * backlog after an outage gives the counts a live run would have given, and tests are deterministic.
+ * <p><b>Time (rule 13).</b> "Now" is the task's {@link Watermark}: the lowest time its inputs have reached (an input
+ * caught up and silent for a while stops holding it back). Each deadline is judged on it, and every other time is the
+ * data's own: when a receipt or a dispatch arrived is its record's time, whether a receipt is late is its own
+ * {@code finalAt}. So the outcome of an SMS is a function of the data, not of the order in which the two inputs happen
+ * to be processed: dispatches first, receipts first, merged by time or replayed after a crash, the counts are the same.
+ *
+ * <p><b>Stale inputs.</b> A dispatch whose SMS would already be forgotten (its {@code dispatchedAt} is a retention behind
+ * the watermark), or a receipt that arrived that long ago for an SMS not held here, cannot be told apart from a replay of
+ * what was counted before (offsets reset with the state kept): it is counted as stale and changes nothing else.
  *
  * <p><b>Deadlines.</b> A holding state (receipts, no dispatch) is orphaned at {@code heldSince + hold}; a
  * pending SMS becomes Unconfirmed at {@code dispatchedAt + receiptTimeout}; a dispatched SMS is forgotten at
@@ -77,65 +83,89 @@ public final class SmsLifecycle {
      *                           its retention was forgotten and the same smsId was dispatched again
      * @param orphanReceipts     receipts that became orphans in this step (rule 7)
      * @param duplicateDispatch  whether the input was a repeated dispatch (rule 1)
+     * @param stale              whether the input was older than the SMS retention and ignored (see the class comment)
      */
-    public record Step(SmsState state, List<Transition> transitions, int orphanReceipts, boolean duplicateDispatch) {
+    public record Step(SmsState state, List<Transition> transitions, int orphanReceipts, boolean duplicateDispatch, boolean stale) {
         public Step {
             transitions = List.copyOf(transitions);
         }
     }
 
-    /** Rules 1 and 4: the first dispatch counts as Sent and applies any held receipts; a repeat changes nothing. */
+    /**
+     * Rules 1 and 4: the first dispatch counts as Sent and applies any held receipts; a repeat changes nothing.
+     *
+     * @param dispatch the dispatch, with {@link Dispatch#publishedAt()} its record's time
+     * @param now      the watermark
+     */
     public Step onDispatch(final String smsId, final SmsState stored, final Dispatch dispatch, final long now) {
         final Work work = catchUp(smsId, stored, now);
         if (work.state != null && work.state.isDispatched()) {
-            return work.step(true); // rule 1: a repeated dispatch of one smsId counts once
+            if (dispatch.dispatchedAt() < work.state.dispatch().dispatchedAt() + retentionMs) {
+                return work.step(true); // rule 1: a repeated dispatch of one smsId counts once
+            }
+            work.forget(); // the id used again after the first SMS's retention: that one is forgotten, whatever the order
+        }
+        if (now >= dispatch.dispatchedAt() + retentionMs) {
+            return work.stale(); // rule 13: forgotten already, or never to be counted again
         }
         final SmsState holding = work.state;
         work.state = SmsState.dispatched(dispatch, holding == null ? Long.MAX_VALUE : holding.indexedAt());
         work.changes.dispatch = dispatch;
         work.changes.flags |= Transition.SENT;
         if (holding != null) {
-            // rule 4: receipts held before the dispatch are applied now, as if they had arrived after it
-            final Held held = holding.held();
-            work.changes.duplicates += held.duplicates();
-            work.changes.conflicts += held.conflicts();
-            if (held.firstFinal() != null) {
-                if (held.firstFinalAt() >= timeoutAt(dispatch)) {
-                    work.timeOut(); // rule 5: that final itself arrived after the timeout
+            final Held[] mineAndLater = holding.held().splitAt(dispatch.dispatchedAt() + retentionMs);
+            if (mineAndLater[1] != null) {
+                // rule 13: receipts that arrived after this SMS's retention are not its own; they keep waiting
+                work.state = work.state.withHeld(mineAndLater[1]);
+            }
+            if (mineAndLater[0] != null) {
+                // rule 4: receipts held before the dispatch are applied now, in the order they came, as if after it
+                for (final Held.Entry entry : mineAndLater[0].entries()) {
+                    if (entry.finalReceipt() != null) {
+                        work.applyFinal(entry.finalReceipt(), Math.max(entry.arrivedAt(), dispatch.knownAt()), timeoutAt(dispatch));
+                    }
                 }
-                work.applyFirstFinal(held.firstFinal());
             }
         }
+        return timedOutIfDue(work, dispatch, now).step(false);
+    }
+
+    private Work timedOutIfDue(final Work work, final Dispatch dispatch, final long now) {
         if (work.state.outcome() == Outcome.PENDING && now >= timeoutAt(dispatch)) {
             work.timeOut(); // rule 5, for a dispatch that arrives after its own timeout
         }
-        return work.step(false);
+        return work;
     }
 
-    /** Rules 2, 3, 4 and 5 for one receipt. {@code finalReceipt} is null for an intermediate receipt. */
-    public Step onReceipt(final String smsId, final SmsState stored, final FinalReceipt finalReceipt, final long now) {
+    /**
+     * Rules 2, 3, 4 and 5 for one receipt.
+     *
+     * @param finalReceipt the receipt when final, null for an intermediate receipt
+     * @param arrivedAt    when it arrived: its record's time (guarded)
+     * @param now          the watermark
+     */
+    public Step onReceipt(final String smsId, final SmsState stored, final FinalReceipt finalReceipt, final long arrivedAt,
+            final long now) {
         final Work work = catchUp(smsId, stored, now);
         final SmsState state = work.state;
+        if (state == null && now >= arrivedAt + retentionMs) {
+            return work.stale(); // rule 13: its SMS, if it had one, is forgotten already (a replay)
+        }
         if (state == null || !state.isDispatched()) {
             // rule 4: no dispatch yet, hold the receipt
-            final Held held = state == null ? Held.startingAt(now) : state.held();
-            work.state = SmsState.holding(held.add(finalReceipt, now), state == null ? Long.MAX_VALUE : state.indexedAt());
+            work.state = state == null ? SmsState.holding(Held.of(finalReceipt, arrivedAt), Long.MAX_VALUE)
+                    : SmsState.holding(state.held().add(finalReceipt, arrivedAt), state.indexedAt());
+            return work.step(false);
+        }
+        if (arrivedAt >= state.dispatch().dispatchedAt() + retentionMs) {
+            // rule 13: it arrived after this SMS's retention, so it is not its receipt in any order of processing
+            work.state = state.withHeld(state.held() == null ? Held.of(finalReceipt, arrivedAt) : state.held().add(finalReceipt, arrivedAt));
             return work.step(false);
         }
         if (finalReceipt == null) {
             return work.step(false); // rule 3: an intermediate receipt counts nothing and never overrides a final
         }
-        if (state.outcome() == Outcome.DELIVERED || state.outcome() == Outcome.FAILED) {
-            // rule 2: the first final receipt stands; later ones are reconciliation counts only
-            work.changes.dispatch = state.dispatch();
-            if (state.finalReceipt().outcome() == finalReceipt.outcome()) {
-                work.changes.duplicates++;
-            } else {
-                work.changes.conflicts++;
-            }
-            return work.step(false);
-        }
-        work.applyFirstFinal(finalReceipt); // rule 2 (and rule 5 when it resolves an Unconfirmed)
+        work.applyFinal(finalReceipt, Math.max(arrivedAt, state.dispatch().knownAt()), timeoutAt(state.dispatch()));
         return work.step(false);
     }
 
@@ -144,7 +174,10 @@ public final class SmsLifecycle {
         return catchUp(smsId, stored, now).step(false);
     }
 
-    /** When this state next needs the clock's attention: its orphan, timeout or retention deadline. */
+    /**
+     * When this state next needs the clock's attention: its orphan, timeout or retention deadline (receipts held after a
+     * dispatched SMS's retention wait for it to be forgotten first).
+     */
     public long nextDeadline(final SmsState state) {
         if (!state.isDispatched()) {
             return state.held().heldSince() + holdMs;
@@ -155,25 +188,25 @@ public final class SmsLifecycle {
         return state.dispatch().dispatchedAt() + retentionMs;
     }
 
-    /** Brings a stored state up to the clock: rules 7 and 5, then retention. */
+    /** Brings a stored state up to the clock: rules 5, then retention, then rule 7. */
     private Work catchUp(final String smsId, final SmsState stored, final long now) {
         final Work work = new Work(smsId, stored);
         if (stored == null) {
             return work;
         }
-        if (!stored.isDispatched()) {
-            if (now >= stored.held().heldSince() + holdMs) {
-                work.orphans = stored.held().receipts(); // rule 7: the hold ended without a dispatch
-                work.state = null;
+        if (stored.isDispatched()) {
+            if (stored.outcome() == Outcome.PENDING && now >= timeoutAt(stored.dispatch())) {
+                work.timeOut(); // rule 5
             }
-            return work;
+            if (now >= stored.dispatch().dispatchedAt() + retentionMs) {
+                work.forget(); // state is bounded
+            }
         }
-        if (stored.outcome() == Outcome.PENDING && now >= timeoutAt(stored.dispatch())) {
-            work.timeOut(); // rule 5
-        }
-        if (now >= stored.dispatch().dispatchedAt() + retentionMs) {
-            work.flush(); // the Unconfirmed change, if any, belongs to the SMS being forgotten
-            work.state = null; // state is bounded: forget the SMS
+        while (work.state != null && !work.state.isDispatched() && now >= work.state.held().heldSince() + holdMs) {
+            // rule 7: the hold of the earliest receipts ended without a dispatch; later ones may still be waiting
+            final Held[] groupAndRest = work.state.held().firstGroup(holdMs);
+            work.orphans += groupAndRest[0].receipts();
+            work.state = groupAndRest[1] == null ? null : SmsState.holding(groupAndRest[1], work.state.indexedAt());
         }
         return work;
     }
@@ -201,23 +234,60 @@ public final class SmsLifecycle {
             state = state.withOutcome(Outcome.UNCONFIRMED, null);
         }
 
-        void applyFirstFinal(final FinalReceipt receipt) {
+        /** A final receipt of the dispatched SMS: the first decides (rule 2), later ones are duplicates or conflicts. */
+        void applyFinal(final FinalReceipt receipt, final long knownAt, final long timeoutAt) {
+            if (state.outcome() == Outcome.DELIVERED || state.outcome() == Outcome.FAILED) {
+                changes.dispatch = state.dispatch();
+                if (state.finalReceipt().outcome() == receipt.outcome()) {
+                    changes.duplicates++;
+                } else {
+                    changes.conflicts++;
+                }
+                return;
+            }
+            applyFirstFinal(receipt, knownAt, timeoutAt);
+        }
+
+        /**
+         * The first final receipt. Late by its own time (rule 13): a pending SMS times out first, whatever the watermark,
+         * so that the counts are those of any order in which the timeout came before it. On time by its own time but
+         * after the timeout was judged (a receipt processed late): it resolves the Unconfirmed without being a late receipt.
+         */
+        private void applyFirstFinal(final FinalReceipt receipt, final long knownAt, final long timeoutAt) {
+            final boolean late = receipt.finalAt() >= timeoutAt;
+            if (late && state.outcome() == Outcome.PENDING) {
+                timeOut();
+            }
             changes.dispatch = state.dispatch();
             if (state.outcome() == Outcome.UNCONFIRMED) {
-                changes.flags |= Transition.LATE;
+                changes.flags |= late ? Transition.LATE : Transition.LATE | Transition.ON_TIME;
             }
             changes.flags |= receipt.delivered() ? Transition.DELIVERED : Transition.FAILED;
             changes.finalReceipt = receipt;
+            changes.knownAt = knownAt;
             state = state.withOutcome(receipt.outcome(), receipt);
         }
 
-        /** Closes the changes of the state being forgotten, so that a new state can start. */
-        void flush() {
+        /**
+         * Forgets the dispatched SMS (its retention ended): its changes so far close (an Unconfirmed change belongs to it),
+         * and the receipts that arrived after its retention, if any, keep waiting on their own.
+         */
+        void forget() {
             forgotten = changes.transition(smsId, state);
             changes = new Changes();
+            state = state.held() == null ? null : SmsState.holding(state.held(), state.indexedAt());
         }
 
         Step step(final boolean duplicateDispatch) {
+            return step(duplicateDispatch, false);
+        }
+
+        /** The input is ignored; what the catch-up did stands. */
+        Step stale() {
+            return step(false, true);
+        }
+
+        private Step step(final boolean duplicateDispatch, final boolean stale) {
             final List<Transition> transitions = new ArrayList<>(2);
             if (forgotten != null) {
                 transitions.add(forgotten);
@@ -226,7 +296,7 @@ public final class SmsLifecycle {
             if (current != null) {
                 transitions.add(current);
             }
-            return new Step(state, transitions, orphans, duplicateDispatch);
+            return new Step(state, transitions, orphans, duplicateDispatch, stale);
         }
     }
 
@@ -237,12 +307,13 @@ public final class SmsLifecycle {
         int duplicates;
         int conflicts;
         FinalReceipt finalReceipt;
+        long knownAt;
 
         Transition transition(final String smsId, final SmsState state) {
             if (flags == 0 && duplicates == 0 && conflicts == 0) {
                 return null;
             }
-            return new Transition(smsId, dispatch, state.outcome(), finalReceipt, flags, duplicates, conflicts);
+            return new Transition(smsId, dispatch, state.outcome(), finalReceipt, flags, duplicates, conflicts, knownAt);
         }
     }
 }

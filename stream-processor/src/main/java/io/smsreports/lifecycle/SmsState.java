@@ -4,20 +4,22 @@ import java.util.Objects;
 
 /**
  * The lifecycle state of one smsId: either dispatched ({@code dispatch} set, with its outcome and first
- * final receipt) or only held receipts waiting for their dispatch ({@code held} set).
+ * final receipt) or only held receipts waiting for their dispatch ({@code held} set). A dispatched SMS may hold receipts
+ * too: those that arrived after its retention ended (rule 13: by their own time they came after it was forgotten, so
+ * they are not its receipts whatever the order they were processed in); when it is forgotten they wait on their own.
  *
  * @param dispatch     the first dispatch of this smsId, or null while only receipts have arrived
  * @param outcome      where the SMS stands (meaningless while {@code dispatch} is null)
  * @param finalReceipt the first final receipt, once there is one
- * @param held         receipts waiting for the dispatch, or null once it arrived
+ * @param held         receipts waiting for a dispatch: before it arrived, or after the retention of the dispatched one
  * @param indexedAt    the time of this state's entry in the expiry index (never later than its next deadline)
  */
 public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, Held held, long indexedAt) {
 
     public SmsState {
         Objects.requireNonNull(outcome, "outcome");
-        if ((dispatch == null) == (held == null)) {
-            throw new IllegalArgumentException("exactly one of dispatch and held must be set");
+        if (dispatch == null && held == null) {
+            throw new IllegalArgumentException("a dispatch or held receipts must be set");
         }
     }
 
@@ -35,6 +37,10 @@ public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalRec
 
     SmsState withOutcome(final Outcome newOutcome, final FinalReceipt receipt) {
         return new SmsState(dispatch, newOutcome, receipt, held, indexedAt);
+    }
+
+    SmsState withHeld(final Held newHeld) {
+        return new SmsState(dispatch, outcome, finalReceipt, newHeld, indexedAt);
     }
 
     public SmsState withIndexedAt(final long newIndexedAt) {

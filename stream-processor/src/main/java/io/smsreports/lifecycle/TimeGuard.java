@@ -47,7 +47,7 @@ public final class TimeGuard {
     public Dispatch guard(final Dispatch d, final long recordTimestamp, final long now) {
         final long at = guard(now, d.dispatchedAt(), recordTimestamp);
         return at == d.dispatchedAt() ? d : new Dispatch(d.messageId(), d.msisdn(), d.externalId(), d.email(), d.platform(),
-                d.provider(), d.country(), d.operator(), d.segments(), at);
+                d.provider(), d.country(), d.operator(), d.segments(), at, d.publishedAt());
     }
 
     /** The receipt with believable {@code finalAt} and {@code receivedAt} (the same instance when both already are). */

@@ -12,12 +12,16 @@ import java.util.Objects;
  * @param dispatch          its dispatch (campaign, platform, recipient, dispatch time)
  * @param outcome           where it stands after this change
  * @param finalReceipt      its first final receipt, when {@link #DELIVERED} or {@link #FAILED} is among the changes
- * @param changes           a set of {@link #SENT}, {@link #DELIVERED}, {@link #FAILED}, {@link #UNCONFIRMED}, {@link #LATE}
+ * @param changes           a set of {@link #SENT}, {@link #DELIVERED}, {@link #FAILED}, {@link #UNCONFIRMED}, {@link #LATE},
+ *                          {@link #ON_TIME}
  * @param duplicateReceipts final receipts after the first with the same outcome (rule 2)
  * @param conflictingFinals final receipts after the first with the other outcome (rule 2)
+ * @param knownAt           for a Delivered/Failed change: when it became known in event time, the later of its receipt's
+ *                          arrival (record time) and its dispatch's {@link Dispatch#knownAt()}; the same in every order
+ *                          the inputs are processed in (rule 13). 0 when the change has no final receipt
  */
 public record Transition(String smsId, Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, int changes,
-        int duplicateReceipts, int conflictingFinals) {
+        int duplicateReceipts, int conflictingFinals, long knownAt) {
 
     /** Became Sent (rule 1): first dispatch of this smsId. */
     public static final int SENT = 1;
@@ -27,8 +31,14 @@ public record Transition(String smsId, Dispatch dispatch, Outcome outcome, Final
     public static final int FAILED = 1 << 2;
     /** Became Unconfirmed (rule 5). */
     public static final int UNCONFIRMED = 1 << 3;
-    /** The Delivered/Failed change resolves an Unconfirmed (rule 5): Unconfirmed − 1, a late receipt. */
+    /** The Delivered/Failed change resolves an Unconfirmed (rule 5): Unconfirmed − 1, a late receipt unless {@link #ON_TIME}. */
     public static final int LATE = 1 << 4;
+    /**
+     * With {@link #LATE}: the receipt that resolves the Unconfirmed was not late by its own time (its {@code finalAt} is
+     * before the timeout; the timeout was judged before it was processed): Unconfirmed − 1 all the same, but not counted as
+     * a late receipt (rule 13: a receipt is late by its own guarded time, not by when it was processed).
+     */
+    public static final int ON_TIME = 1 << 5;
 
     public Transition {
         Objects.requireNonNull(smsId, "smsId");
@@ -41,6 +51,16 @@ public record Transition(String smsId, Dispatch dispatch, Outcome outcome, Final
 
     public boolean has(final int change) {
         return (changes & change) != 0;
+    }
+
+    /** Whether this change counts a late receipt (reconciliation {@code lateReceipts}). */
+    public boolean lateReceipt() {
+        return has(LATE) && !has(ON_TIME);
+    }
+
+    /** When this change's final receipt became known (rule 13), or its {@code receivedAt} for a change from before. */
+    public long finalKnownAt() {
+        return knownAt > 0 ? knownAt : finalReceipt.receivedAt();
     }
 
     /** Whether the SMS's status changed (as opposed to reconciliation counts only). */

@@ -18,6 +18,7 @@ import io.smsreports.topology.CampaignKeys;
 import io.smsreports.topology.LifecycleProcessor;
 import io.smsreports.topology.PersonHistoryKeys;
 import io.smsreports.topology.PipelineMonitor;
+import io.smsreports.topology.QueryableStores;
 import io.smsreports.topology.StoreNames;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,7 @@ public final class ReportReader {
     private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private final KafkaStreams streams;
+    private final QueryableStores queryable;
     private final Cluster cluster;
     private final String lifecycleTopic;
     private final String receiptsTopic;
@@ -69,9 +71,10 @@ public final class ReportReader {
      * @param receiptsTopic  the receipts topic (the lifecycle tasks' other input)
      * @param applicationId  the application id (the reporting tasks read its repartition topic)
      */
-    public ReportReader(final KafkaStreams streams, final Cluster cluster, final String lifecycleTopic, final String receiptsTopic,
-            final String applicationId) {
+    public ReportReader(final KafkaStreams streams, final QueryableStores queryable, final Cluster cluster, final String lifecycleTopic,
+            final String receiptsTopic, final String applicationId) {
         this.streams = streams;
+        this.queryable = queryable;
         this.cluster = cluster;
         this.lifecycleTopic = lifecycleTopic;
         this.receiptsTopic = receiptsTopic;
@@ -235,9 +238,9 @@ public final class ReportReader {
     // ---- freshness (over the local lifecycle tasks) ----
 
     /**
-     * How far this instance's lifecycle tasks have got: the earliest of their processed event times (null when none has
-     * processed anything), and the input records not yet fetched and processed (consumer lag of their dispatches and
-     * receipts partitions; a partition whose lag is not known yet counts 0).
+     * How far this instance's lifecycle tasks have got: the earliest of their watermarks (rule 13: the event time up to
+     * which both inputs are processed; null when none has processed anything), and the input records not yet fetched and
+     * processed (consumer lag of their dispatches and receipts partitions; a partition whose lag is not known yet counts 0).
      */
     public Progress progress() {
         Long asOf = null;
@@ -246,7 +249,8 @@ public final class ReportReader {
         for (final int partition : cluster.assignedPartitions(lifecycleTopic)) {
             final ReadOnlyKeyValueStore<String, Long> meta = partitionStore(StoreNames.LIFECYCLE_META,
                     QueryableStoreTypes.<String, Long>keyValueStore(), partition);
-            final Long processed = meta.get(LifecycleProcessor.PROCESSED_TIME_KEY);
+            final Long watermark = meta.get(LifecycleProcessor.WATERMARK_KEY);
+            final Long processed = watermark != null ? watermark : meta.get(LifecycleProcessor.PROCESSED_TIME_KEY); // before rule 13
             if (processed != null) {
                 asOf = asOf == null ? processed : Math.min(asOf, processed);
             }
@@ -309,6 +313,11 @@ public final class ReportReader {
     }
 
     private <S> S partitionStore(final String name, final QueryableStoreType<S> type, final int partition) {
+        if (!queryable.isQueryable(name, partition)) {
+            // Assigned here but still restoring (or not assigned here): Kafka Streams would serve the part restored so far.
+            throw new StateUnavailableException("State store " + name + " partition " + partition + " is not restored and running "
+                    + "here now (" + streams.state() + ")");
+        }
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition));
         } catch (InvalidStateStoreException e) {

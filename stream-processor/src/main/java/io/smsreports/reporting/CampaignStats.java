@@ -31,7 +31,7 @@ public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliatio
         final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
         next.put(platform, updated);
         return new CampaignStats(next, reconciliation.plus(new Reconciliation(t.duplicateReceipts(), t.conflictingFinals(),
-                t.has(Transition.LATE) ? 1 : 0)));
+                t.lateReceipt() ? 1 : 0)));
     }
 
     /** Both campaigns' counts, platform by platform, and their reconciliation counters added. */

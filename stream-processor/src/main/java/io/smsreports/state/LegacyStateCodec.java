@@ -51,8 +51,9 @@ final class LegacyStateCodec {
     // ---- lifecycle ----
 
     static Dispatch readDispatch(final Codec.Reader r) {
-        return new Dispatch(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(),
-                r.varint(), r.varlong());
+        final Dispatch d = new Dispatch(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(),
+                r.varint(), r.varlong(), 0);
+        return d.withPublishedAt(d.dispatchedAt()); // not recorded then: taken as published when dispatched
     }
 
     static FinalReceipt readFinal(final Codec.Reader r) {
@@ -69,14 +70,14 @@ final class LegacyStateCodec {
         if (r.bool()) {
             dispatch = readDispatch(r);
         } else {
-            held = new Held(readFinal(r), r.varlong(), r.varint(), r.varint(), r.varint(), r.varlong());
+            held = Held.fromSums(readFinal(r), r.varlong(), r.varint(), r.varint(), r.varint(), r.varlong());
         }
         return new SmsState(dispatch, outcome(r.byteValue()), readFinal(r), held, r.varlong());
     }
 
     static Transition readTransition(final Codec.Reader r) {
         return new Transition(r.string(), readDispatch(r), outcome(r.byteValue()), readFinal(r), r.varint(), r.varint(),
-                r.varint());
+                r.varint(), 0);
     }
 
     // ---- reporting ----

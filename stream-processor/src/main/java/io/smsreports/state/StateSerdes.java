@@ -32,6 +32,7 @@ import io.smsreports.state.avro.StoredFailedRecipient;
 import io.smsreports.state.avro.StoredFailureCount;
 import io.smsreports.state.avro.StoredFinalReceipt;
 import io.smsreports.state.avro.StoredHeld;
+import io.smsreports.state.avro.StoredHeldEntry;
 import io.smsreports.state.avro.StoredHourCounts;
 import io.smsreports.state.avro.StoredHourDelta;
 import io.smsreports.state.avro.StoredHourlyCounts;
@@ -111,12 +112,13 @@ public final class StateSerdes {
 
     static StoredDispatch toAvro(final Dispatch d) {
         return new StoredDispatch(d.messageId(), d.msisdn(), d.externalId(), d.email(), d.platform(), d.provider(), d.country(),
-                d.operator(), d.segments(), d.dispatchedAt());
+                d.operator(), d.segments(), d.dispatchedAt(), d.publishedAt());
     }
 
     static Dispatch fromAvro(final StoredDispatch d) {
         return new Dispatch(d.getMessageId(), d.getMsisdn(), d.getExternalId(), d.getEmail(), d.getPlatform(), d.getProvider(),
-                d.getCountry(), d.getOperator(), d.getSegments(), d.getDispatchedAt());
+                d.getCountry(), d.getOperator(), d.getSegments(), d.getDispatchedAt(),
+                d.getPublishedAt() == null ? d.getDispatchedAt() : d.getPublishedAt()); // not recorded before rule 13
     }
 
     static StoredFinalReceipt toAvro(final FinalReceipt f) {
@@ -130,27 +132,45 @@ public final class StateSerdes {
     }
 
     static StoredSmsState toAvro(final SmsState s) {
-        final Held h = s.held();
-        return new StoredSmsState(s.dispatch() == null ? null : toAvro(s.dispatch()), h == null ? null : new StoredHeld(
-                toAvro(h.firstFinal()), h.firstFinalAt(), h.receipts(), h.duplicates(), h.conflicts(), h.heldSince()),
-                s.outcome().name(), toAvro(s.finalReceipt()), s.indexedAt());
+        return new StoredSmsState(s.dispatch() == null ? null : toAvro(s.dispatch()), toAvro(s.held()), s.outcome().name(),
+                toAvro(s.finalReceipt()), s.indexedAt());
     }
 
     static SmsState fromAvro(final StoredSmsState s) {
-        final StoredHeld h = s.getHeld();
         return new SmsState(s.getDispatch() == null ? null : fromAvro(s.getDispatch()), outcome(s.getOutcome()),
-                fromAvro(s.getFinalReceipt()), h == null ? null : new Held(fromAvro(h.getFirstFinal()), h.getFirstFinalAt(),
-                h.getReceipts(), h.getDuplicates(), h.getConflicts(), h.getHeldSince()), s.getIndexedAt());
+                fromAvro(s.getFinalReceipt()), fromAvro(s.getHeld()), s.getIndexedAt());
+    }
+
+    static StoredHeld toAvro(final Held h) {
+        if (h == null) {
+            return null;
+        }
+        final List<StoredHeldEntry> entries = new ArrayList<>(h.entries().size());
+        h.entries().forEach(e -> entries.add(new StoredHeldEntry(toAvro(e.finalReceipt()), e.arrivedAt())));
+        return StoredHeld.newBuilder().setEntries(entries).build(); // the sums of earlier versions keep their defaults
+    }
+
+    static Held fromAvro(final StoredHeld h) {
+        if (h == null) {
+            return null;
+        }
+        if (h.getEntries().isEmpty()) { // written before rule 13: sums
+            return Held.fromSums(fromAvro(h.getFirstFinal()), h.getFirstFinalAt(), h.getReceipts(), h.getDuplicates(), h.getConflicts(),
+                    h.getHeldSince());
+        }
+        final List<Held.Entry> entries = new ArrayList<>(h.getEntries().size());
+        h.getEntries().forEach(e -> entries.add(new Held.Entry(fromAvro(e.getFinalReceipt()), e.getArrivedAt())));
+        return new Held(entries);
     }
 
     static StoredTransition toAvro(final Transition t) {
         return new StoredTransition(t.smsId(), toAvro(t.dispatch()), t.outcome().name(), toAvro(t.finalReceipt()), t.changes(),
-                t.duplicateReceipts(), t.conflictingFinals());
+                t.duplicateReceipts(), t.conflictingFinals(), t.knownAt());
     }
 
     static Transition fromAvro(final StoredTransition t) {
         return new Transition(t.getSmsId(), fromAvro(t.getDispatch()), outcome(t.getOutcome()), fromAvro(t.getFinalReceipt()),
-                t.getChanges(), t.getDuplicateReceipts(), t.getConflictingFinals());
+                t.getChanges(), t.getDuplicateReceipts(), t.getConflictingFinals(), t.getKnownAt());
     }
 
     // ---- reporting ----

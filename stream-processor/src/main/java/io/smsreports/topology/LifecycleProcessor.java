@@ -2,13 +2,13 @@ package io.smsreports.topology;
 
 import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.FinalReceipt;
-import io.smsreports.lifecycle.LifecycleClock;
 import io.smsreports.lifecycle.PersonIds;
 import io.smsreports.lifecycle.SmsInput;
 import io.smsreports.lifecycle.SmsLifecycle;
 import io.smsreports.lifecycle.SmsState;
 import io.smsreports.lifecycle.TimeGuard;
 import io.smsreports.lifecycle.Transition;
+import io.smsreports.lifecycle.Watermark;
 import io.smsreports.reporting.PersonMessage;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.state.ExpiryKeys;
@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -40,20 +40,30 @@ import org.apache.kafka.streams.state.WindowStore;
  * earlier (after a final receipt the pending timeout entry stays and, when it fires, reschedules to the
  * retention deadline), which saves an index write on the hot path.
  *
+ * <p>Time (rule 13): every deadline is judged on the task's {@link Watermark}, the lowest time its two inputs have
+ * reached (an idle input excepted), kept in {@link StoreNames#LIFECYCLE_META} with the task's state; the lifecycle gets
+ * each record's own time for everything else.
+ *
  * <p>Outputs: a {@link Transition} for every change (to {@code sms.delivered} and the reports), and, in the
  * same task so in the same transaction, the person's message history ({@link StoreNames#PERSON_HISTORY},
  * {@link StoreNames#PEOPLE}).
  */
 public final class LifecycleProcessor implements Processor<String, SmsInput, String, Transition> {
 
+    /** Per-task: the watermark's idle floor (wall clock − idle lag when both inputs were last idle). */
     static final String IDLE_CLOCK_KEY = "idle-clock";
+    /** Per-task: how far each input has come (the largest guarded record time processed from it). */
+    static final String DISPATCHES_REACHED_KEY = "reached-dispatches";
+    static final String RECEIPTS_REACHED_KEY = "reached-receipts";
+    /** Per-task: the watermark (rule 13), committed with the offsets; the freshness of the reports. */
+    public static final String WATERMARK_KEY = "watermark";
     /**
-     * The latest record time this task has processed: its clock, rather than Kafka Streams' stream time, which runs
-     * ahead of what was processed while input is held back (a schema registry outage) and would then time out SMS whose
-     * receipts are still held.
+     * Per-task, written by versions before the watermark: the largest record time processed on either input, read once
+     * to start the watermark where the old clock stood.
      */
-    /** Per-task: the latest event time this task processed (its clock before the idle advance), committed with the offsets. */
     public static final String PROCESSED_TIME_KEY = "processed-time";
+    /** Per-task count of inputs older than the SMS retention, ignored (rule 13: a replay of what was counted). */
+    public static final String STALE_INPUTS_KEY = "stale-inputs";
     /** Per-task count of orphan receipts (rule 7); the global figure is the sum over tasks. */
     public static final String ORPHAN_RECEIPTS_KEY = "orphan-receipts";
     /** Per-task count of input records whose event time was not believable and fell back (rule 12). */
@@ -67,8 +77,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private final SmsLifecycle lifecycle;
     private final Duration scanInterval;
     private final long scanBudgetMs;
-    private final long idleLagMs;
-    private final Predicate<TaskId> caughtUp;
+    private final Duration idleness;
+    private final Duration idleLag;
+    private final BiPredicate<TaskId, Watermark.Input> caughtUp;
 
     private final TimeGuard timeGuard;
     /**
@@ -87,11 +98,11 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private KeyValueStore<String, Long> meta;
     private WindowStore<String, PersonMessage> personHistory;
     private WindowStore<String, PersonProfile> people;
-    private LifecycleClock clock;
+    private Watermark watermark;
+    private Watermark.State persisted;
     private final TaskClocks clocks;
-    /** This task's clock as the processor after this one (the deltas) reads it. */
+    /** This task's watermark as the processor after this one (the deltas, the alerts' clock) reads it. */
     private TaskClocks.Clock sharedClock;
-    private long processedTime;
     private long tickMs;
     private long lastScanAt = Long.MIN_VALUE / 2;
     private boolean backlogged;
@@ -102,16 +113,19 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private Sensor lateReceipts;
     private Sensor duplicateDispatches;
     private Sensor expiredStates;
+    private Sensor staleInputs;
 
     public LifecycleProcessor(final SmsLifecycle lifecycle, final TimeGuard timeGuard, final Duration scanInterval,
-            final Duration scanBudget, final Duration idleLag, final Predicate<TaskId> caughtUp, final TaskClocks clocks) {
+            final Duration scanBudget, final Duration idleness, final Duration idleLag, final BiPredicate<TaskId, Watermark.Input> caughtUp,
+            final TaskClocks clocks) {
         this.lifecycle = lifecycle;
         this.timeGuard = timeGuard;
         this.caughtUp = caughtUp;
         this.clocks = clocks;
         this.scanInterval = scanInterval;
         this.scanBudgetMs = scanBudget.toMillis();
-        this.idleLagMs = idleLag.toMillis();
+        this.idleness = idleness;
+        this.idleLag = idleLag;
     }
 
     @Override
@@ -123,12 +137,10 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.meta = context.getStateStore(StoreNames.LIFECYCLE_META);
         this.personHistory = context.getStateStore(StoreNames.PERSON_HISTORY);
         this.people = context.getStateStore(StoreNames.PEOPLE);
-        final Long processed = meta.get(PROCESSED_TIME_KEY);
-        this.processedTime = processed == null ? Long.MIN_VALUE : processed;
-        final Long idleClock = meta.get(IDLE_CLOCK_KEY);
-        this.clock = new LifecycleClock(idleLagMs, idleClock == null ? Long.MIN_VALUE : idleClock);
+        this.persisted = restoredWatermark();
+        this.watermark = new Watermark(idleness, idleLag, persisted, context.currentSystemTimeMs());
         this.sharedClock = clocks.of(context.taskId());
-        sharedClock.set(clock.now(processedTime));
+        sharedClock.set(watermark.now());
         this.clampedTimes = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.CLAMPED_TIMES);
         this.orphanReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.ORPHAN_RECEIPTS);
         this.duplicateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.DUPLICATE_RECEIPTS);
@@ -136,42 +148,81 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         this.lateReceipts = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.LATE_RECEIPTS);
         this.duplicateDispatches = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.DUPLICATE_DISPATCHES);
         this.expiredStates = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.EXPIRED_STATES);
+        this.staleInputs = PipelineMetrics.counter(context.metrics(), PipelineMetrics.LIFECYCLE, PipelineMetrics.STALE_INPUTS);
         this.tickMs = Math.min(scanInterval.toMillis(), MAX_TICK_MS);
         context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
+    /** The committed watermark; from a version before it, the old clock (largest time processed, idle floor). */
+    private Watermark.State restoredWatermark() {
+        final Long idleFloor = meta.get(IDLE_CLOCK_KEY);
+        final Long mark = meta.get(WATERMARK_KEY);
+        if (mark == null) {
+            final Long processed = meta.get(PROCESSED_TIME_KEY);
+            final long old = processed == null ? Watermark.NONE : processed;
+            return new Watermark.State(old, old, orNone(idleFloor), Math.max(old, orNone(idleFloor)));
+        }
+        return new Watermark.State(orNone(meta.get(DISPATCHES_REACHED_KEY)), orNone(meta.get(RECEIPTS_REACHED_KEY)), orNone(idleFloor),
+                mark);
+    }
+
+    private static long orNone(final Long value) {
+        return value == null ? Watermark.NONE : value;
+    }
+
+    /** Writes what changed of the watermark: a cached store, so one write per key and commit, not per record. */
+    private void persistWatermark() {
+        final Watermark.State now = watermark.state();
+        putIfChanged(DISPATCHES_REACHED_KEY, persisted.dispatchesReached(), now.dispatchesReached());
+        putIfChanged(RECEIPTS_REACHED_KEY, persisted.receiptsReached(), now.receiptsReached());
+        putIfChanged(IDLE_CLOCK_KEY, persisted.idleFloor(), now.idleFloor());
+        putIfChanged(WATERMARK_KEY, persisted.watermark(), now.watermark());
+        persisted = now;
+    }
+
+    private void putIfChanged(final String key, final long before, final long after) {
+        if (after != before) {
+            meta.put(key, after);
+        }
+    }
+
     @Override
     public void process(final Record<String, SmsInput> record) {
-        clock.recordProcessed();
         // Rule 12: times beyond belief are replaced before anything is filed or any clock moves.
         final long wallClock = context.currentSystemTimeMs();
         final long recordTime = Math.min(record.timestamp(), timeGuard.latest(wallClock));
-        if (recordTime > processedTime) {
-            processedTime = recordTime;
-            meta.put(PROCESSED_TIME_KEY, processedTime); // a cached store: one write per commit, not per record
-        }
-        final long now = clock.now(processedTime);
+        final boolean isDispatch = record.value() instanceof SmsInput.Dispatched;
+        final long now = watermark.onRecord(isDispatch ? Watermark.Input.DISPATCHES : Watermark.Input.RECEIPTS, recordTime, wallClock);
+        persistWatermark();
         sharedClock.set(now);
         final String smsId = record.key();
         final SmsState stored = states.get(smsId);
         final SmsLifecycle.Step step;
         final boolean clamped;
         if (record.value() instanceof SmsInput.Dispatched dispatched) {
-            final Dispatch guarded = timeGuard.guard(dispatched.dispatch(), record.timestamp(), wallClock);
-            clamped = guarded != dispatched.dispatch();
+            final Dispatch guarded = timeGuard.guard(dispatched.dispatch().withPublishedAt(recordTime), record.timestamp(), wallClock);
+            clamped = guarded.dispatchedAt() != dispatched.dispatch().dispatchedAt();
             step = lifecycle.onDispatch(smsId, stored, guarded, now);
         } else {
             final FinalReceipt receipt = ((SmsInput.Received) record.value()).finalReceipt();
             final FinalReceipt guarded = receipt == null ? null : timeGuard.guard(receipt, record.timestamp(), wallClock);
             clamped = guarded != receipt;
-            step = lifecycle.onReceipt(smsId, stored, guarded, now);
+            step = lifecycle.onReceipt(smsId, stored, guarded, recordTime, now);
         }
         if (clamped) {
-            final Long count = meta.get(CLAMPED_TIMES_KEY);
-            meta.put(CLAMPED_TIMES_KEY, (count == null ? 0 : count) + 1);
+            increment(CLAMPED_TIMES_KEY, 1);
             clampedTimes.record();
         }
+        if (step.stale()) {
+            increment(STALE_INPUTS_KEY, 1);
+            staleInputs.record();
+        }
         apply(smsId, stored, step, recordTime);
+    }
+
+    private void increment(final String key, final long by) {
+        final Long count = meta.get(key);
+        meta.put(key, (count == null ? 0 : count) + by);
     }
 
     /**
@@ -183,14 +234,14 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private void punctuate(final long wallClockTime) {
         if (wallClockTime - lastScanAt >= scanInterval.toMillis()) {
             lastScanAt = wallClockTime;
-            // The clock may follow the wall clock only when nothing is in flight for this task: idle AND its input consumed.
-            if (clock.tick(wallClockTime, () -> caughtUp.test(context.taskId()))) {
-                meta.put(IDLE_CLOCK_KEY, clock.idleFloor());
-                sharedClock.set(clock.now(processedTime));
+            // An input stops holding the watermark back only when nothing is in flight on it: silent AND consumed.
+            if (watermark.tick(wallClockTime, input -> caughtUp.test(context.taskId(), input))) {
+                persistWatermark();
+                sharedClock.set(watermark.now());
             }
-            backlogged = expireDue(clock.now(processedTime), scanBudgetMs);
+            backlogged = expireDue(watermark.now(), scanBudgetMs);
         } else if (backlogged) {
-            backlogged = expireDue(clock.now(processedTime), Math.max(1, tickMs / 2));
+            backlogged = expireDue(watermark.now(), Math.max(1, tickMs / 2));
         }
     }
 
@@ -229,8 +280,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
 
     private void apply(final String smsId, final SmsState stored, final SmsLifecycle.Step step, final long timestamp) {
         if (step.orphanReceipts() > 0) {
-            final Long orphans = meta.get(ORPHAN_RECEIPTS_KEY);
-            meta.put(ORPHAN_RECEIPTS_KEY, (orphans == null ? 0 : orphans) + step.orphanReceipts());
+            increment(ORPHAN_RECEIPTS_KEY, step.orphanReceipts());
             count(orphanReceipts, step.orphanReceipts());
         }
         if (step.duplicateDispatch()) {
@@ -271,7 +321,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private void record(final Transition transition) {
         count(duplicateReceipts, transition.duplicateReceipts());
         count(conflictingFinals, transition.conflictingFinals());
-        if (transition.has(Transition.LATE)) {
+        if (transition.lateReceipt()) {
             lateReceipts.record();
         }
     }

@@ -19,6 +19,7 @@ public final class PipelineMetrics {
     public static final String LATE_RECEIPTS = "late-receipts";
     public static final String DUPLICATE_DISPATCHES = "duplicate-dispatches";
     public static final String EXPIRED_STATES = "expired-sms-states";
+    public static final String STALE_INPUTS = "stale-inputs";
 
     private PipelineMetrics() {
     }

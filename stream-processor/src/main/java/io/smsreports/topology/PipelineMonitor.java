@@ -10,7 +10,8 @@ import org.apache.kafka.streams.processor.TaskId;
 /**
  * What the topology's processors may ask about their own progress that Kafka Streams does not tell a
  * processor: whether a task has consumed all of its input (consumer lag 0 on each of its input partitions, and
- * no record held back by a stalled decode), and which tasks are stalled ({@link DecodeStalls}).
+ * no record held back by a stalled decode), which tasks are stalled ({@link DecodeStalls}); and what the query side may
+ * ask of the processors: which store partitions are restored and queryable ({@link QueryableStores}).
  *
  * <p>Built before the {@link KafkaStreams} instance (the topology needs it), then {@link #watch watching} it.
  * Until then, and when a partition's lag is not known yet (no fetch answered since it was assigned), a task
@@ -23,6 +24,7 @@ public final class PipelineMonitor {
     private static final String RECORDS_LAG = "records-lag";
 
     private final DecodeStalls stalls;
+    private final QueryableStores queryable = new QueryableStores();
     private final boolean synchronousInput;
     private volatile KafkaStreams streams;
 
@@ -50,6 +52,11 @@ public final class PipelineMonitor {
 
     public DecodeStalls decodeStalls() {
         return stalls;
+    }
+
+    /** Which store partitions of this instance are restored and served by a running task (for interactive queries). */
+    public QueryableStores queryableStores() {
+        return queryable;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.smsreports.lifecycle.SmsInput;
 import io.smsreports.lifecycle.SmsLifecycle;
 import io.smsreports.lifecycle.TimeGuard;
 import io.smsreports.lifecycle.Transition;
+import io.smsreports.lifecycle.Watermark;
 import io.smsreports.reporting.ReportingEvent;
 import io.smsreports.state.AlertSerdes;
 import io.smsreports.state.LatencyKey;
@@ -15,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -59,6 +60,8 @@ public final class SmsReportsTopology {
     public static Topology build(final TopologySettings settings, final EventSerdes serdes, final PipelineMonitor monitor) {
         final StreamsBuilder builder = new StreamsBuilder();
         final Topics topics = settings.topics();
+        // Every processor marks its stores queryable once its task is restored (QueryableStores says why).
+        final QueryableStores queryable = monitor.queryableStores();
 
         // 1. Ingest. Dispatches and receipts (co-partitioned) through one source and one decoder, so that a registry
         // outage holds them back in one backlog, in the order Kafka Streams would have processed them, and releases them
@@ -76,7 +79,8 @@ public final class SmsReportsTopology {
         // 2. Lifecycle
         final TaskClocks clocks = new TaskClocks();
         final KStream<String, Transition> transitions = smsInputs
-                .process(lifecycle(settings, task -> monitor.caughtUp(task, List.of(topics.dispatches(), topics.receipts())), clocks),
+                .process(queryable.marking(lifecycle(settings, (task, input) -> monitor.caughtUp(task,
+                        List.of(input == Watermark.Input.DISPATCHES ? topics.dispatches() : topics.receipts())), clocks)),
                         Named.as("lifecycle"));
 
         // 3. SMS Delivered
@@ -89,7 +93,7 @@ public final class SmsReportsTopology {
         // Two-phase aggregation: each SMS task sums its transitions per campaign and sends one delta per campaign per
         // aggregation interval (not one record per event) to the task that holds the campaign.
         final Map<String, KStream<String, TaskOutput>> outputs = transitions
-                .process(campaignDeltas(settings, clocks), Named.as("campaign-deltas"))
+                .process(queryable.marking(campaignDeltas(settings, clocks)), Named.as("campaign-deltas"))
                 .split(Named.as("task-output-"))
                 .branch((key, value) -> value instanceof TaskOutput.ToAlerts, Branched.as("alerts"))
                 .defaultBranch(Branched.as("campaigns"));
@@ -99,15 +103,15 @@ public final class SmsReportsTopology {
         campaigns
                 .repartition(repartitioned(StoreNames.REPARTITION_CAMPAIGNS, settings.reportingPartitions()))
                 .merge(smsChanges, Named.as("reporting-inputs"))
-                .process(reporting(settings), Named.as("reporting"));
+                .process(queryable.marking(reporting(settings)), Named.as("reporting"));
 
         // 5. Alerts: every SMS task's alert delta to the one alert task, which judges each minute and writes sms.alerts.
         outputs.get("task-output-alerts")
                 .mapValues(value -> ((TaskOutput.ToAlerts) value).delta(), Named.as("alert-delta"))
                 .repartition(Repartitioned.<String, AlertDelta>as(StoreNames.REPARTITION_ALERTS).withKeySerde(Serdes.String())
                         .withValueSerde(AlertSerdes.ALERT_DELTA).withNumberOfPartitions(1))
-                .process(alerts(settings, OutputSchema.of(serdes.alerts().serializer(), topics.alerts(),
-                        AlertProcessor.toEvent(AlertProcessor.SCHEMA_PROBE))), Named.as("alerts"))
+                .process(queryable.marking(alerts(settings, OutputSchema.of(serdes.alerts().serializer(), topics.alerts(),
+                        AlertProcessor.toEvent(AlertProcessor.SCHEMA_PROBE)))), Named.as("alerts"))
                 .to(topics.alerts(), Produced.with(Serdes.String(), serdes.alerts()).withName("sms-alerts"));
 
         return builder.build();
@@ -122,7 +126,8 @@ public final class SmsReportsTopology {
                 ParkedRecord.SERDE));
         final KStream<String, Decoded<V>> decoded = builder
                 .stream(sourceTopics, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("source-" + name))
-                .process(() -> new DecodeProcessor<>(decoders, name, backlogStore, monitor.decodeStalls()), Named.as("decode-" + name),
+                .process(monitor.queryableStores().marking(() -> new DecodeProcessor<>(decoders, name, backlogStore, monitor.decodeStalls()),
+                        List.of(backlogStore)), Named.as("decode-" + name),
                         backlogStore);
         decoded
                 .filter((key, value) -> value.isPoison(), Named.as("poison-" + name))
@@ -141,7 +146,7 @@ public final class SmsReportsTopology {
     }
 
     private static ProcessorSupplier<String, SmsInput, String, Transition> lifecycle(final TopologySettings settings,
-            final Predicate<TaskId> caughtUp, final TaskClocks clocks) {
+            final BiPredicate<TaskId, Watermark.Input> caughtUp, final TaskClocks clocks) {
         final SmsLifecycle rules = new SmsLifecycle(settings.receiptTimeout(), settings.earlyReceiptHold(), settings.smsRetention());
         final TimeGuard guard = new TimeGuard(settings.allowedClockSkew(), settings.historyRetention());
         final Set<StoreBuilder<?>> stores = Set.of(
@@ -158,7 +163,7 @@ public final class SmsReportsTopology {
             @Override
             public LifecycleProcessor get() {
                 return new LifecycleProcessor(rules, guard, settings.expiryScanInterval(), settings.expiryScanBudget(),
-                        settings.idleClockLag(), caughtUp, clocks);
+                        settings.inputIdleness(), settings.idleClockLag(), caughtUp, clocks);
             }
 
             @Override

@@ -19,7 +19,8 @@ import java.util.function.UnaryOperator;
  * @param earlyReceiptHold    how long receipts wait for their dispatch before they are orphans (rule 4/7)
  * @param smsRetention        how long per-SMS state is kept after dispatch (default 7 days)
  * @param historyRetention    how long hourly windows, failed recipients and person histories are kept (6 months)
- * @param idleClockLag        margin behind the wall clock to which an idle task's clock advances
+ * @param idleClockLag        margin behind the wall clock to which the watermark of a task with both inputs idle advances
+ * @param inputIdleness       how long a caught-up input must be silent to stop holding its task's watermark back (rule 13)
  * @param expiryScanInterval  how often the expiry index is scanned (wall-clock)
  * @param expiryScanBudget    the longest one scan may hold the stream thread
  * @param allowedClockSkew    how far ahead of the wall clock an event time may lie and still be believed (rule 12)
@@ -30,7 +31,7 @@ import java.util.function.UnaryOperator;
  * @param alertRules          the alert rules' thresholds
  */
 public record TopologySettings(Topics topics, int reportingPartitions, Duration receiptTimeout, Duration earlyReceiptHold,
-        Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration expiryScanInterval,
+        Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration inputIdleness, Duration expiryScanInterval,
         Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval, List<Duration> deliveredWithin,
         int inputPartitions, AlertRules alertRules) {
 
@@ -38,6 +39,7 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
     public static final Duration DEFAULT_SMS_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(183);
     public static final Duration DEFAULT_IDLE_CLOCK_LAG = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_INPUT_IDLENESS = Duration.ofSeconds(60);
     public static final Duration DEFAULT_EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_EXPIRY_SCAN_BUDGET = Duration.ofMillis(500);
     public static final Duration DEFAULT_ALLOWED_CLOCK_SKEW = Duration.ofHours(1);
@@ -56,7 +58,7 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
         }
         final List<String> problems = problems(Map.of("receiptTimeout", receiptTimeout, "earlyReceiptHold", earlyReceiptHold,
                 "smsRetention", smsRetention, "historyRetention", historyRetention, "idleClockLag", idleClockLag,
-                "expiryScanInterval", expiryScanInterval, "expiryScanBudget", expiryScanBudget, "allowedClockSkew", allowedClockSkew,
+                "inputIdleness", inputIdleness, "expiryScanInterval", expiryScanInterval, "expiryScanBudget", expiryScanBudget, "allowedClockSkew", allowedClockSkew,
                 "aggregationInterval", aggregationInterval), name -> name);
         deliveredWithin = List.copyOf(deliveredWithin);
         final String levels = deliveredWithinProblem(deliveredWithin, "deliveredWithin");
@@ -115,50 +117,56 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
     /** The defaults of DESIGN.md for the given topics and partition count (of the inputs and of the reporting topics). */
     public static TopologySettings defaults(final Topics topics, final int reportingPartitions) {
         return new TopologySettings(topics, reportingPartitions, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_TIMEOUT,
-                DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_EXPIRY_SCAN_INTERVAL,
+                DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_INPUT_IDLENESS, DEFAULT_EXPIRY_SCAN_INTERVAL,
                 DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL, DEFAULT_DELIVERED_WITHIN,
                 reportingPartitions, AlertRules.DEFAULTS);
     }
 
     public TopologySettings withExpiryScanInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withExpiryScanBudget(final Duration budget) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withIdleClockLag(final Duration lag) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                lag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                lag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+    }
+
+    public TopologySettings withInputIdleness(final Duration idleness) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, idleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin,
+                inputPartitions, alertRules);
     }
 
     public TopologySettings withDeliveredWithin(final List<Duration> levels) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels, inputPartitions, alertRules);
     }
 
     public TopologySettings withAggregationInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withAllowedClockSkew(final Duration skew) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
     }
 
     public TopologySettings withAlertRules(final AlertRules rules) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
                 rules);
     }
 
     public TopologySettings withHistoryRetention(final Duration retention) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, retention,
-                idleClockLag, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
                 alertRules);
     }
 }

@@ -62,7 +62,7 @@ class StateSerdesTest {
         final Transition transition = (Transition) LegacySamples.all().get("Transition");
         final ReportingEvent aggregated = new ReportingEvent.Aggregated(CampaignDelta.of(List.of(transition,
                 new Transition("s-9", LegacySamples.BARE_DISPATCH, Outcome.FAILED, LegacySamples.FAILURE,
-                        Transition.SENT | Transition.FAILED, 0, 1)), List.of(5_000L, 30_000L)));
+                        Transition.SENT | Transition.FAILED, 0, 1, 1_790_000_200_000L)), List.of(5_000L, 30_000L)));
         assertThat(roundTrip(StateSerdes.REPORTING_EVENT, aggregated)).isEqualTo(aggregated);
         final PersonMessage message = new PersonMessage("s-3", "m-2", Outcome.UNCONFIRMED, null, null, null, "ios", "acme", 10, null);
         assertThat(roundTrip(StateSerdes.PERSON_MESSAGE, message)).isEqualTo(message);
@@ -149,6 +149,57 @@ class StateSerdesTest {
         assertThat(d.stats().totals().sent()).isEqualTo(3);
         assertThat(d.stats().reconciliation().duplicateReceipts()).isEqualTo(1);
         assertThat(d.breakdown()).isEmpty();
+    }
+
+    /**
+     * Rule 13 changed what an SMS state keeps: held receipts one by one (were sums) and when a dispatch was published (was
+     * not kept). A holding state and a dispatched one written with the first schema read as the same receipts and times.
+     */
+    @Test
+    void shouldReadSmsStatesWrittenBeforeTheWatermark() throws IOException {
+        final Schema v1 = AvroStateSerde.history(io.smsreports.state.avro.StoredSmsState.getClassSchema().getFullName()).get(0);
+        final Schema heldV1 = v1.getField("held").schema().getTypes().get(1);
+        final Schema dispatchV1 = v1.getField("dispatch").schema().getTypes().get(1);
+        assertThat(heldV1.getField("entries")).as("v1 keeps sums").isNull();
+        final GenericRecord held = new GenericData.Record(heldV1);
+        held.put("firstFinal", null);
+        held.put("firstFinalAt", 0L);
+        held.put("receipts", 2);
+        held.put("duplicates", 0);
+        held.put("conflicts", 0);
+        held.put("heldSince", 1_790_000_000_000L);
+        final GenericRecord holding = new GenericData.Record(v1);
+        holding.put("dispatch", null);
+        holding.put("held", held);
+        holding.put("outcome", "PENDING");
+        holding.put("finalReceipt", null);
+        holding.put("indexedAt", Long.MAX_VALUE);
+        final SmsState readHolding = StateSerdes.SMS_STATE.deserializer().deserialize("t", encode(v1, holding));
+        assertThat(readHolding.held().receipts()).isEqualTo(2);
+        assertThat(readHolding.held().heldSince()).isEqualTo(1_790_000_000_000L);
+        assertThat(readHolding.held().entries()).allSatisfy(e -> assertThat(e.finalReceipt()).isNull());
+
+        final GenericRecord dispatch = new GenericData.Record(dispatchV1);
+        dispatch.put("messageId", "m-1");
+        dispatch.put("msisdn", "+905551112233");
+        dispatch.put("platform", "ios");
+        dispatch.put("provider", "acme");
+        dispatch.put("segments", 1);
+        dispatch.put("dispatchedAt", 1_790_000_000_000L);
+        final GenericRecord dispatched = new GenericData.Record(v1);
+        dispatched.put("dispatch", dispatch);
+        dispatched.put("held", null);
+        dispatched.put("outcome", "PENDING");
+        dispatched.put("finalReceipt", null);
+        dispatched.put("indexedAt", 1_790_345_600_000L);
+        final SmsState readDispatched = StateSerdes.SMS_STATE.deserializer().deserialize("t", encode(v1, dispatched));
+        assertThat(readDispatched.dispatch().publishedAt()).as("taken as published when dispatched").isEqualTo(1_790_000_000_000L);
+    }
+
+    private static byte[] encode(final Schema schema, final GenericRecord record) throws IOException {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record, out);
+        return out.toByteArray();
     }
 
     /** Every schema this build writes is archived in state-schemas/, so that the next version can still read it. */

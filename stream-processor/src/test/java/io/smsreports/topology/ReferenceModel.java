@@ -5,21 +5,32 @@ import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SmsDispatched;
 import io.smsreports.reporting.LatencyBuckets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * An independent, deliberately simple model of the counting rules: plain maps, and on every event every
- * SMS's deadlines are re-checked by brute force (no index, no laziness). It shares no code with the
+ * An independent, deliberately simple model of the counting rules that decides every outcome from event times and
+ * the rules alone (rule 13), never from the order in which the two inputs were interleaved. It shares no code with the
  * topology except the latency bucket function, which has its own unit test.
  *
- * <p>Feed it the events in the order the topology receives them; the clock is the largest record
- * timestamp seen so far (the task's stream time).
+ * <p>Feed it each input's records in that input's own order (a partition's order); how dispatches and receipts were
+ * interleaved does not matter and is not recorded. {@link #evaluate(long)} then computes, from scratch, what the stores
+ * must hold once every fed record is processed and the watermark is at a given time:
+ * <ul>
+ *   <li>an SMS's life starts with its first dispatch and ends a retention after its {@code dispatchedAt}; its receipts are
+ *       those that arrived (record time) before the end, whenever they were processed: the first final one (in the
+ *       receipts' order) decides Delivered/Failed, later finals are duplicates or conflicts;</li>
+ *   <li>a final is a late receipt when its own time ({@code doneAt}, else {@code receivedAt}) is past the timeout;</li>
+ *   <li>without a final, the SMS is Unconfirmed once the watermark is past its timeout;</li>
+ *   <li>receipts of no life wait in groups, a group starting with its first receipt and taking those that arrive within
+ *       the hold; a group is orphaned when the watermark passes its start plus the hold.</li>
+ * </ul>
+ * Within one input, records are taken to be in time order up to less than any deadline's margin (the callers' data are).
  */
 final class ReferenceModel {
 
@@ -30,34 +41,15 @@ final class ReferenceModel {
     private final long holdMs;
     private final long retentionMs;
 
-    ReferenceModel(final long timeoutMs, final long holdMs, final long retentionMs) {
-        this.timeoutMs = timeoutMs;
-        this.holdMs = holdMs;
-        this.retentionMs = retentionMs;
+    private record Arrival<T>(T event, long at) {
     }
 
-    /** One SMS as the model sees it. */
-    private static final class Sms {
-        // dispatched
-        SmsDispatched dispatch;
-        String platform;
-        String outcome = "PENDING"; // PENDING, DELIVERED, FAILED, UNCONFIRMED
-        ReceiptStatus firstFinal;
-        long finalAt;
-        String failReason;
-        // held
-        long heldSince;
-        int heldReceipts;
-        DeliveryReceipt heldFinal;
-        long heldFinalClock;
-        int heldDuplicates;
-        int heldConflicts;
-    }
+    private final Map<String, List<Arrival<SmsDispatched>>> dispatches = new LinkedHashMap<>();
+    private final Map<String, List<Arrival<DeliveryReceipt>>> receipts = new LinkedHashMap<>();
+    private long dispatchesReached;
+    private long receiptsReached;
 
-    long clock = Long.MIN_VALUE;
-    private final Map<String, Sms> live = new HashMap<>();
-
-    // ---- results ----
+    // ---- results of the last evaluate() ----
     final Map<String, Map<String, long[]>> stats = new TreeMap<>(); // messageId → platform → sent, delivered, failed, unconfirmed, segments
     final Map<String, long[]> reconciliation = new TreeMap<>(); // messageId → duplicates, conflicts, late
     final Map<String, Map<Long, Map<String, long[]>>> hourly = new TreeMap<>(); // messageId → hour → platform → s, d, f
@@ -68,24 +60,83 @@ final class ReferenceModel {
     final Map<String, TreeMap<Long, String>> lookups = new TreeMap<>(); // lookup key → day → personId
     long orphanReceipts;
 
-    void dispatch(final SmsDispatched d, final long timestamp) {
-        advance(timestamp);
-        final String smsId = d.getSmsId();
-        Sms sms = live.get(smsId);
-        if (sms != null && sms.dispatch != null) {
-            return; // rule 1
+    /** @param reached where both inputs start (a watermark already reached by earlier data), or Long.MIN_VALUE */
+    ReferenceModel(final long timeoutMs, final long holdMs, final long retentionMs, final long reached) {
+        this.timeoutMs = timeoutMs;
+        this.holdMs = holdMs;
+        this.retentionMs = retentionMs;
+        this.dispatchesReached = reached;
+        this.receiptsReached = reached;
+    }
+
+    ReferenceModel(final long timeoutMs, final long holdMs, final long retentionMs) {
+        this(timeoutMs, holdMs, retentionMs, Long.MIN_VALUE);
+    }
+
+    void dispatch(final SmsDispatched d, final long recordTime) {
+        dispatches.computeIfAbsent(d.getSmsId(), k -> new ArrayList<>()).add(new Arrival<>(d, recordTime));
+        dispatchesReached = Math.max(dispatchesReached, recordTime);
+    }
+
+    void receipt(final DeliveryReceipt r, final long recordTime) {
+        receipts.computeIfAbsent(r.getSmsId(), k -> new ArrayList<>()).add(new Arrival<>(r, recordTime));
+        receiptsReached = Math.max(receiptsReached, recordTime);
+    }
+
+    /** The watermark of a task that has processed everything fed so far, neither input idle: the slower input's time. */
+    long watermark() {
+        return Math.min(dispatchesReached, receiptsReached);
+    }
+
+    /** Computes every result for the watermark {@code w}, from scratch. */
+    void evaluate(final long w) {
+        stats.clear();
+        reconciliation.clear();
+        hourly.clear();
+        failed.clear();
+        latency.clear();
+        delivered.clear();
+        personMessages.clear();
+        lookups.clear();
+        orphanReceipts = 0;
+        final Set<String> ids = new LinkedHashSet<>(dispatches.keySet());
+        ids.addAll(receipts.keySet());
+        for (final String smsId : ids) {
+            final List<Arrival<SmsDispatched>> ds = dispatches.getOrDefault(smsId, List.of());
+            final List<Arrival<DeliveryReceipt>> rs = receipts.getOrDefault(smsId, List.of());
+            final List<Arrival<DeliveryReceipt>> unclaimed = new ArrayList<>();
+            if (ds.isEmpty()) {
+                unclaimed.addAll(rs);
+            } else {
+                final SmsDispatched d = ds.get(0).event();
+                final long lifeEnd = d.getDispatchedAt().toEpochMilli() + retentionMs;
+                for (final Arrival<SmsDispatched> again : ds) {
+                    if (again.event().getDispatchedAt().toEpochMilli() >= lifeEnd) {
+                        throw new UnsupportedOperationException("the model keeps one life per smsId; " + smsId + " is used again");
+                    }
+                }
+                final List<DeliveryReceipt> own = new ArrayList<>();
+                for (final Arrival<DeliveryReceipt> r : rs) {
+                    if (r.at() < lifeEnd) {
+                        own.add(r.event());
+                    } else {
+                        unclaimed.add(r);
+                    }
+                }
+                life(d, own, w);
+            }
+            orphans(unclaimed, w);
         }
-        final Sms held = sms;
-        sms = new Sms();
-        sms.dispatch = d;
-        sms.platform = d.getPlatform() == null || d.getPlatform().isBlank() ? "unknown" : d.getPlatform().trim().toLowerCase(Locale.ROOT);
-        live.put(smsId, sms);
+    }
+
+    private void life(final SmsDispatched d, final List<DeliveryReceipt> own, final long w) {
         final String m = d.getMessageId();
+        final String platform = d.getPlatform() == null || d.getPlatform().isBlank() ? "unknown"
+                : d.getPlatform().trim().toLowerCase(Locale.ROOT);
         final long dispatchedAt = d.getDispatchedAt().toEpochMilli();
-        counts(m, sms.platform)[0]++;
-        counts(m, sms.platform)[4] += d.getSegments();
-        hour(m, dispatchedAt, sms.platform)[0]++;
-        person(sms);
+        counts(m, platform)[0]++;
+        counts(m, platform)[4] += d.getSegments();
+        hour(m, dispatchedAt, platform)[0]++;
         final String personId = personId(d);
         final long day = Math.floorDiv(dispatchedAt, DAY) * DAY;
         lookups.computeIfAbsent(personId, k -> new TreeMap<>()).put(day, personId);
@@ -93,127 +144,75 @@ final class ReferenceModel {
         if (d.getEmail() != null) {
             lookups.computeIfAbsent("email:" + d.getEmail().trim().toLowerCase(Locale.ROOT), k -> new TreeMap<>()).put(day, personId);
         }
-        if (held != null) {
-            rec(m)[0] += held.heldDuplicates;
-            rec(m)[1] += held.heldConflicts;
-            if (held.heldFinal != null) {
-                if (held.heldFinalClock >= dispatchedAt + timeoutMs) {
-                    unconfirm(sms);
-                }
-                applyFinal(sms, held.heldFinal);
+        DeliveryReceipt first = null;
+        for (final DeliveryReceipt r : own) {
+            if (!isFinal(r.getStatus())) {
+                continue; // rule 3
             }
-        }
-        if (sms.outcome.equals("PENDING") && clock >= dispatchedAt + timeoutMs) {
-            unconfirm(sms);
-        }
-    }
-
-    void receipt(final DeliveryReceipt r, final long timestamp) {
-        advance(timestamp);
-        final String smsId = r.getSmsId();
-        final boolean isFinal = r.getStatus() != ReceiptStatus.ACCEPTED && r.getStatus() != ReceiptStatus.ENROUTE;
-        Sms sms = live.get(smsId);
-        if (sms == null || sms.dispatch == null) {
-            if (sms == null) {
-                sms = new Sms();
-                sms.heldSince = clock;
-                live.put(smsId, sms);
-            }
-            sms.heldReceipts++;
-            if (isFinal) {
-                if (sms.heldFinal == null) {
-                    sms.heldFinal = r;
-                    sms.heldFinalClock = clock;
-                } else if (delivered(sms.heldFinal.getStatus()) == delivered(r.getStatus())) {
-                    sms.heldDuplicates++;
-                } else {
-                    sms.heldConflicts++;
-                }
-            }
-            return;
-        }
-        if (!isFinal) {
-            return; // rule 3
-        }
-        final String m = sms.dispatch.getMessageId();
-        if (sms.outcome.equals("DELIVERED") || sms.outcome.equals("FAILED")) {
-            if (delivered(sms.firstFinal) == delivered(r.getStatus())) {
-                rec(m)[0]++;
+            if (first == null) {
+                first = r; // rule 2
             } else {
-                rec(m)[1]++;
-            }
-            return;
-        }
-        applyFinal(sms, r);
-    }
-
-    /** Moves the clock and applies every deadline it reached, to every SMS. */
-    void advance(final long timestamp) {
-        clock = Math.max(clock, timestamp);
-        for (final Iterator<Map.Entry<String, Sms>> it = live.entrySet().iterator(); it.hasNext(); ) {
-            final Sms sms = it.next().getValue();
-            if (sms.dispatch == null) {
-                if (clock >= sms.heldSince + holdMs) {
-                    orphanReceipts += sms.heldReceipts;
-                    it.remove();
-                }
-                continue;
-            }
-            final long dispatchedAt = sms.dispatch.getDispatchedAt().toEpochMilli();
-            if (sms.outcome.equals("PENDING") && clock >= dispatchedAt + timeoutMs) {
-                unconfirm(sms);
-            }
-            if (clock >= dispatchedAt + retentionMs) {
-                it.remove();
+                rec(m)[delivered(first.getStatus()) == delivered(r.getStatus()) ? 0 : 1]++;
             }
         }
-    }
-
-    private void unconfirm(final Sms sms) {
-        sms.outcome = "UNCONFIRMED";
-        counts(sms.dispatch.getMessageId(), sms.platform)[3]++;
-        person(sms);
-    }
-
-    private void applyFinal(final Sms sms, final DeliveryReceipt r) {
-        final String m = sms.dispatch.getMessageId();
-        if (sms.outcome.equals("UNCONFIRMED")) {
-            counts(m, sms.platform)[3]--;
-            rec(m)[2]++;
-        }
-        final long finalAt = (r.getDoneAt() != null ? r.getDoneAt() : r.getReceivedAt()).toEpochMilli();
-        final long dispatchedAt = sms.dispatch.getDispatchedAt().toEpochMilli();
-        sms.firstFinal = r.getStatus();
-        sms.finalAt = finalAt;
-        sms.failReason = r.getFailReason();
-        if (delivered(r.getStatus())) {
-            sms.outcome = "DELIVERED";
-            counts(m, sms.platform)[1]++;
-            hour(m, finalAt, sms.platform)[1]++;
-            final long latencyMs = Math.max(0, finalAt - dispatchedAt);
-            latency.computeIfAbsent(m, k -> new TreeMap<>()).merge(LatencyBuckets.bucketOf(latencyMs), 1L, Long::sum);
-            delivered.add(sms.dispatch.getSmsId() + "|" + m + "|" + sms.platform + "|" + dispatchedAt + "|" + finalAt + "|" + latencyMs);
+        final String outcome;
+        long finalAt = 0;
+        if (first != null) {
+            finalAt = (first.getDoneAt() != null ? first.getDoneAt() : first.getReceivedAt()).toEpochMilli();
+            if (finalAt >= dispatchedAt + timeoutMs) {
+                rec(m)[2]++; // late by its own time (rule 13)
+            }
+            if (delivered(first.getStatus())) {
+                outcome = "DELIVERED";
+                counts(m, platform)[1]++;
+                hour(m, finalAt, platform)[1]++;
+                final long latencyMs = Math.max(0, finalAt - dispatchedAt);
+                latency.computeIfAbsent(m, k -> new TreeMap<>()).merge(LatencyBuckets.bucketOf(latencyMs), 1L, Long::sum);
+                delivered.add(d.getSmsId() + "|" + m + "|" + platform + "|" + dispatchedAt + "|" + finalAt + "|" + latencyMs);
+            } else {
+                outcome = "FAILED";
+                counts(m, platform)[2]++;
+                hour(m, finalAt, platform)[2]++;
+                failed.computeIfAbsent(m, k -> new ArrayList<>()).add(d.getSmsId() + "|" + first.getStatus() + "|" + finalAt + "|"
+                        + first.getErrorCode() + "|" + first.getFailReason() + "|" + platform + "|" + d.getMsisdn());
+            }
+        } else if (w >= dispatchedAt + timeoutMs) {
+            outcome = "UNCONFIRMED";
+            counts(m, platform)[3]++;
         } else {
-            sms.outcome = "FAILED";
-            counts(m, sms.platform)[2]++;
-            hour(m, finalAt, sms.platform)[2]++;
-            failed.computeIfAbsent(m, k -> new ArrayList<>()).add(sms.dispatch.getSmsId() + "|" + r.getStatus() + "|" + finalAt
-                    + "|" + r.getErrorCode() + "|" + r.getFailReason() + "|" + sms.platform + "|" + sms.dispatch.getMsisdn());
+            outcome = "PENDING";
         }
-        person(sms);
+        final String line = d.getSmsId() + "|" + m + "|" + dispatchedAt + "|" + outcome + "|"
+                + (first != null ? finalAt : "-") + "|" + ("FAILED".equals(outcome) ? first.getFailReason() : null);
+        personMessages.computeIfAbsent(personId, k -> new TreeMap<>()).put(dispatchedAt + "|" + d.getSmsId(), line);
     }
 
-    private void person(final Sms sms) {
-        final long dispatchedAt = sms.dispatch.getDispatchedAt().toEpochMilli();
-        final String line = sms.dispatch.getSmsId() + "|" + sms.dispatch.getMessageId() + "|" + dispatchedAt + "|" + sms.outcome
-                + "|" + (sms.outcome.equals("DELIVERED") || sms.outcome.equals("FAILED") ? sms.finalAt : "-")
-                + "|" + (sms.outcome.equals("FAILED") ? sms.failReason : null);
-        personMessages.computeIfAbsent(personId(sms.dispatch), k -> new TreeMap<>())
-                .put(dispatchedAt + "|" + sms.dispatch.getSmsId(), line);
+    /**
+     * Receipts of no life wait in groups: the earliest to arrive and those that arrived within the hold after it; the
+     * next group starts with the earliest of the rest. A group is orphaned once the watermark is past its start plus the hold.
+     */
+    private void orphans(final List<Arrival<DeliveryReceipt>> unclaimed, final long w) {
+        final List<Long> arrivals = new ArrayList<>(unclaimed.stream().map(Arrival::at).sorted().toList());
+        int i = 0;
+        while (i < arrivals.size()) {
+            final long start = arrivals.get(i);
+            int size = 0;
+            while (i < arrivals.size() && arrivals.get(i) < start + holdMs) {
+                size++;
+                i++;
+            }
+            if (w >= start + holdMs) {
+                orphanReceipts += size;
+            }
+        }
     }
 
     static String personId(final SmsDispatched d) {
         return d.getExternalId() != null && !d.getExternalId().isBlank() ? "ext:" + d.getExternalId() : "tel:" + d.getMsisdn();
+    }
+
+    private static boolean isFinal(final ReceiptStatus status) {
+        return status != ReceiptStatus.ACCEPTED && status != ReceiptStatus.ENROUTE;
     }
 
     private static boolean delivered(final ReceiptStatus status) {

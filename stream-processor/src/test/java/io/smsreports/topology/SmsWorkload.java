@@ -241,8 +241,41 @@ public final class SmsWorkload {
 
     // ---- checking the stores of a running instance (which must own every task) ----
 
-    public void assertStores(final KafkaStreams streams, final Expected expected) {
+    /** A Kafka Streams instance of the pipeline and its monitor, which knows which store partitions are restored. */
+    public record Verifier(KafkaStreams streams, PipelineMonitor monitor) implements AutoCloseable {
+
+        /** Starts an instance of the pipeline with {@code config} (a state directory of its own: it restores everything). */
+        public static Verifier start(final io.smsreports.config.ProcessorConfig config) {
+            final PipelineMonitor monitor = PipelineMonitor.create();
+            final KafkaStreams streams = io.smsreports.app.SmsReportsStreams.create(config,
+                    EventSerdes.fromConfig(config.registryClientConfig()), monitor);
+            streams.start();
+            return new Verifier(streams, monitor);
+        }
+
+        /** Whether every partition of {@code store} (of {@code partitions}) is restored and served here. */
+        boolean restored(final String store, final int partitions) {
+            for (int p = 0; p < partitions; p++) {
+                if (!monitor.queryableStores().isQueryable(store, p)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            streams.close();
+        }
+    }
+
+    public void assertStores(final Verifier verifier, final Expected expected) {
+        final KafkaStreams streams = verifier.streams();
         assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        // Kafka Streams serves a store partition that is still restoring (QueryableStores): wait until every one is whole.
+        for (final String store : List.of(StoreNames.CAMPAIGN_STATS, StoreNames.LIFECYCLE_META, StoreNames.PERSON_HISTORY)) {
+            assertThat(verifier.restored(store, partitions)).as("%s restored on every partition", store).isTrue();
+        }
         final ReadOnlyKeyValueStore<String, CampaignStats> stats = streams.store(StoreQueryParameters.fromNameAndType(
                 StoreNames.CAMPAIGN_STATS, QueryableStoreTypes.keyValueStore()));
         for (final String m : CAMPAIGNS) {
@@ -321,6 +354,60 @@ public final class SmsWorkload {
             orphans += n == null ? 0 : n;
         }
         assertThat(orphans).as("orphan receipts").isEqualTo(expected.orphans);
+    }
+
+    /**
+     * Whether an instance that owns every task has nothing in flight, by cheap probes only (metrics and a few store
+     * reads, no comparison): RUNNING; its main consumer's every partition (inputs and repartition topics) at lag 0 as of
+     * its last fetch; no transition waiting for the next delta flush; nothing parked by a stalled decode or for the
+     * alerts. A flush or a commit can be on its way between two probes: ask twice, a few commit intervals apart
+     * ({@link #awaitSettled}).
+     */
+    public static boolean settled(final Verifier verifier) {
+        final KafkaStreams streams = verifier.streams();
+        if (streams.state() != KafkaStreams.State.RUNNING || !verifier.restored(StoreNames.PENDING_TRANSITIONS, 1)) {
+            return false;
+        }
+        int partitions = 0;
+        for (final Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
+                : streams.metrics().entrySet()) {
+            final org.apache.kafka.common.MetricName name = metric.getKey();
+            final String client = name.tags().getOrDefault("client-id", "");
+            if (!"records-lag".equals(name.name()) || !name.tags().containsKey("partition") || !client.endsWith("-consumer")
+                    || client.endsWith("restore-consumer")) {
+                continue;
+            }
+            partitions++;
+            if (!(metric.getValue().metricValue() instanceof Number lag) || Double.isNaN(lag.doubleValue()) || lag.doubleValue() > 0) {
+                return false;
+            }
+        }
+        return partitions > 0 && isEmpty(streams, StoreNames.PENDING_TRANSITIONS) && isEmpty(streams, StoreNames.DECODE_BACKLOG_SMS)
+                && isEmpty(streams, StoreNames.DECODE_BACKLOG_CAMPAIGNS) && isEmpty(streams, StoreNames.ALERT_BACKLOG);
+    }
+
+    /** Waits until {@link #settled} holds twice in a row, {@code apart} apart (a few commit intervals). */
+    public static void awaitSettled(final Verifier streams, final Duration atMost, final Duration apart) {
+        final long[] settledSince = {0};
+        io.smsreports.testing.Poll.until("nothing left in flight", atMost, apart, () -> {
+            if (!settled(streams)) {
+                settledSince[0] = 0;
+                return false;
+            }
+            if (settledSince[0] == 0) {
+                settledSince[0] = System.nanoTime();
+                return false;
+            }
+            return true;
+        }, org.apache.kafka.streams.errors.InvalidStateStoreException.class);
+    }
+
+    private static boolean isEmpty(final KafkaStreams streams, final String store) {
+        final ReadOnlyKeyValueStore<Object, Object> kv = streams.store(StoreQueryParameters.fromNameAndType(store,
+                QueryableStoreTypes.keyValueStore()));
+        try (KeyValueIterator<Object, Object> it = kv.all()) {
+            return !it.hasNext();
+        }
     }
 
     // ---- Kafka plumbing ----

@@ -199,9 +199,14 @@ final class TopologyFixture implements AutoCloseable {
     /** A campaign that only exists to move stream time; no test looks at its counts. */
     static final String CLOCK_CAMPAIGN = "clock-campaign";
 
-    /** Moves stream time to {@code at} with a dispatch of {@link #CLOCK_CAMPAIGN}, then punctuates. */
+    /**
+     * Moves the watermark to {@code at} (rule 13: both inputs must reach it) with a dispatch of {@link #CLOCK_CAMPAIGN}
+     * and an intermediate receipt for it (it counts nothing), then punctuates.
+     */
     void advanceStreamTimeTo(final Instant at) {
-        pipe(dispatch("clock-tick-" + at.toEpochMilli(), CLOCK_CAMPAIGN, "web", at));
+        final String smsId = "clock-tick-" + at.toEpochMilli();
+        pipe(dispatch(smsId, CLOCK_CAMPAIGN, "web", at));
+        pipe(receipt(smsId, ReceiptStatus.ACCEPTED, null, at));
         driver.advanceWallClockTime(settings.expiryScanInterval());
     }
 
@@ -307,6 +312,18 @@ final class TopologyFixture implements AutoCloseable {
         final KeyValueStore<String, Long> store = driver.getKeyValueStore(StoreNames.LIFECYCLE_META);
         final Long orphans = store.get(LifecycleProcessor.ORPHAN_RECEIPTS_KEY);
         return orphans == null ? 0 : orphans;
+    }
+
+    /** The lifecycle task's watermark (rule 13), as committed with its state; Long.MIN_VALUE before any. */
+    long watermark() {
+        final Long watermark = driver.<String, Long>getKeyValueStore(StoreNames.LIFECYCLE_META).get(LifecycleProcessor.WATERMARK_KEY);
+        return watermark == null ? Long.MIN_VALUE : watermark;
+    }
+
+    /** Inputs ignored as older than the SMS retention (rule 13). */
+    long staleInputs() {
+        final Long stale = driver.<String, Long>getKeyValueStore(StoreNames.LIFECYCLE_META).get(LifecycleProcessor.STALE_INPUTS_KEY);
+        return stale == null ? 0 : stale;
     }
 
     long clampedTimes() {
