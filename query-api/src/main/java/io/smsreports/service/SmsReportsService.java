@@ -100,9 +100,10 @@ public final class SmsReportsService implements AutoCloseable {
                 .description("How often decoding went from whole to paused or back (each logged once at WARN)").register(metrics);
 
         final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
-        final LocalReports local = new LocalReports(new ReportReader(streams, cluster, processor.topics().dispatches(),
-                processor.topics().receipts(), processor.applicationId()), processor.deliveredWithin().stream().map(java.time.Duration::toMillis).distinct().sorted().toList(),
-                config.failureTaxonomy());
+        final ReportReader reader = new ReportReader(streams, pipeline.monitor().queryableStores(), cluster, processor.topics().dispatches(),
+                processor.topics().receipts(), processor.applicationId());
+        final LocalReports local = new LocalReports(reader, processor.deliveredWithin().stream().map(java.time.Duration::toMillis).distinct()
+                .sorted().toList(), config.failureTaxonomy());
         Gauge.builder("sms.reconciliation.orphan.receipts", () -> {
             try {
                 return local.orphanReceipts();

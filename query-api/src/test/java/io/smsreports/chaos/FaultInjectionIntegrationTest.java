@@ -1,12 +1,10 @@
 package io.smsreports.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smsreports.api.Json;
 import io.smsreports.api.auth.TestTokens;
-import io.smsreports.app.SmsReportsStreams;
 import io.smsreports.app.TopicSetup;
 import io.smsreports.config.ProcessorConfig;
 import io.smsreports.config.Settings;
@@ -14,6 +12,7 @@ import io.smsreports.events.Topics;
 import io.smsreports.launcher.Main;
 import io.smsreports.registry.DevSchemaRegistryServer;
 import io.smsreports.service.ServiceConfig;
+import io.smsreports.testing.Poll;
 import io.smsreports.topology.SmsWorkload;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -117,8 +116,8 @@ class FaultInjectionIntegrationTest {
                 b = s.instance("b").start();
                 a.kill();
                 a.start();
-                await("the outage shows on /ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> a.readyBody().contains("decoding is paused") || b.readyBody().contains("decoding is paused"));
+                Poll.until("the outage shows on /ready", Duration.ofMinutes(3), Duration.ofMillis(500),
+                        () -> a.readyBody().contains("decoding is paused") || b.readyBody().contains("decoding is paused"));
                 // The fault's duration, not a wait for a condition: the registry stays down for (at least) 30 s in all.
                 Thread.sleep(Math.max(0, Duration.ofSeconds(31).minusNanos(System.nanoTime() - outageStarted).toMillis()));
                 deliveredDuringOutage = s.delivered.count();
@@ -128,7 +127,7 @@ class FaultInjectionIntegrationTest {
             LOG.info("Registry back after {} s", Duration.ofNanos(System.nanoTime() - outageStarted).toSeconds());
 
             s.awaitAllDelivered();
-            await("both ready again").atMost(Duration.ofMinutes(2)).until(() -> a.isReady() && b.isReady());
+            Poll.until("both ready again", Duration.ofMinutes(3), Duration.ofMillis(500), () -> a.isReady() && b.isReady());
             assertThat(a.metrics()).contains("sms_input_decode_pause_transitions");
             final String logs = a.logs() + b.logs();
             assertThat(logs).as("the outage is logged").contains("Decoding paused").contains("Decoding resumed");
@@ -186,7 +185,8 @@ class FaultInjectionIntegrationTest {
             cluster.kill(1);
             LOG.info("Broker 2 killed");
             final int before = s.delivered.count();
-            await("progress with one broker down").atMost(Duration.ofMinutes(2)).until(() -> s.delivered.count() > before + 500);
+            Poll.until("progress with one broker down", Duration.ofMinutes(3), Duration.ofMillis(500),
+                    () -> s.delivered.count() > before + 500);
             cluster.restart(1);
             LOG.info("Broker 2 back");
             s.awaitAllDelivered();
@@ -248,7 +248,7 @@ class FaultInjectionIntegrationTest {
                 admin.createTopics(newTopics).all().get();
             }
             this.delivered = new SmsWorkload.DeliveredWatcher(cluster.bootstrapServers(), registry.url(), topics.delivered());
-            this.poller = new ApiPoller(() -> instances.stream().filter(Instance::isAlive).map(Instance::baseUrl).toList());
+            this.poller = new ApiPoller(() -> List.copyOf(instances));
             LOG.info("Scenario {}: {} records, {} delivered expected", name, inputs.size(), expected.delivered().size());
         }
 
@@ -267,9 +267,8 @@ class FaultInjectionIntegrationTest {
 
         void awaitDeliveredAtLeast(final int count) {
             try {
-                await(name + ": " + count + " delivered").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> delivered.count() >= count);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                Poll.until(name + ": " + count + " delivered", Duration.ofMinutes(6), Duration.ofMillis(200), () -> delivered.count() >= count);
+            } catch (AssertionError e) {
                 final StringBuilder state = new StringBuilder();
                 for (final Instance instance : instances) {
                     if (instance.isAlive()) {
@@ -288,30 +287,43 @@ class FaultInjectionIntegrationTest {
 
         void awaitAllDelivered() {
             load.join();
-            await(name + ": the bulk consumed").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> SmsWorkload.consumedAll(cluster.bootstrapServers(), applicationId, topics, PARTITIONS));
+            // The admin client's calls may time out while a broker is down: that is "not yet", nothing else is.
+            Poll.until(name + ": the bulk consumed", Duration.ofMinutes(6), Duration.ofMillis(500),
+                    () -> SmsWorkload.consumedAll(cluster.bootstrapServers(), applicationId, topics, PARTITIONS),
+                    org.apache.kafka.common.errors.RetriableException.class, java.util.concurrent.TimeoutException.class);
             SmsWorkload.produce(cluster.bootstrapServers(), registry.url(), tail, RECORDS_PER_SECOND, producing);
             awaitDeliveredAtLeast(expected.delivered().size());
         }
 
         /** The checks every scenario ends with. */
         void finish(final List<Instance> live) throws Exception {
+            // Every live instance RUNNING (its assigned tasks restored) before anything is compared.
             for (final Instance instance : live) {
                 instance.awaitReady();
             }
-            final Map<String, String> first = live.get(0).campaignNumbers();
-            await("every live instance answers the same numbers").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                    .ignoreExceptions().untilAsserted(() -> {
-                        for (final Instance instance : live) {
-                            assertThat(instance.campaignNumbers()).as(instance.id).isEqualTo(live.get(0).campaignNumbers());
-                        }
-                    });
-            for (final String m : SmsWorkload.CAMPAIGNS) {
-                final JsonNode metrics = Json.MAPPER.readTree(live.get(0).get("/api/v1/campaigns/" + m).body()).get("metrics");
-                final long[] totals = expected.totals(m);
-                assertThat(List.of(metrics.get("sent").asLong(), metrics.get("delivered").asLong(), metrics.get("failed").asLong(),
-                        metrics.get("unconfirmed").asLong())).as("API metrics of %s", m).containsExactly(totals[0], totals[1], totals[2], totals[3]);
-            }
+            // The API's numbers: the same on every instance, and the model's. A 503 (a store still moving) or a refused
+            // connection is "not yet"; any other answer fails at once. Each comparison runs to completion.
+            final Map<String, String> first = new TreeMap<>();
+            Poll.untilPasses(name + ": every live instance answers the model's numbers", Duration.ofMinutes(4), Duration.ofSeconds(1), () -> {
+                final Map<String, String> numbers = live.get(0).campaignNumbers();
+                for (final Instance instance : live.subList(1, live.size())) {
+                    assertThat(instance.campaignNumbers()).as(instance.id).isEqualTo(numbers);
+                }
+                for (final String m : SmsWorkload.CAMPAIGNS) {
+                    final HttpResponse<String> report = live.get(0).get("/api/v1/campaigns/" + m);
+                    if (report.statusCode() == 503) {
+                        throw new Unavailable(live.get(0).id + " answered 503 for " + m);
+                    }
+                    assertThat(report.statusCode()).as("%s of %s", m, live.get(0).id).isEqualTo(200);
+                    final JsonNode metrics = Json.MAPPER.readTree(report.body()).get("metrics");
+                    final long[] totals = expected.totals(m);
+                    assertThat(List.of(metrics.get("sent").asLong(), metrics.get("delivered").asLong(), metrics.get("failed").asLong(),
+                            metrics.get("unconfirmed").asLong())).as("API metrics of %s", m)
+                            .containsExactly(totals[0], totals[1], totals[2], totals[3]);
+                }
+                first.clear();
+                first.putAll(numbers);
+            }, Unavailable.class, IOException.class);
             LOG.info("Scenario {}: API answers {}", name, first);
             poller.close();
             LOG.info("Scenario {}: API statuses seen {}", name, poller.summary());
@@ -326,10 +338,10 @@ class FaultInjectionIntegrationTest {
             // A fresh instance with empty local state restores every store from the changelogs: they must hold the model.
             final ProcessorConfig config = ProcessorConfig.from(Settings.of(instances.get(0).environment())
                     .with(Map.of(ProcessorConfig.SMS_STATE_DIR, DIR.resolve(name + "-verifier").toString())), true);
-            try (KafkaStreams verifier = SmsReportsStreams.create(config.withConnections(cluster.bootstrapServers(), registry.url()))) {
-                verifier.start();
-                await(name + ": restored state equals the model").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
-                        .ignoreExceptions().untilAsserted(() -> workload.assertStores(verifier, expected));
+            try (SmsWorkload.Verifier verifier = SmsWorkload.Verifier.start(config.withConnections(cluster.bootstrapServers(),
+                    registry.url()))) {
+                Poll.untilPasses(name + ": restored state equals the model", Duration.ofMinutes(6), Duration.ofSeconds(1),
+                        () -> workload.assertStores(verifier, expected), InvalidStateStoreException.class);
             }
             assertThat(delivered.all()).as("sms.delivered, read_committed: exactly one event per delivered SMS")
                     .containsExactlyInAnyOrderElementsOf(expected.delivered());
@@ -346,12 +358,23 @@ class FaultInjectionIntegrationTest {
         }
     }
 
+    /** An instance answered 503 (a store moving or restoring): "not yet" while waiting for an answer. */
+    private static final class Unavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(final String message) {
+            super(message);
+        }
+    }
+
     /** One service instance: the real command ({@link Main}) in external mode, in its own JVM. */
-    private static final class Instance {
+    private static final class Instance implements ApiPoller.Target {
         final String id;
         final int port;
         final Map<String, String> environment;
         final ChildProcess process;
+        private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean started;
 
         Instance(final Scenario scenario, final String id) throws IOException {
             this.id = id;
@@ -389,12 +412,31 @@ class FaultInjectionIntegrationTest {
         }
 
         Instance start() throws IOException {
+            epoch.incrementAndGet();
+            started = true;
             process.start();
             return this;
         }
 
-        String baseUrl() {
+        @Override
+        public String baseUrl() {
             return "http://127.0.0.1:" + port;
+        }
+
+        @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
+        public long epoch() {
+            return epoch.get();
+        }
+
+        /** Before a stop or a kill: from here on the poller does not hold a network error against it. */
+        private void markDown() {
+            started = false;
+            epoch.incrementAndGet();
         }
 
         boolean isAlive() {
@@ -403,15 +445,18 @@ class FaultInjectionIntegrationTest {
 
         void kill() throws InterruptedException {
             LOG.info("SIGKILL {}", id);
+            markDown();
             process.kill();
         }
 
         void killQuietly() {
+            markDown();
             process.killQuietly();
         }
 
         long terminate() throws InterruptedException {
             LOG.info("SIGTERM {}", id);
+            markDown();
             return process.terminate();
         }
 
@@ -445,34 +490,34 @@ class FaultInjectionIntegrationTest {
         }
 
         void awaitReady() {
-            await(id + " ready").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> isReady() || !isAlive());
+            Poll.until(id + " ready", Duration.ofMinutes(5), Duration.ofMillis(200), () -> isReady() || !isAlive());
             assertThat(isAlive()).as("%s is running", id).isTrue();
         }
 
         void awaitAnswering(final String path) {
-            await(id + " answers " + path).atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> {
-                        try {
-                            return get(path).statusCode() == 200;
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    });
+            Poll.until(id + " answers " + path, Duration.ofMinutes(5), Duration.ofMillis(100), () -> get(path).statusCode() == 200,
+                    IOException.class);
         }
 
         /** Each campaign's metrics, latency and reconciliation as JSON text, and the orphan count. */
         Map<String, String> campaignNumbers() throws IOException, InterruptedException {
             final Map<String, String> numbers = new TreeMap<>();
             final HttpResponse<String> list = get("/api/v1/campaigns?limit=100");
+            if (list.statusCode() == 503) {
+                throw new Unavailable(id + " answered 503 for the campaign list");
+            }
             if (list.statusCode() != 200) {
-                throw new IllegalStateException(id + " answered " + list.statusCode());
+                throw new IllegalStateException(id + " answered " + list.statusCode() + ": " + list.body());
             }
             for (final JsonNode campaign : Json.MAPPER.readTree(list.body()).get("items")) {
                 numbers.put(campaign.get("messageId").asText(), campaign.get("metrics").toString() + campaign.get("latency")
                         + campaign.get("reconciliation"));
             }
-            numbers.put("(orphans)", Json.MAPPER.readTree(get("/api/v1/reconciliation").body()).toString());
+            final HttpResponse<String> reconciliation = get("/api/v1/reconciliation");
+            if (reconciliation.statusCode() != 200) {
+                throw new Unavailable(id + " answered " + reconciliation.statusCode() + " for the reconciliation");
+            }
+            numbers.put("(orphans)", Json.MAPPER.readTree(reconciliation.body()).toString());
             return numbers;
         }
     }

@@ -38,12 +38,41 @@ final class ApiClient {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The JSON body of a 200. A 503 throws {@link Unavailable} and a 404 {@link NotFound} (a waiting test may name them as
+     * "not yet"); any other status throws {@link IllegalStateException}.
+     */
     JsonNode json(final String path) throws IOException, InterruptedException {
         final HttpResponse<String> response = get(path);
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        final String answer = "GET " + path + " answered " + response.statusCode() + ": " + response.body();
+        switch (response.statusCode()) {
+            case 200:
+                return Json.MAPPER.readTree(response.body());
+            case 503:
+                throw new Unavailable(answer);
+            case 404:
+                throw new NotFound(answer);
+            default:
+                throw new IllegalStateException(answer);
         }
-        return Json.MAPPER.readTree(response.body());
+    }
+
+    /** The service answered 503 (starting, restoring, rebalancing). */
+    static final class Unavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(final String message) {
+            super(message);
+        }
+    }
+
+    /** The service answered 404 (e.g. a campaign whose first figures are still on their way). */
+    static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(final String message) {
+            super(message);
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package io.smsreports.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.smsreports.app.TopicSetup;
 import io.smsreports.config.ProcessorConfig;
@@ -12,6 +11,7 @@ import io.smsreports.embedded.EmbeddedKafkaBroker;
 import io.smsreports.events.Topics;
 import io.smsreports.registry.DevSchemaRegistryServer;
 import io.smsreports.service.ServiceConfig;
+import io.smsreports.testing.Poll;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -59,8 +59,8 @@ class ExternalModeIntegrationTest {
                 assertThat(running.dataDirectory()).isEmpty();
                 assertThat(running.awaitReady(Duration.ofMinutes(3))).isTrue();
                 final ApiClient api = new ApiClient(running.baseUrl(), io.smsreports.api.auth.TestTokens.ADMIN);
-                await("demo traffic counted through the external cluster").atMost(Duration.ofMinutes(3)).ignoreExceptions()
-                        .until(() -> api.sentOverall() == io.smsreports.demo.DemoTraffic.BACKFILL_SMS + 300);
+                Poll.until("demo traffic counted through the external cluster", Duration.ofMinutes(4), Duration.ofMillis(500),
+                        api::sentOverall, sent -> sent == io.smsreports.demo.DemoTraffic.BACKFILL_SMS + 300, ApiClient.Unavailable.class);
                 assertThat(registry.requestCount()).as("the demo and the service used the given registry").isPositive();
             }
             assertThat(Files.exists(dataDir.resolve("kafka"))).as("no embedded broker data").isFalse();

@@ -1,12 +1,12 @@
 package io.smsreports.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smsreports.config.Settings;
 import io.smsreports.demo.DemoTraffic;
 import io.smsreports.service.ServiceConfig;
+import io.smsreports.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,13 +47,13 @@ class LauncherIntegrationTest {
             assertThat(running.adminToken()).isPresent();
 
             // Every SMS the demo dispatched is counted once: the back-fill and the live traffic.
-            await("all demo dispatches counted").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> running.demo().orElseThrow().smsSent() == LIVE && api.sentOverall() == BACKFILL + LIVE);
+            Poll.until("all demo dispatches counted", Duration.ofMinutes(5), Duration.ofMillis(500),
+                    () -> running.demo().orElseThrow().smsSent() == LIVE && api.sentOverall() == BACKFILL + LIVE, ApiClient.Unavailable.class);
 
             final JsonNode live = api.json("/api/v1/campaigns/bf-flash-sale");
             assertThat(live.at("/metrics/sent").asLong()).isPositive();
-            await("live receipts counted").atMost(Duration.ofMinutes(1)).ignoreExceptions()
-                    .until(() -> api.json("/api/v1/campaigns/bf-flash-sale").at("/metrics/delivered").asLong() > 0);
+            Poll.until("live receipts counted", Duration.ofMinutes(2), Duration.ofMillis(500),
+                    () -> api.json("/api/v1/campaigns/bf-flash-sale").at("/metrics/delivered").asLong() > 0, ApiClient.Unavailable.class);
             final JsonNode newsletter = api.json("/api/v1/campaigns/weekend-newsletter");
             assertThat(newsletter.at("/metrics/sent").asLong()).isEqualTo(4_000);
             assertThat(newsletter.at("/metrics/delivered").asLong()).isGreaterThan(3_000);
@@ -61,8 +61,8 @@ class LauncherIntegrationTest {
             assertThat(newsletter.at("/reconciliation/duplicateReceipts").asLong()).isPositive();
             // Dispatched five days ago, and some never confirmed: past the 4-day receipt timeout.
             final JsonNode winBack = api.json("/api/v1/campaigns/win-back");
-            await("old unanswered SMS unconfirmed").atMost(Duration.ofMinutes(1)).ignoreExceptions()
-                    .until(() -> api.json("/api/v1/campaigns/win-back").at("/metrics/unconfirmed").asLong() > 0);
+            Poll.until("old unanswered SMS unconfirmed", Duration.ofMinutes(2), Duration.ofMillis(500),
+                    () -> api.json("/api/v1/campaigns/win-back").at("/metrics/unconfirmed").asLong() > 0, ApiClient.Unavailable.class);
             assertThat(winBack.at("/metrics/sent").asLong()).isEqualTo(1_500);
             assertThat(api.json("/api/v1/campaigns/weekend-newsletter/platforms").get("platforms")).hasSizeGreaterThanOrEqualTo(3);
             assertThat(api.json("/api/v1/campaigns/weekend-newsletter/heatmap?tz=Europe/Istanbul").get("cells")).isNotEmpty();
@@ -83,13 +83,9 @@ class LauncherIntegrationTest {
             final ApiClient api = ApiClient.embedded(again.baseUrl(), dir.resolve("data"));
             assertThat(again.adminToken()).as("the same admin token after a restart").isEqualTo(java.util.Optional.of(
                     java.nio.file.Files.readString(dir.resolve("data").resolve(DataDirectory.ADMIN_TOKEN)).strip()));
-            final AtomicReference<Map<String, JsonNode>> after = new AtomicReference<>();
-            await("the same numbers after a restart").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> {
-                        after.set(api.numbers());
-                        return after.get().equals(before);
-                    });
-            assertThat(after.get()).isEqualTo(before);
+            final Map<String, JsonNode> after = Poll.until("the same numbers after a restart", Duration.ofMinutes(3), Duration.ofMillis(500),
+                    api::numbers, before::equals, ApiClient.Unavailable.class);
+            assertThat(after).isEqualTo(before);
             assertThat(Files.exists(dir.resolve("data").resolve("demo").resolve("backfill.done"))).isTrue();
         }
     }
@@ -97,10 +93,7 @@ class LauncherIntegrationTest {
     /** The numbers once two reads two seconds apart agree. */
     private static Map<String, JsonNode> settled(final ApiClient api) {
         final AtomicReference<Map<String, JsonNode>> last = new AtomicReference<>(Map.of());
-        await("numbers settled").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() -> {
-            final Map<String, JsonNode> now = api.numbers();
-            return now.equals(last.getAndSet(now));
-        });
-        return last.get();
+        return Poll.until("numbers settled", Duration.ofMinutes(3), Duration.ofSeconds(2), api::numbers,
+                now -> now.equals(last.getAndSet(now)), ApiClient.Unavailable.class);
     }
 }

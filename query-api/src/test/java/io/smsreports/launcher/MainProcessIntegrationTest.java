@@ -1,8 +1,8 @@
 package io.smsreports.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.smsreports.testing.Poll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,8 +48,8 @@ class MainProcessIntegrationTest {
             }
         };
         try {
-            await("the ready banner").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> lines.get().stream().anyMatch(line -> line.contains("SMS Reports is ready (embedded mode, with demo traffic)"))
+            Poll.until("the ready banner", Duration.ofMinutes(5), Duration.ofMillis(200),
+                    () -> lines.get().stream().anyMatch(line -> line.contains("SMS Reports is ready (embedded mode, with demo traffic)"))
                             || !child.isAlive());
             assertThat(child.isAlive()).as("still running; output:%n%s", String.join("\n", lines.get())).isTrue();
             final List<String> banner = lines.get();
@@ -59,8 +59,9 @@ class MainProcessIntegrationTest {
             assertThat(banner).as("a dashboard link that signs in with the admin token")
                     .anySatisfy(line -> assertThat(line).matches("\\s+Dashboard\\s+http://localhost:\\d+/#token=[A-Za-z0-9_-]{43}"));
             final ApiClient api = ApiClient.embedded(base, dir.resolve("data"));
-            await("demo reports served").atMost(Duration.ofMinutes(2)).ignoreExceptions()
-                    .until(() -> api.json("/api/v1/campaigns/bf-flash-sale").at("/metrics/sent").asLong() > 0);
+            Poll.until("demo reports served", Duration.ofMinutes(3), Duration.ofMillis(500),
+                    () -> api.json("/api/v1/campaigns/bf-flash-sale").at("/metrics/sent").asLong() > 0,
+                    ApiClient.Unavailable.class, ApiClient.NotFound.class);
 
             child.destroy(); // SIGTERM
             assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("stopped within 2 minutes").isTrue();

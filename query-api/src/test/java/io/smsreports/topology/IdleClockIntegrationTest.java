@@ -1,7 +1,6 @@
 package io.smsreports.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.smsreports.app.SmsReportsStreams;
 import io.smsreports.app.TopicSetup;
@@ -13,6 +12,7 @@ import io.smsreports.events.SmsDispatched;
 import io.smsreports.events.Topics;
 import io.smsreports.registry.DevSchemaRegistryServer;
 import io.smsreports.reporting.CampaignStats;
+import io.smsreports.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +25,7 @@ import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Tag;
@@ -127,16 +128,19 @@ class IdleClockIntegrationTest {
             streams.start();
             // Done when the input is consumed and the reports (a repartition further on, read through the same throttled
             // consumer) have counted every SMS and every SMS Delivered event the lifecycle emitted, and stay so.
-            await(applicationId + " consumed the backlog and reported it").atMost(Duration.ofMinutes(4)).during(Duration.ofSeconds(2))
-                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-                        if (!SmsWorkload.consumedAll(kafka.bootstrapServers(), applicationId, Topics.defaults(), 1)) {
-                            return false;
-                        }
-                        final CampaignStats stats = stats(streams);
-                        return stats != null && stats.totals().sent() == SMS && stats.totals().delivered() == delivered.count();
-                    });
-            // Past the last commit: a few more scans, so a wrongly advanced clock has shown its effect.
-            await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+            final java.util.concurrent.Callable<Boolean> reported = () -> {
+                if (!SmsWorkload.consumedAll(kafka.bootstrapServers(), applicationId, Topics.defaults(), 1)) {
+                    return false;
+                }
+                final CampaignStats stats = stats(streams);
+                return stats != null && stats.totals().sent() == SMS && stats.totals().delivered() == delivered.count();
+            };
+            Poll.until(applicationId + " consumed the backlog and reported it", Duration.ofMinutes(5), Duration.ofMillis(500), reported,
+                    InvalidStateStoreException.class);
+            // ... and stays so: nothing in flight any more (checked twice, seconds apart: a few more expiry scans, so a
+            // wrongly advanced clock has shown its effect).
+            SmsWorkload.awaitSettled(new SmsWorkload.Verifier(streams, monitor), Duration.ofMinutes(2), Duration.ofSeconds(2));
+            assertThat(reported.call()).as("still consumed and reported").isTrue();
             final ReadOnlyKeyValueStore<String, Long> meta = streams.store(StoreQueryParameters.fromNameAndType(
                     StoreNames.LIFECYCLE_META, QueryableStoreTypes.keyValueStore()));
             final Long orphans = meta.get(LifecycleProcessor.ORPHAN_RECEIPTS_KEY);
