@@ -114,7 +114,10 @@ public final class SmsReportsService implements AutoCloseable {
         final AuditLog audit = new AuditLog(processor.kafkaClientConfig(), processor.registryClientConfig(), processor.topics().audit(),
                 Clock.systemUTC());
         final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout(), config.clusterSecret()),
-                processor.historyRetention(), Clock.systemUTC(), metrics, stalls::problem, auth, audit,
+                processor.historyRetention(), Clock.systemUTC(), metrics, () -> {
+                    final String stalled = stalls.problem();
+                    return stalled != null ? stalled : pipeline.monitor().restoringProblem();
+                }, auth, audit,
                 new io.smsreports.api.ExportLimiter(config.exportsPerMinute(), Clock.systemUTC()));
         final Javalin http = Javalin.create(javalin -> {
             api.configure(javalin);

@@ -33,13 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The idle clock, proved on a real broker: a task that starts on a large backlog whose fetches are slow (a broker
- * quota throttles its consumer to a few KB/s, in small fetches) processes no record in many punctuation intervals.
- * If "no record in an interval" alone made the task idle, its clock would jump to the wall clock, days past the
- * backlog, and time out (or drop) SMS whose receipts are still to be read. The clock may only follow the wall clock
- * when the task's input is consumed (consumer lag 0): then every SMS of the backlog is Delivered, none Unconfirmed,
- * no receipt late or orphaned. The same run with the old rule (a monitor that always says "caught up") shows the
- * damage, so this test can fail.
+ * Input idleness (rule 13), proved on a real broker: a task that starts on a large backlog whose fetches are slow (a
+ * broker quota throttles its consumer to a few KB/s, in small fetches) processes no record in many punctuation
+ * intervals. If silence alone made its inputs idle, its watermark would jump to the wall clock, days past the backlog,
+ * and time out (or drop) SMS whose receipts are still to be read. An input stops holding the watermark back only when
+ * it is also consumed (consumer lag 0): then every SMS of the backlog is Delivered, none Unconfirmed, no receipt late or
+ * orphaned. The same run with silence alone (a monitor that always says "caught up") shows the damage, so this test
+ * can fail.
  */
 @Tag("integration")
 class IdleClockIntegrationTest {
@@ -118,6 +118,9 @@ class IdleClockIntegrationTest {
                 ProcessorConfig.SMS_TOPIC_DELIVERED, topics.delivered(),
                 ProcessorConfig.SMS_TOPIC_DLQ, topics.deadLetters(),
                 ProcessorConfig.SMS_IDLE_CLOCK_LAG, "1m",
+                // Silence of one scan interval would make an input idle: only the lag check stands between the watermark
+                // and the wall clock.
+                ProcessorConfig.SMS_INPUT_IDLENESS, "100ms",
                 ProcessorConfig.SMS_EXPIRY_SCAN_INTERVAL, "100ms",
                 // Slow fetches: small ones, throttled by the quota above.
                 ProcessorConfig.SMS_STREAMS_PROPERTIES, "client.id=" + applicationId + ";consumer.max.partition.fetch.bytes=1024;"

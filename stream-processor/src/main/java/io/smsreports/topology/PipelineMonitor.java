@@ -84,6 +84,26 @@ public final class PipelineMonitor {
         return true;
     }
 
+    /**
+     * Why this instance is not fully restored, or null when every active task assigned to it is restored and running
+     * (its processors initialized): while one restores, part of its state would be missing from an answer.
+     */
+    public String restoringProblem() {
+        final KafkaStreams watched = streams;
+        if (watched == null) {
+            return "stream processing is not started";
+        }
+        final java.util.List<String> restoring = new java.util.ArrayList<>();
+        for (final org.apache.kafka.streams.ThreadMetadata thread : watched.metadataForLocalThreads()) {
+            for (final org.apache.kafka.streams.TaskMetadata task : thread.activeTasks()) {
+                if (!queryable.isRunning(task.taskId())) {
+                    restoring.add(task.taskId().toString());
+                }
+            }
+        }
+        return restoring.isEmpty() ? null : "restoring the state of task(s) " + String.join(", ", new java.util.TreeSet<>(restoring));
+    }
+
     /** The consumer's last seen lag of a partition (the largest if several consumers report it), or null when unknown. */
     public static Double lag(final Map<MetricName, ? extends Metric> metrics, final String topic, final int partition) {
         final String partitionTag = String.valueOf(partition);

@@ -2,8 +2,10 @@ package io.smsreports.topology;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -24,6 +26,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class QueryableStores {
 
     private final Set<String> open = ConcurrentHashMap.newKeySet();
+    /** Open marked processors per task: a task whose processors are initialized is restored and running here. */
+    private final Map<TaskId, Integer> openTasks = new ConcurrentHashMap<>();
+
+    /** Whether the task's processors are initialized here: it is restored and running. */
+    public boolean isRunning(final TaskId task) {
+        return openTasks.containsKey(task);
+    }
 
     /** Whether partition {@code partition} of store {@code store} is restored and served by a running task here. */
     public boolean isQueryable(final String store, final int partition) {
@@ -44,13 +53,14 @@ public final class QueryableStores {
             public Processor<KIn, VIn, KOut, VOut> get() {
                 final Processor<KIn, VIn, KOut, VOut> delegate = supplier.get();
                 return new Processor<>() {
-                    private int partition = -1;
+                    private TaskId task;
 
                     @Override
                     public void init(final ProcessorContext<KOut, VOut> context) {
                         delegate.init(context);
-                        partition = context.taskId().partition();
-                        names.forEach(name -> open.add(key(name, partition)));
+                        task = context.taskId();
+                        names.forEach(name -> open.add(key(name, task.partition())));
+                        openTasks.merge(task, 1, Integer::sum);
                     }
 
                     @Override
@@ -60,7 +70,10 @@ public final class QueryableStores {
 
                     @Override
                     public void close() {
-                        names.forEach(name -> open.remove(key(name, partition)));
+                        if (task != null) {
+                            names.forEach(name -> open.remove(key(name, task.partition())));
+                            openTasks.computeIfPresent(task, (t, n) -> n > 1 ? n - 1 : null);
+                        }
                         delegate.close();
                     }
                 };

@@ -1,0 +1,226 @@
+package io.smsreports.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smsreports.events.DeliveryAlert;
+import io.smsreports.events.DeliveryReceipt;
+import io.smsreports.events.ReceiptStatus;
+import io.smsreports.events.SmsDelivered;
+import io.smsreports.events.SmsDispatched;
+import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.Dimension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rule 13: the same events give the same figures whatever order the two inputs reach Kafka in. Eight days of traffic
+ * (one SMS every ten minutes, and a burst through a degraded provider that opens and resolves alerts), with receipts
+ * after seconds to hours, after two to three days, just past the timeout, or never, duplicated, conflicting, and
+ * receipts for SMS never dispatched, are fed three ways: merged by time, every receipt first (a sender's outbox backlog),
+ * every dispatch first (a gateway's backlog). Every figure must be the same in all three — counts, hours, breakdowns,
+ * failures, reconciliation with late receipts and orphans, {@code sms.delivered} rows, alerts — and the counts equal
+ * what the order-independent {@link ReferenceModel} computes.
+ */
+class OrderIndependenceTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final long HOUR = ReferenceModel.HOUR;
+    private static final long DAY = ReferenceModel.DAY;
+    private static final Instant START = TopologyFixture.T0;
+    private static final List<String> CAMPAIGNS = List.of("daily", "burst");
+
+    private record Input(Object payload, long timestamp) {
+        boolean isReceipt() {
+            return payload instanceof DeliveryReceipt;
+        }
+    }
+
+    enum Order {
+        MERGED_BY_TIME, RECEIPTS_FIRST, DISPATCHES_FIRST
+    }
+
+    @Test
+    void shouldGiveTheSameFiguresWhateverOrderTheInputsArriveIn() {
+        final List<Input> data = eightDays(20261204);
+        final Map<Order, Figures> figures = new LinkedHashMap<>();
+        for (final Order order : Order.values()) {
+            figures.put(order, run(arrange(data, order)));
+        }
+        final Figures merged = figures.get(Order.MERGED_BY_TIME);
+        assertThat(merged.alerts()).as("the burst opens and resolves alerts").isNotEmpty();
+        assertThat(merged.counts().get("daily").get("reconciliation")).as("some late receipts").isNotEqualTo("[0, 0, 0]");
+        for (final Order order : List.of(Order.RECEIPTS_FIRST, Order.DISPATCHES_FIRST)) {
+            final Figures other = figures.get(order);
+            assertThat(other.counts()).as("counts, hours, breakdowns and failures, %s", order).isEqualTo(merged.counts());
+            assertThat(other.orphans()).as("orphan receipts, %s", order).isEqualTo(merged.orphans());
+            assertThat(other.delivered()).as("sms.delivered, %s", order).isEqualTo(merged.delivered());
+            assertThat(other.alerts()).as("sms.alerts, %s", order).isEqualTo(merged.alerts());
+        }
+
+        final ReferenceModel model = new ReferenceModel(4 * DAY, 4 * DAY, 7 * DAY);
+        for (final Input input : data) { // each input in its own order; the model never sees how they were interleaved
+            if (input.payload() instanceof SmsDispatched d) {
+                model.dispatch(d, input.timestamp());
+            } else {
+                model.receipt((DeliveryReceipt) input.payload(), input.timestamp());
+            }
+        }
+        model.evaluate(Long.MAX_VALUE);
+        for (final String m : CAMPAIGNS) {
+            final Map<String, String> expected = new TreeMap<>();
+            model.stats.get(m).forEach((platform, c) -> expected.put(platform, java.util.Arrays.toString(c)));
+            assertThat(merged.platformCounts().get(m)).as("counts of %s: the model's", m).isEqualTo(expected);
+            assertThat(merged.counts().get(m).get("reconciliation")).as("reconciliation of %s: the model's", m)
+                    .isEqualTo(java.util.Arrays.toString(model.reconciliation.get(m)));
+        }
+        assertThat(merged.orphans()).as("orphans: the model's").isEqualTo(model.orphanReceipts);
+        assertThat(merged.delivered()).as("sms.delivered: the model's").isEqualTo(model.delivered.stream().sorted().toList());
+    }
+
+    /** What a run leaves: every figure as text, comparable between runs. */
+    private record Figures(Map<String, Map<String, String>> counts, Map<String, Map<String, String>> platformCounts, long orphans,
+            List<String> delivered, List<String> alerts) {
+    }
+
+    private static Figures run(final List<Input> inputs) {
+        // Inputs never idle in the driver: the watermark moves with the data alone.
+        final TopologySettings settings = TopologyFixture.settings().withInputIdleness(Duration.ofDays(365));
+        try (TopologyFixture fx = new TopologyFixture(settings)) {
+            for (final Input input : inputs) {
+                if (input.payload() instanceof SmsDispatched d) {
+                    fx.dispatches.pipeInput(d.getSmsId(), d, input.timestamp());
+                } else {
+                    final DeliveryReceipt r = (DeliveryReceipt) input.payload();
+                    fx.receipts.pipeInput(r.getSmsId(), r, input.timestamp());
+                }
+                fx.settle();
+            }
+            // Past every deadline on both inputs: the last timeouts, orphans and alert minutes are judged.
+            fx.advanceStreamTimeTo(START.plus(Duration.ofDays(30)));
+            fx.settle();
+            final Map<String, Map<String, String>> counts = new TreeMap<>();
+            final Map<String, Map<String, String>> platformCounts = new TreeMap<>();
+            for (final String m : CAMPAIGNS) {
+                final Map<String, String> figures = new TreeMap<>();
+                final CampaignStats stats = fx.stats(m);
+                assertThat(stats).as("counts of %s", m).isNotNull();
+                final Map<String, String> platforms = new TreeMap<>();
+                stats.platforms().forEach((p, c) -> platforms.put(p, java.util.Arrays.toString(new long[] {c.sent(), c.delivered(),
+                    c.failed(), c.unconfirmed(), c.segments()})));
+                platformCounts.put(m, platforms);
+                figures.put("platforms", platforms.toString());
+                figures.put("reconciliation", java.util.Arrays.toString(new long[] {stats.reconciliation().duplicateReceipts(),
+                    stats.reconciliation().conflictingFinals(), stats.reconciliation().lateReceipts()}));
+                figures.put("hourly", fx.hourly(m).toString());
+                figures.put("latency", fx.latencyBuckets(m).toString());
+                figures.put("failed", sorted(fx.failed(m), Object::toString).toString());
+                for (final Dimension dimension : Dimension.values()) {
+                    figures.put("breakdown by " + dimension, fx.breakdown(m, dimension).toString());
+                }
+                counts.put(m, figures);
+            }
+            final List<String> delivered = new ArrayList<>();
+            for (final KeyValue<String, SmsDelivered> kv : fx.drainDelivered()) {
+                final SmsDelivered d = kv.value;
+                delivered.add(kv.key + "|" + d.getMessageId() + "|" + d.getPlatform() + "|" + d.getDispatchedAt().toEpochMilli() + "|"
+                        + d.getDeliveredAt().toEpochMilli() + "|" + d.getLatencyMs());
+            }
+            delivered.sort(null);
+            final List<String> alerts = sorted(fx.alerts.readValuesToList(), DeliveryAlert::toString);
+            return new Figures(counts, platformCounts, fx.orphanReceipts(), delivered, alerts);
+        }
+    }
+
+    private static <T> List<String> sorted(final List<T> values, final Function<T, String> text) {
+        return values.stream().map(text).sorted().toList();
+    }
+
+    /** The inputs in one of the three orders; within each input, its own (time) order. */
+    private static List<Input> arrange(final List<Input> data, final Order order) {
+        final List<Input> byTime = new ArrayList<>(data);
+        byTime.sort(Comparator.comparingLong(Input::timestamp));
+        if (order == Order.MERGED_BY_TIME) {
+            return byTime;
+        }
+        final List<Input> receipts = byTime.stream().filter(Input::isReceipt).toList();
+        final List<Input> dispatches = byTime.stream().filter(i -> !i.isReceipt()).toList();
+        final List<Input> arranged = new ArrayList<>(order == Order.RECEIPTS_FIRST ? receipts : dispatches);
+        arranged.addAll(order == Order.RECEIPTS_FIRST ? dispatches : receipts);
+        return arranged;
+    }
+
+    /** Eight days of traffic, each input in time order. */
+    private static List<Input> eightDays(final long seed) {
+        final Random r = new Random(seed);
+        final List<Input> inputs = new ArrayList<>();
+        final long t0 = START.toEpochMilli();
+        final String[] providers = {"acme", "globex", "initech"};
+        final String[] operators = {"286-01", "286-02", "262-01"};
+        int n = 0;
+        for (long at = t0; at < t0 + 8 * DAY; at += 10 * MINUTE) {
+            sms(r, inputs, "daily-" + n++, "daily", at, providers[r.nextInt(3)], operators[r.nextInt(3)], 0.1);
+        }
+        // The burst: 600 SMS in 30 minutes on day two, through one provider that fails half of them for ten minutes.
+        final long burst = t0 + DAY + 10 * HOUR;
+        for (int i = 0; i < 600; i++) {
+            final long at = burst + i * 3_000L;
+            final boolean degraded = at >= burst + 10 * MINUTE && at < burst + 20 * MINUTE;
+            sms(r, inputs, "burst-" + i, "burst", at, "initech", operators[i % 3], degraded ? 0.5 : 0.05);
+        }
+        for (int g = 0; g < 20; g++) { // receipts for SMS never dispatched
+            final long at = t0 + r.nextInt((int) (7 * DAY));
+            inputs.add(new Input(receipt("ghost-" + g, "acme", ReceiptStatus.DELIVERED, at, at), at));
+        }
+        return inputs;
+    }
+
+    private static void sms(final Random r, final List<Input> inputs, final String smsId, final String campaign, final long at,
+            final String provider, final String operator, final double failureRate) {
+        final SmsDispatched dispatch = SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(campaign)
+                .setMsisdn("+9055" + String.format("%07d", r.nextInt(500))).setExternalId(null).setEmail(null)
+                .setPlatform(List.of("android", "ios", "web").get(r.nextInt(3))).setProvider(provider).setOperator(operator)
+                .setCountry(operator.startsWith("286") ? "TR" : "DE").setSegments(1 + r.nextInt(2))
+                .setDispatchedAt(Instant.ofEpochMilli(at)).build();
+        inputs.add(new Input(dispatch, at));
+        final double fate = r.nextDouble();
+        final long latency;
+        if (fate < 0.6) {
+            latency = 2_000 + r.nextInt((int) (2 * HOUR)); // seconds to hours
+        } else if (fate < 0.75) {
+            latency = 2 * DAY + r.nextInt((int) DAY); // two to three days
+        } else if (fate < 0.83) {
+            latency = 4 * DAY + MINUTE + r.nextInt((int) HOUR); // just past the timeout
+        } else {
+            return; // never confirmed
+        }
+        final ReceiptStatus status = r.nextDouble() < failureRate ? ReceiptStatus.UNDELIVERABLE : ReceiptStatus.DELIVERED;
+        final long done = at + latency;
+        final long received = done + r.nextInt(30_000);
+        inputs.add(new Input(receipt(smsId, provider, status, done, received), received));
+        if (r.nextDouble() < 0.1) { // a duplicate
+            inputs.add(new Input(receipt(smsId, provider, status, done, received + 7_000), received + 7_000));
+        }
+        if (r.nextDouble() < 0.03) { // a conflicting final
+            final ReceiptStatus other = status == ReceiptStatus.DELIVERED ? ReceiptStatus.EXPIRED : ReceiptStatus.DELIVERED;
+            inputs.add(new Input(receipt(smsId, provider, other, received + 9_000, received + 9_000), received + 9_000));
+        }
+    }
+
+    private static DeliveryReceipt receipt(final String smsId, final String provider, final ReceiptStatus status, final long doneAt,
+            final long receivedAt) {
+        final boolean failure = status != ReceiptStatus.DELIVERED;
+        return DeliveryReceipt.newBuilder().setSmsId(smsId).setProvider(provider).setStatus(status).setProviderStatus(status.name())
+                .setErrorCode(failure ? "0x00B" : null).setFailReason(failure ? "absent subscriber" : null)
+                .setDoneAt(Instant.ofEpochMilli(doneAt)).setReceivedAt(Instant.ofEpochMilli(receivedAt)).build();
+    }
+}
