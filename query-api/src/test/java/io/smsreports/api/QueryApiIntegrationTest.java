@@ -704,6 +704,9 @@ class QueryApiIntegrationTest {
         // acks=all on one broker with min.insync.replicas 2: every audit write is refused (NOT_ENOUGH_REPLICAS) until reset.
         setAuditMinInsyncReplicas("2");
         try {
+            // The broker applies a topic's new configuration asynchronously: wait until the audit topic refuses writes.
+            Poll.until("the audit topic refuses writes", Duration.ofMinutes(1), Duration.ofMillis(500),
+                    () -> get(bases.get(0), "/api/v1/people?externalId=u4", TestTokens.ANALYST).statusCode() == 503);
             for (final String path : List.of("/api/v1/people?externalId=u4", "/api/v1/people/ext:u4/messages",
                     "/api/v1/campaigns/" + A + "/failed?limit=5", "/api/v1/campaigns/" + A + "/failed/export?format=csv&ids=msisdn",
                     "/api/v1/events/sms-delivered?messageId=" + B)) {

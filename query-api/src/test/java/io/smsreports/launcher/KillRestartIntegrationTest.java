@@ -7,6 +7,7 @@ import io.smsreports.testing.Poll;
 import io.smsreports.topology.SmsWorkload;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,9 @@ class KillRestartIntegrationTest {
         final SmsWorkload.Expected expected = workload.expected(inputs);
         final List<Long> readyAfterMs = new ArrayList<>();
 
-        Process service = start(dir, data, ports, 1);
+        final Path logs = Files.createDirectories(Path.of("target", "kill-restart-logs", String.valueOf(System.currentTimeMillis())));
+        LOG.info("Logs of the runs in {}", logs.toAbsolutePath());
+        Process service = start(logs, data, ports, 1);
         try {
             awaitReady(ports[0], service, Duration.ofMinutes(4));
             SmsWorkload.produce("127.0.0.1:" + ports[1], "http://127.0.0.1:" + ports[2], inputs);
@@ -59,7 +62,7 @@ class KillRestartIntegrationTest {
                 service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 LOG.info("SIGKILL {} of {}", kill, KILLS);
                 final long restarted = System.nanoTime();
-                service = start(dir, data, ports, kill + 1);
+                service = start(logs, data, ports, kill + 1);
                 awaitReady(ports[0], service, READY_WITHIN);
                 readyAfterMs.add((System.nanoTime() - restarted) / 1_000_000);
                 LOG.info("Ready {} ms after restart {}", readyAfterMs.get(readyAfterMs.size() - 1), kill);
@@ -82,12 +85,12 @@ class KillRestartIntegrationTest {
         }
     }
 
-    private static Process start(final Path dir, final Path data, final int[] ports, final int run) throws IOException {
+    private static Process start(final Path logs, final Path data, final int[] ports, final int run) throws IOException {
         final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--data-dir", data.toString(),
                 "--http-port", String.valueOf(ports[0]), "--kafka-port", String.valueOf(ports[1]), "--registry-port", String.valueOf(ports[2]),
                 "--controller-port", String.valueOf(ports[3]), "--partitions", String.valueOf(PARTITIONS)).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("run-" + run + ".log").toFile());
+                .redirectOutput(logs.resolve("run-" + run + ".log").toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SMS_") || name.equals("KAFKA_BOOTSTRAP_SERVERS")
                 || name.equals("SCHEMA_REGISTRY_URL"));
         // The data's clock is its own event time (weeks back): the idle clock must not jump to the wall clock.
