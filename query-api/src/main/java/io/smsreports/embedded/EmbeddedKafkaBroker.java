@@ -240,6 +240,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         config.put("num.network.threads", "2");
         config.put("num.io.threads", "4");
+        if (settings.quorumVoters == null) {
+            // A single node restarted after a crash finds its previous incarnation still registered with its own
+            // controller, and cannot register until that one's session expires (9 s by default, then retried every 2 s):
+            // most of a restart's time. Its own controller in the same process is the only one it talks to, so a short
+            // session costs nothing; heartbeats every 500 ms keep it alive through a GC pause of seconds.
+            config.put("broker.session.timeout.ms", "3000");
+            config.put("broker.heartbeat.interval.ms", "500");
+        }
         config.putAll(settings.overrides);
         return config;
     }
