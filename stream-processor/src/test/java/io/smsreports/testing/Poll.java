@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * Waiting in tests, the way Kafka's own integration tests wait ({@code TestUtils.waitForCondition}): a condition is
@@ -79,14 +78,6 @@ public final class Poll {
             check.run();
             return true;
         }, Boolean.TRUE::equals, notYet);
-    }
-
-    /** Evaluates {@code condition} once more after {@code quiet} has passed, and fails if it no longer holds. */
-    public static void stillHolds(final String what, final Duration quiet, final Supplier<Boolean> condition) {
-        sleep(quiet);
-        if (!condition.get()) {
-            throw new AssertionError(what + ": held, then no longer held after " + quiet);
-        }
     }
 
     private static boolean isOneOf(final Throwable e, final List<Class<? extends Throwable>> types) {

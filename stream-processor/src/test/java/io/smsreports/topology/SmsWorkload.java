@@ -258,14 +258,9 @@ public final class SmsWorkload {
             return new Verifier(streams, monitor);
         }
 
-        /** Whether every partition of {@code store} (of {@code partitions}) is restored and served here. */
-        boolean restored(final String store, final int partitions) {
-            for (int p = 0; p < partitions; p++) {
-                if (!monitor.queryableStores().isQueryable(store, p)) {
-                    return false;
-                }
-            }
-            return true;
+        /** Why not every task assigned here is restored and running yet, or null when they all are. */
+        String restoring() {
+            return monitor.restoringProblem();
         }
 
         @Override
@@ -277,10 +272,8 @@ public final class SmsWorkload {
     public void assertStores(final Verifier verifier, final Expected expected) {
         final KafkaStreams streams = verifier.streams();
         assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
-        // Kafka Streams serves a store partition that is still restoring (QueryableStores): wait until every one is whole.
-        for (final String store : List.of(StoreNames.CAMPAIGN_STATS, StoreNames.LIFECYCLE_META, StoreNames.PERSON_HISTORY)) {
-            assertThat(verifier.restored(store, partitions)).as("%s restored on every partition", store).isTrue();
-        }
+        // Kafka Streams serves a store partition that is still restoring (QueryableStores): wait until every task is whole.
+        assertThat(verifier.restoring()).as("tasks still restoring").isNull();
         final ReadOnlyKeyValueStore<String, CampaignStats> stats = streams.store(StoreQueryParameters.fromNameAndType(
                 StoreNames.CAMPAIGN_STATS, QueryableStoreTypes.keyValueStore()));
         for (final String m : CAMPAIGNS) {
@@ -370,7 +363,7 @@ public final class SmsWorkload {
      */
     public static boolean settled(final Verifier verifier) {
         final KafkaStreams streams = verifier.streams();
-        if (streams.state() != KafkaStreams.State.RUNNING || !verifier.restored(StoreNames.PENDING_TRANSITIONS, 1)) {
+        if (streams.state() != KafkaStreams.State.RUNNING || verifier.restoring() != null) {
             return false;
         }
         int partitions = 0;
