@@ -244,9 +244,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // A single node restarted after a crash finds its previous incarnation still registered with its own
             // controller, and cannot register until that one's session expires (9 s by default, then retried every 2 s):
             // most of a restart's time. Its own controller in the same process is the only one it talks to, so a short
-            // session costs nothing; heartbeats every 500 ms keep it alive through a GC pause of seconds.
-            config.put("broker.session.timeout.ms", "3000");
-            config.put("broker.heartbeat.interval.ms", "500");
+            // session costs nothing; heartbeats five times a session keep it alive through a pause of a second or more.
+            config.put("broker.session.timeout.ms", "2000");
+            config.put("broker.heartbeat.interval.ms", "400");
+            // After a crash the broker re-reads every log from its recovery point, which only moves when a log is flushed
+            // and is only saved every minute: by default the whole data. Flushing and saving it every few seconds bounds
+            // that to the last few seconds of writes, at the price of an fsync per active log every 5 s.
+            config.put("log.flush.interval.ms", "5000");
+            config.put("log.flush.scheduler.interval.ms", "1000");
+            config.put("log.flush.offset.checkpoint.interval.ms", "5000");
+            config.put("log.flush.start.offset.checkpoint.interval.ms", "5000");
         }
         config.putAll(settings.overrides);
         return config;
