@@ -66,9 +66,10 @@ class SpecificAvroSerdeTest {
             // Hand-encoded: magic 00, schema id 1 (first id of a fresh registry, big-endian), then Avro binary:
             // "s1" (zigzag length 2 = 04, 73 31), "p" (02 70), enum DELIVERED = index 2 (04),
             // "DELIVRD" (0e 44 45 4c 49 56 52 44), errorCode null (union branch 0: 00), failReason null (00),
-            // doneAt = branch 1 (02) + zigzag varint of 1000 (d0 0f), receivedAt = zigzag varint of 2000 (a0 1f).
+            // doneAt = branch 1 (02) + zigzag varint of 1000 (d0 0f), receivedAt = zigzag varint of 2000 (a0 1f),
+            // priceMicros null (00), currency null (00).
             assertThat(HexFormat.of().formatHex(bytes))
-                    .isEqualTo("0000000001" + "047331" + "0270" + "04" + "0e44454c49565244" + "00" + "00" + "02d00f" + "a01f");
+                    .isEqualTo("0000000001" + "047331" + "0270" + "04" + "0e44454c49565244" + "00" + "00" + "02d00f" + "a01f" + "00" + "00");
         }
     }
 
