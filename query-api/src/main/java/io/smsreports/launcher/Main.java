@@ -153,6 +153,8 @@ public final class Main implements Callable<Integer> {
             out.flush();
         } else if (failed(running)) {
             err.println("sms-reports: stream processing failed to start; see the log above.");
+        } else if (running.isClosed()) {
+            LOG.debug("Stopped before it was ready");
         } else {
             err.println("sms-reports: not ready after " + READY_TIMEOUT.toMinutes() + " minutes (restoring state?); "
                     + running.baseUrl() + "/ready says when it is.");

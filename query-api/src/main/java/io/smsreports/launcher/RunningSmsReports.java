@@ -94,6 +94,11 @@ public final class RunningSmsReports implements AutoCloseable {
         return false;
     }
 
+    /** Whether {@link #close()} has begun (a stop asked for, e.g. by SIGTERM). */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Stops the demo traffic (if any) and leaves the rest running. */
     public void stopDemo() {
         Launcher.closeQuietly(demo);

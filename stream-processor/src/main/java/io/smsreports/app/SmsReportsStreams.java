@@ -34,7 +34,9 @@ public final class SmsReportsStreams {
             partitions = TopicSetup.verify(admin, config.topics());
         }
         final TopologySettings settings = config.topologySettings(partitions);
-        final Topology topology = SmsReportsTopology.build(settings, serdes, monitor);
+        // The topology-level settings come from the same properties as the instance's (state store behaviour).
+        final Topology topology = SmsReportsTopology.build(settings, serdes, monitor,
+                new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(StreamsProperties.of(config))));
         LOG.info("Topology of {} over {} input partitions, {} reporting partitions", config.applicationId(), partitions,
                 settings.reportingPartitions());
         LOG.debug("Topology of {}:\n{}", config.applicationId(), topology.describe());

@@ -1,6 +1,7 @@
 package io.smsreports.config;
 
 import io.smsreports.alerting.AlertRules;
+import io.smsreports.lifecycle.Tariffs;
 import io.smsreports.events.Topics;
 import io.smsreports.registry.SchemaRegistryClientConfig;
 import io.smsreports.topology.TopologySettings;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Every setting of the stream processor, typed and validated. Built from environment variables (or the
@@ -49,13 +51,16 @@ import java.util.Map;
  * @param deliveredWithin     {@code SMS_DELIVERED_WITHIN} (5s,30s,300s): the delivery-time service levels counted per
  *                            campaign and breakdown row ({@code deliveredWithin}); a level added later counts from then on
  * @param alertRules          {@code SMS_ALERT_RULES} ({@code key=value,...}, see {@link AlertRules}): the alert thresholds
+ * @param tariffs             {@code SMS_TARIFFS_FILE}: prices per part by country and operator for SMS that carry none (rule
+ *                            15; see {@link io.smsreports.lifecycle.Tariffs}), read again when the file changes; none by default
  */
 public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl, String registryUserInfo, String applicationId,
         String applicationServer, Path stateDir, Topics topics, Guarantee guarantee, Duration commitInterval, long cacheMaxBytes,
         int streamThreads, int standbyReplicas, int replicationFactor, int reportingPartitions, Duration receiptTimeout,
         Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration inputIdleness,
         Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides, String groupInstanceId,
-        Duration shutdownTimeout, Duration allowedClockSkew, List<Duration> deliveredWithin, AlertRules alertRules) {
+        Duration shutdownTimeout, Duration allowedClockSkew, List<Duration> deliveredWithin, AlertRules alertRules,
+        Supplier<Tariffs> tariffs) {
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
@@ -104,6 +109,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_HISTORY_RETENTION = "SMS_HISTORY_RETENTION";
     public static final String SMS_IDLE_CLOCK_LAG = "SMS_IDLE_CLOCK_LAG";
     public static final String SMS_INPUT_IDLENESS = "SMS_INPUT_IDLENESS";
+    public static final String SMS_TARIFFS_FILE = "SMS_TARIFFS_FILE";
     public static final String SMS_ALLOWED_CLOCK_SKEW = "SMS_ALLOWED_CLOCK_SKEW";
     public static final String SMS_DELIVERED_WITHIN = "SMS_DELIVERED_WITHIN";
     public static final String SMS_EXPIRY_SCAN_INTERVAL = "SMS_EXPIRY_SCAN_INTERVAL";
@@ -181,6 +187,15 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         } catch (IllegalArgumentException e) {
             s.problem(SMS_ALERT_RULES + ": " + e.getMessage());
         }
+        Supplier<Tariffs> tariffs = () -> Tariffs.NONE;
+        final String tariffsFile = s.string(SMS_TARIFFS_FILE, null);
+        if (tariffsFile != null) {
+            try {
+                tariffs = TariffsFile.load(Path.of(tariffsFile));
+            } catch (IllegalArgumentException e) {
+                s.problem(SMS_TARIFFS_FILE + ": " + e.getMessage());
+            }
+        }
         final String groupInstanceId = s.string(SMS_GROUP_INSTANCE_ID, null);
         if (groupInstanceId != null && !groupInstanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
             s.problem(SMS_GROUP_INSTANCE_ID + " must be 1-200 characters of [a-zA-Z0-9._-], was '" + groupInstanceId + "'");
@@ -199,7 +214,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, idleness,
                 scanInterval,
                 s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s), groupInstanceId,
-                shutdownTimeout, skew, within, alertRules);
+                shutdownTimeout, skew, within, alertRules, tariffs);
         s.validate();
         return config;
     }
@@ -214,7 +229,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new TopologySettings(topics, reportingPartitions > 0 ? reportingPartitions : dispatchPartitions, receiptTimeout,
                 earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness, expiryScanInterval,
                 TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval, deliveredWithin, dispatchPartitions,
-                alertRules);
+                alertRules, tariffs);
     }
 
     /**
@@ -250,7 +265,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness,
                 expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
-                alertRules);
+                alertRules, tariffs);
     }
 
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
@@ -259,7 +274,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness,
                 expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
-                alertRules);
+                alertRules, tariffs);
     }
 
     private static Map<String, String> overrides(final Settings s) {

@@ -41,7 +41,7 @@ public record Held(List<Entry> entries) {
         if (firstFinal != null) {
             entries.add(new Entry(firstFinal, firstFinalAt));
             final FinalReceipt other = new FinalReceipt(firstFinal.delivered() ? ReceiptStatus.UNDELIVERABLE : ReceiptStatus.DELIVERED,
-                    null, null, null, firstFinal.provider(), firstFinal.finalAt(), firstFinal.receivedAt());
+                    null, null, null, firstFinal.provider(), firstFinal.finalAt(), firstFinal.receivedAt(), null, false);
             for (int i = 0; i < duplicates; i++) {
                 entries.add(new Entry(firstFinal, firstFinalAt));
             }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The counting rules of DESIGN.md, for one smsId: a pure state machine from (state, input, clock) to
@@ -49,6 +50,7 @@ public final class SmsLifecycle {
     private final long receiptTimeoutMs;
     private final long holdMs;
     private final long retentionMs;
+    private final Function<Dispatch, Price> tariff;
 
     /**
      * @param receiptTimeout how long after dispatch an SMS without a final receipt becomes Unconfirmed
@@ -56,7 +58,14 @@ public final class SmsLifecycle {
      * @param retention      how long after dispatch the SMS's state is kept (≥ receiptTimeout)
      */
     public SmsLifecycle(final Duration receiptTimeout, final Duration hold, final Duration retention) {
+        this(receiptTimeout, hold, retention, d -> null);
+    }
+
+    /** @param tariff the configured price of a dispatch that carries none (rule 15), or null when no tariff applies */
+    public SmsLifecycle(final Duration receiptTimeout, final Duration hold, final Duration retention,
+            final Function<Dispatch, Price> tariff) {
         Objects.requireNonNull(receiptTimeout, "receiptTimeout");
+        this.tariff = Objects.requireNonNull(tariff, "tariff");
         Objects.requireNonNull(hold, "hold");
         Objects.requireNonNull(retention, "retention");
         if (receiptTimeout.isNegative() || receiptTimeout.isZero()) {
@@ -109,9 +118,10 @@ public final class SmsLifecycle {
             return work.stale(); // rule 13: forgotten already, or never to be counted again
         }
         final SmsState holding = work.state;
-        work.state = SmsState.dispatched(dispatch, holding == null ? Long.MAX_VALUE : holding.indexedAt());
+        work.state = SmsState.dispatched(dispatch, holding == null ? Long.MAX_VALUE : holding.indexedAt(), null, false);
         work.changes.dispatch = dispatch;
         work.changes.flags |= Transition.SENT;
+        work.priceAtDispatch(dispatch);
         if (holding != null) {
             final Held[] mineAndLater = holding.held().splitAt(dispatch.dispatchedAt() + retentionMs);
             if (mineAndLater[1] != null) {
@@ -216,16 +226,55 @@ public final class SmsLifecycle {
     }
 
     /** What one step is doing to one smsId. */
-    private static final class Work {
+    private final class Work {
         final String smsId;
         SmsState state;
-        Changes changes = new Changes();
+        Changes changes;
         Transition forgotten;
         int orphans;
 
         Work(final String smsId, final SmsState stored) {
             this.smsId = smsId;
             this.state = stored;
+            this.changes = new Changes(stored);
+        }
+
+        /** Rule 15: the dispatch's price, else the tariff's, else unpriced; a price that cannot be used is counted. */
+        void priceAtDispatch(final Dispatch dispatch) {
+            if (dispatch.badPrice()) {
+                changes.badPrices++;
+            }
+            if (dispatch.price() != null) {
+                state = state.withPrice(dispatch.price());
+                return;
+            }
+            final Price tariffed = tariff.apply(dispatch);
+            if (tariffed != null) {
+                state = new SmsState(state.dispatch(), state.outcome(), state.finalReceipt(), state.held(), state.indexedAt(), tariffed, true);
+            }
+        }
+
+        /**
+         * Rule 15: a final receipt's price is the SMS's latest (the last one in the receipts' order wins); one that cannot
+         * be used, or in another currency than the price the sender or a provider gave, is counted and ignored.
+         */
+        void priceFromReceipt(final FinalReceipt receipt) {
+            if (receipt.badPrice()) {
+                changes.badPrices++;
+                return;
+            }
+            final Price price = receipt.price();
+            if (price == null) {
+                return;
+            }
+            final Price current = state.price();
+            if (current != null && !state.tariffed() && !current.currency().equals(price.currency())) {
+                changes.badPrices++;
+                return;
+            }
+            if (!price.equals(current) || state.tariffed()) {
+                state = state.withPrice(price);
+            }
         }
 
         void timeOut() {
@@ -236,6 +285,7 @@ public final class SmsLifecycle {
 
         /** A final receipt of the dispatched SMS: the first decides (rule 2), later ones are duplicates or conflicts. */
         void applyFinal(final FinalReceipt receipt, final long knownAt, final long timeoutAt) {
+            priceFromReceipt(receipt);
             if (state.outcome() == Outcome.DELIVERED || state.outcome() == Outcome.FAILED) {
                 changes.dispatch = state.dispatch();
                 if (state.finalReceipt().outcome() == receipt.outcome()) {
@@ -274,7 +324,7 @@ public final class SmsLifecycle {
          */
         void forget() {
             forgotten = changes.transition(smsId, state);
-            changes = new Changes();
+            changes = new Changes(null);
             state = state.held() == null ? null : SmsState.holding(state.held(), state.indexedAt());
         }
 
@@ -302,18 +352,34 @@ public final class SmsLifecycle {
 
     /** Accumulates what changed for one dispatched SMS during one step. */
     private static final class Changes {
+        /** Where the SMS stood when these changes began (null: not Sent yet). */
+        final Outcome outcomeBefore;
+        final Price priceBefore;
         Dispatch dispatch;
         int flags;
         int duplicates;
         int conflicts;
+        int badPrices;
         FinalReceipt finalReceipt;
         long knownAt;
 
+        Changes(final SmsState before) {
+            final boolean sent = before != null && before.isDispatched();
+            this.outcomeBefore = sent ? before.outcome() : null;
+            this.priceBefore = sent ? before.price() : null;
+            if (sent) {
+                this.dispatch = before.dispatch();
+            }
+        }
+
         Transition transition(final String smsId, final SmsState state) {
-            if (flags == 0 && duplicates == 0 && conflicts == 0) {
+            final Price priceAfter = state == null || !state.isDispatched() ? null : state.price();
+            if (flags == 0 && duplicates == 0 && conflicts == 0 && badPrices == 0 && Objects.equals(priceBefore, priceAfter)) {
                 return null;
             }
-            return new Transition(smsId, dispatch, state.outcome(), finalReceipt, flags, duplicates, conflicts, knownAt);
+            return new Transition(smsId, dispatch, state.outcome(), finalReceipt, flags, duplicates, conflicts, knownAt,
+                    (flags & Transition.SENT) != 0 ? null : outcomeBefore, (flags & Transition.SENT) != 0 ? null : priceBefore, priceAfter,
+                    badPrices);
         }
     }
 }

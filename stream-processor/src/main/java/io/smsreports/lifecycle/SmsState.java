@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param finalReceipt the first final receipt, once there is one
  * @param held         receipts waiting for a dispatch: before it arrived, or after the retention of the dispatched one
  * @param indexedAt    the time of this state's entry in the expiry index (never later than its next deadline)
+ * @param price        the dispatched SMS's latest known price (rule 15), or null: unpriced
+ * @param tariffed     whether that price is the configured tariff's (a provider's price in another currency replaces it)
  */
-public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, Held held, long indexedAt) {
+public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, Held held, long indexedAt, Price price,
+        boolean tariffed) {
 
     public SmsState {
         Objects.requireNonNull(outcome, "outcome");
@@ -24,11 +27,11 @@ public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalRec
     }
 
     static SmsState holding(final Held held, final long indexedAt) {
-        return new SmsState(null, Outcome.PENDING, null, held, indexedAt);
+        return new SmsState(null, Outcome.PENDING, null, held, indexedAt, null, false);
     }
 
-    static SmsState dispatched(final Dispatch dispatch, final long indexedAt) {
-        return new SmsState(dispatch, Outcome.PENDING, null, null, indexedAt);
+    static SmsState dispatched(final Dispatch dispatch, final long indexedAt, final Price price, final boolean tariffed) {
+        return new SmsState(dispatch, Outcome.PENDING, null, null, indexedAt, price, tariffed);
     }
 
     public boolean isDispatched() {
@@ -36,14 +39,18 @@ public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalRec
     }
 
     SmsState withOutcome(final Outcome newOutcome, final FinalReceipt receipt) {
-        return new SmsState(dispatch, newOutcome, receipt, held, indexedAt);
+        return new SmsState(dispatch, newOutcome, receipt, held, indexedAt, price, tariffed);
     }
 
     SmsState withHeld(final Held newHeld) {
-        return new SmsState(dispatch, outcome, finalReceipt, newHeld, indexedAt);
+        return new SmsState(dispatch, outcome, finalReceipt, newHeld, indexedAt, price, tariffed);
+    }
+
+    SmsState withPrice(final Price newPrice) {
+        return new SmsState(dispatch, outcome, finalReceipt, held, indexedAt, newPrice, false);
     }
 
     public SmsState withIndexedAt(final long newIndexedAt) {
-        return new SmsState(dispatch, outcome, finalReceipt, held, newIndexedAt);
+        return new SmsState(dispatch, outcome, finalReceipt, held, newIndexedAt, price, tariffed);
     }
 }

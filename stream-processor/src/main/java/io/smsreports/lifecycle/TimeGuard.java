@@ -46,15 +46,13 @@ public final class TimeGuard {
     /** The dispatch with a believable {@code dispatchedAt} (the same instance when it already is one). */
     public Dispatch guard(final Dispatch d, final long recordTimestamp, final long now) {
         final long at = guard(now, d.dispatchedAt(), recordTimestamp);
-        return at == d.dispatchedAt() ? d : new Dispatch(d.messageId(), d.msisdn(), d.externalId(), d.email(), d.platform(),
-                d.provider(), d.country(), d.operator(), d.segments(), at, d.publishedAt());
+        return d.withDispatchedAt(at);
     }
 
     /** The receipt with believable {@code finalAt} and {@code receivedAt} (the same instance when both already are). */
     public FinalReceipt guard(final FinalReceipt f, final long recordTimestamp, final long now) {
         final long receivedAt = guard(now, f.receivedAt(), recordTimestamp);
         final long finalAt = guard(now, f.finalAt(), f.receivedAt(), recordTimestamp);
-        return receivedAt == f.receivedAt() && finalAt == f.finalAt() ? f : new FinalReceipt(f.status(), f.providerStatus(),
-                f.errorCode(), f.failReason(), f.provider(), finalAt, receivedAt);
+        return receivedAt == f.receivedAt() && finalAt == f.finalAt() ? f : f.withTimes(finalAt, receivedAt);
     }
 }

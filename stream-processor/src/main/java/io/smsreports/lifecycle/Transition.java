@@ -19,9 +19,14 @@ import java.util.Objects;
  * @param knownAt           for a Delivered/Failed change: when it became known in event time, the later of its receipt's
  *                          arrival (record time) and its dispatch's {@link Dispatch#knownAt()}; the same in every order
  *                          the inputs are processed in (rule 13). 0 when the change has no final receipt
+ * @param outcomeBefore     where the SMS stood before this change (null: it was not Sent before, or written before rule 15)
+ * @param priceBefore       its price before this change (rule 15; null: unpriced)
+ * @param priceAfter        its price after this change (rule 15; null: unpriced)
+ * @param badPrices         prices in this change's inputs that could not be used (negative, not ISO 4217, a currency change)
  */
 public record Transition(String smsId, Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, int changes,
-        int duplicateReceipts, int conflictingFinals, long knownAt) {
+        int duplicateReceipts, int conflictingFinals, long knownAt, Outcome outcomeBefore, Price priceBefore, Price priceAfter,
+        int badPrices) {
 
     /** Became Sent (rule 1): first dispatch of this smsId. */
     public static final int SENT = 1;

@@ -15,10 +15,11 @@ import java.util.TreeMap;
  * @param counts  sent, delivered, failed, unconfirmed, segments
  * @param latency latency bucket → Delivered SMS
  * @param within  threshold in ms → Delivered SMS whose latency is at most that
+ * @param costs   what the row's SMS cost (rule 15)
  */
-public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Map<Long, Long> within) {
+public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Map<Long, Long> within, Costs costs) {
 
-    public static final BreakdownRow EMPTY = new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of());
+    public static final BreakdownRow EMPTY = new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO);
 
     public BreakdownRow {
         latency = Collections.unmodifiableSortedMap(new TreeMap<>(latency));
@@ -31,7 +32,7 @@ public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Ma
         other.latency.forEach((bucket, n) -> buckets.merge(bucket, n, Long::sum));
         final Map<Long, Long> delivered = new TreeMap<>(within);
         other.within.forEach((threshold, n) -> delivered.merge(threshold, n, Long::sum));
-        return new BreakdownRow(counts.plus(other.counts), buckets, delivered);
+        return new BreakdownRow(counts.plus(other.counts), buckets, delivered, costs.plus(other.costs));
     }
 
     /** What one transition adds to its row, with the delivery-time thresholds (ms) counted. */
@@ -39,8 +40,9 @@ public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Ma
         final boolean sent = t.has(Transition.SENT);
         final PlatformCounts counts = new PlatformCounts(sent ? 1 : 0, t.has(Transition.DELIVERED) ? 1 : 0, t.has(Transition.FAILED) ? 1 : 0,
                 (t.has(Transition.UNCONFIRMED) ? 1 : 0) - (t.has(Transition.LATE) ? 1 : 0), sent ? t.dispatch().segments() : 0);
+        final Costs costs = Costs.of(t);
         if (!t.has(Transition.DELIVERED)) {
-            return new BreakdownRow(counts, Map.of(), Map.of());
+            return new BreakdownRow(counts, Map.of(), Map.of(), costs);
         }
         final Map<Long, Long> within = new TreeMap<>();
         for (final long threshold : thresholdsMs) {
@@ -48,7 +50,7 @@ public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Ma
                 within.put(threshold, 1L);
             }
         }
-        return new BreakdownRow(counts, Map.of(LatencyBuckets.bucketOf(t.latencyMs()), 1L), within);
+        return new BreakdownRow(counts, Map.of(LatencyBuckets.bucketOf(t.latencyMs()), 1L), within, costs);
     }
 
     /** The latency histogram as the quantile function wants it. */

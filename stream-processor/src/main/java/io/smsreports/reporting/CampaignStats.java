@@ -6,15 +6,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The running counts of one campaign, per platform (rule 9: by the dispatch's platform), and its
- * reconciliation counters. The campaign totals are the sum over platforms.
+ * The running counts of one campaign, per platform (rule 9: by the dispatch's platform), its reconciliation counters,
+ * and what its SMS cost (rule 15). The campaign totals are the sum over platforms.
  */
-public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliation reconciliation) {
+public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliation reconciliation, Costs costs) {
 
-    public static final CampaignStats EMPTY = new CampaignStats(Map.of(), Reconciliation.ZERO);
+    public static final CampaignStats EMPTY = new CampaignStats(Map.of(), Reconciliation.ZERO, Costs.ZERO);
 
     public CampaignStats {
         platforms = Collections.unmodifiableMap(new TreeMap<>(platforms));
+    }
+
+    public CampaignStats(final Map<String, PlatformCounts> platforms, final Reconciliation reconciliation) {
+        this(platforms, reconciliation, Costs.ZERO);
     }
 
     /** Adds what one transition changed. */
@@ -31,14 +35,14 @@ public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliatio
         final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
         next.put(platform, updated);
         return new CampaignStats(next, reconciliation.plus(new Reconciliation(t.duplicateReceipts(), t.conflictingFinals(),
-                t.lateReceipt() ? 1 : 0)));
+                t.lateReceipt() ? 1 : 0, t.badPrices())), costs.plus(Costs.of(t)));
     }
 
     /** Both campaigns' counts, platform by platform, and their reconciliation counters added. */
     public CampaignStats plus(final CampaignStats other) {
         final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
         other.platforms.forEach((platform, counts) -> next.merge(platform, counts, PlatformCounts::plus));
-        return new CampaignStats(next, reconciliation.plus(other.reconciliation));
+        return new CampaignStats(next, reconciliation.plus(other.reconciliation), costs.plus(other.costs));
     }
 
     public PlatformCounts totals() {

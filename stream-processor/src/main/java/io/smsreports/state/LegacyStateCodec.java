@@ -52,7 +52,7 @@ final class LegacyStateCodec {
 
     static Dispatch readDispatch(final Codec.Reader r) {
         final Dispatch d = new Dispatch(r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(),
-                r.varint(), r.varlong(), 0);
+                r.varint(), r.varlong(), 0, null, false, null);
         return d.withPublishedAt(d.dispatchedAt()); // not recorded then: taken as published when dispatched
     }
 
@@ -61,7 +61,7 @@ final class LegacyStateCodec {
             return null;
         }
         return new FinalReceipt(receiptStatus(r.string()), r.string(), r.string(), r.string(), r.string(), r.varlong(),
-                r.varlong());
+                r.varlong(), null, false);
     }
 
     static SmsState readState(final Codec.Reader r) {
@@ -72,12 +72,12 @@ final class LegacyStateCodec {
         } else {
             held = Held.fromSums(readFinal(r), r.varlong(), r.varint(), r.varint(), r.varint(), r.varlong());
         }
-        return new SmsState(dispatch, outcome(r.byteValue()), readFinal(r), held, r.varlong());
+        return new SmsState(dispatch, outcome(r.byteValue()), readFinal(r), held, r.varlong(), null, false);
     }
 
     static Transition readTransition(final Codec.Reader r) {
         return new Transition(r.string(), readDispatch(r), outcome(r.byteValue()), readFinal(r), r.varint(), r.varint(),
-                r.varint(), 0);
+                r.varint(), 0, null, null, null, 0);
     }
 
     // ---- reporting ----

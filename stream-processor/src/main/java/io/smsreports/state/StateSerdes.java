@@ -6,11 +6,13 @@ import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.FinalReceipt;
 import io.smsreports.lifecycle.Held;
 import io.smsreports.lifecycle.Outcome;
+import io.smsreports.lifecycle.Price;
 import io.smsreports.lifecycle.SmsState;
 import io.smsreports.lifecycle.Transition;
 import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.Costs;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.HourlyCounts;
@@ -25,6 +27,8 @@ import io.smsreports.state.avro.StoredBreakdownRow;
 import io.smsreports.state.avro.StoredCampaignDelta;
 import io.smsreports.state.avro.StoredCampaignRemoved;
 import io.smsreports.state.avro.StoredCampaignStats;
+import io.smsreports.state.avro.StoredCosts;
+import io.smsreports.state.avro.StoredCurrencySpend;
 import io.smsreports.state.avro.StoredCampaignUpdated;
 import io.smsreports.state.avro.StoredDeliveredRecord;
 import io.smsreports.state.avro.StoredDispatch;
@@ -40,6 +44,7 @@ import io.smsreports.state.avro.StoredLatencyCount;
 import io.smsreports.state.avro.StoredPersonMessage;
 import io.smsreports.state.avro.StoredPersonProfile;
 import io.smsreports.state.avro.StoredPlatformCounts;
+import io.smsreports.state.avro.StoredPrice;
 import io.smsreports.state.avro.StoredReportingEvent;
 import io.smsreports.state.avro.StoredSmsState;
 import io.smsreports.state.avro.StoredTransition;
@@ -110,35 +115,44 @@ public final class StateSerdes {
 
     // ---- lifecycle ----
 
+    static StoredPrice toAvro(final Price p) {
+        return p == null ? null : new StoredPrice(p.micros(), p.currency());
+    }
+
+    static Price fromAvro(final StoredPrice p) {
+        return p == null ? null : new Price(p.getMicros(), p.getCurrency());
+    }
+
     static StoredDispatch toAvro(final Dispatch d) {
         return new StoredDispatch(d.messageId(), d.msisdn(), d.externalId(), d.email(), d.platform(), d.provider(), d.country(),
-                d.operator(), d.segments(), d.dispatchedAt(), d.publishedAt());
+                d.operator(), d.segments(), d.dispatchedAt(), d.publishedAt(), toAvro(d.price()), d.badPrice(), d.encoding());
     }
 
     static Dispatch fromAvro(final StoredDispatch d) {
         return new Dispatch(d.getMessageId(), d.getMsisdn(), d.getExternalId(), d.getEmail(), d.getPlatform(), d.getProvider(),
                 d.getCountry(), d.getOperator(), d.getSegments(), d.getDispatchedAt(),
-                d.getPublishedAt() == null ? d.getDispatchedAt() : d.getPublishedAt()); // not recorded before rule 13
+                d.getPublishedAt() == null ? d.getDispatchedAt() : d.getPublishedAt(), // not recorded before rule 13
+                fromAvro(d.getPrice()), d.getBadPrice(), d.getEncoding());
     }
 
     static StoredFinalReceipt toAvro(final FinalReceipt f) {
         return f == null ? null : new StoredFinalReceipt(f.status().name(), f.providerStatus(), f.errorCode(), f.failReason(),
-                f.provider(), f.finalAt(), f.receivedAt());
+                f.provider(), f.finalAt(), f.receivedAt(), toAvro(f.price()), f.badPrice());
     }
 
     static FinalReceipt fromAvro(final StoredFinalReceipt f) {
         return f == null ? null : new FinalReceipt(receiptStatus(f.getStatus()), f.getProviderStatus(), f.getErrorCode(),
-                f.getFailReason(), f.getProvider(), f.getFinalAt(), f.getReceivedAt());
+                f.getFailReason(), f.getProvider(), f.getFinalAt(), f.getReceivedAt(), fromAvro(f.getPrice()), f.getBadPrice());
     }
 
     static StoredSmsState toAvro(final SmsState s) {
         return new StoredSmsState(s.dispatch() == null ? null : toAvro(s.dispatch()), toAvro(s.held()), s.outcome().name(),
-                toAvro(s.finalReceipt()), s.indexedAt());
+                toAvro(s.finalReceipt()), s.indexedAt(), toAvro(s.price()), s.tariffed());
     }
 
     static SmsState fromAvro(final StoredSmsState s) {
         return new SmsState(s.getDispatch() == null ? null : fromAvro(s.getDispatch()), outcome(s.getOutcome()),
-                fromAvro(s.getFinalReceipt()), fromAvro(s.getHeld()), s.getIndexedAt());
+                fromAvro(s.getFinalReceipt()), fromAvro(s.getHeld()), s.getIndexedAt(), fromAvro(s.getPrice()), s.getTariffed());
     }
 
     static StoredHeld toAvro(final Held h) {
@@ -165,12 +179,15 @@ public final class StateSerdes {
 
     static StoredTransition toAvro(final Transition t) {
         return new StoredTransition(t.smsId(), toAvro(t.dispatch()), t.outcome().name(), toAvro(t.finalReceipt()), t.changes(),
-                t.duplicateReceipts(), t.conflictingFinals(), t.knownAt());
+                t.duplicateReceipts(), t.conflictingFinals(), t.knownAt(), t.outcomeBefore() == null ? null : t.outcomeBefore().name(),
+                toAvro(t.priceBefore()), toAvro(t.priceAfter()), t.badPrices());
     }
 
     static Transition fromAvro(final StoredTransition t) {
         return new Transition(t.getSmsId(), fromAvro(t.getDispatch()), outcome(t.getOutcome()), fromAvro(t.getFinalReceipt()),
-                t.getChanges(), t.getDuplicateReceipts(), t.getConflictingFinals(), t.getKnownAt());
+                t.getChanges(), t.getDuplicateReceipts(), t.getConflictingFinals(), t.getKnownAt(),
+                t.getOutcomeBefore() == null ? null : outcome(t.getOutcomeBefore()), fromAvro(t.getPriceBefore()),
+                fromAvro(t.getPriceAfter()), t.getBadPrices());
     }
 
     // ---- reporting ----
@@ -180,7 +197,27 @@ public final class StateSerdes {
         s.platforms().forEach((platform, c) -> platforms.add(new StoredPlatformCounts(platform, c.sent(), c.delivered(), c.failed(),
                 c.unconfirmed(), c.segments())));
         final Reconciliation r = s.reconciliation();
-        return new StoredCampaignStats(platforms, r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts());
+        return new StoredCampaignStats(platforms, r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts(), r.badPrices(),
+                toAvro(s.costs()));
+    }
+
+    static StoredCosts toAvro(final Costs c) {
+        final List<StoredCurrencySpend> currencies = new ArrayList<>(c.currencies().size());
+        c.currencies().forEach((currency, spend) -> currencies.add(new StoredCurrencySpend(currency, spend.spendMicros(),
+                spend.wastedMicros(), spend.delivered())));
+        return new StoredCosts(currencies, c.unpriced(), c.gsm7(), c.ucs2(), c.gsm7Parts(), c.ucs2Parts(), c.ucs2ExtraParts());
+    }
+
+    /** Costs as stored; none stored (before rule 15): nothing known, which is what the SMS counted then cost. */
+    static Costs fromAvro(final StoredCosts c) {
+        if (c == null) {
+            return Costs.ZERO;
+        }
+        final Map<String, Costs.CurrencySpend> currencies = new TreeMap<>();
+        for (final StoredCurrencySpend spend : c.getCurrencies()) {
+            currencies.put(spend.getCurrency(), new Costs.CurrencySpend(spend.getSpendMicros(), spend.getWastedMicros(), spend.getDelivered()));
+        }
+        return new Costs(currencies, c.getUnpriced(), c.getGsm7(), c.getUcs2(), c.getGsm7Parts(), c.getUcs2Parts(), c.getUcs2ExtraParts());
     }
 
     static CampaignStats fromAvro(final StoredCampaignStats s) {
@@ -189,7 +226,8 @@ public final class StateSerdes {
             platforms.put(c.getPlatform(), new PlatformCounts(c.getSent(), c.getDelivered(), c.getFailed(), c.getUnconfirmed(),
                     c.getSegments()));
         }
-        return new CampaignStats(platforms, new Reconciliation(s.getDuplicateReceipts(), s.getConflictingFinals(), s.getLateReceipts()));
+        return new CampaignStats(platforms, new Reconciliation(s.getDuplicateReceipts(), s.getConflictingFinals(), s.getLateReceipts(),
+                s.getBadPrices()), fromAvro(s.getCosts()));
     }
 
     static StoredHourlyCounts toAvro(final HourlyCounts h) {
@@ -232,7 +270,8 @@ public final class StateSerdes {
         r.latency().forEach((bucket, count) -> latency.add(new StoredLatencyCount(bucket, count)));
         final List<StoredWithinCount> within = new ArrayList<>(r.within().size());
         r.within().forEach((threshold, count) -> within.add(new StoredWithinCount(threshold, count)));
-        return new StoredBreakdownRow(c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.segments(), latency, within);
+        return new StoredBreakdownRow(c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.segments(), latency, within,
+                toAvro(r.costs()));
     }
 
     static BreakdownRow fromAvro(final StoredBreakdownRow r) {
@@ -245,7 +284,7 @@ public final class StateSerdes {
             within.put(w.getThresholdMs(), w.getCount());
         }
         return new BreakdownRow(new PlatformCounts(r.getSent(), r.getDelivered(), r.getFailed(), r.getUnconfirmed(), r.getSegments()),
-                latency, within);
+                latency, within, fromAvro(r.getCosts()));
     }
 
     static StoredCampaignDelta toAvro(final CampaignDelta d) {

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -58,7 +59,16 @@ public final class SmsReportsTopology {
     }
 
     public static Topology build(final TopologySettings settings, final EventSerdes serdes, final PipelineMonitor monitor) {
-        final StreamsBuilder builder = new StreamsBuilder();
+        return build(settings, serdes, monitor, null);
+    }
+
+    /**
+     * @param topologyConfig the instance's topology-level settings (state store behaviour, e.g. transactional stores), or
+     *                       null for Kafka Streams' defaults
+     */
+    public static Topology build(final TopologySettings settings, final EventSerdes serdes, final PipelineMonitor monitor,
+            final TopologyConfig topologyConfig) {
+        final StreamsBuilder builder = topologyConfig == null ? new StreamsBuilder() : new StreamsBuilder(topologyConfig);
         final Topics topics = settings.topics();
         // Every processor marks its stores queryable once its task is restored (QueryableStores says why).
         final QueryableStores queryable = monitor.queryableStores();
@@ -147,7 +157,8 @@ public final class SmsReportsTopology {
 
     private static ProcessorSupplier<String, SmsInput, String, Transition> lifecycle(final TopologySettings settings,
             final BiPredicate<TaskId, Watermark.Input> caughtUp, final TaskClocks clocks) {
-        final SmsLifecycle rules = new SmsLifecycle(settings.receiptTimeout(), settings.earlyReceiptHold(), settings.smsRetention());
+        final SmsLifecycle rules = new SmsLifecycle(settings.receiptTimeout(), settings.earlyReceiptHold(), settings.smsRetention(),
+                dispatch -> settings.tariffs().get().price(dispatch.country(), dispatch.operator(), dispatch.segments()));
         final TimeGuard guard = new TimeGuard(settings.allowedClockSkew(), settings.historyRetention());
         final Set<StoreBuilder<?>> stores = Set.of(
                 keyValue(StoreNames.SMS_STATE, Serdes.String(), StateSerdes.SMS_STATE),

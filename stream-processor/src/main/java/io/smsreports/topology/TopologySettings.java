@@ -2,12 +2,14 @@ package io.smsreports.topology;
 
 import io.smsreports.alerting.AlertRules;
 import io.smsreports.events.Topics;
+import io.smsreports.lifecycle.Tariffs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,11 +31,12 @@ import java.util.function.UnaryOperator;
  * @param deliveredWithin     the delivery-time service levels counted per campaign and breakdown row (5 s, 30 s, 300 s)
  * @param inputPartitions     partitions of the dispatches and receipts topics: the SMS tasks whose clocks make the alerts' watermark
  * @param alertRules          the alert rules' thresholds
+ * @param tariffs             the configured prices of SMS that carry none (rule 15), as they are now (a file may reload)
  */
 public record TopologySettings(Topics topics, int reportingPartitions, Duration receiptTimeout, Duration earlyReceiptHold,
         Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration inputIdleness, Duration expiryScanInterval,
         Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval, List<Duration> deliveredWithin,
-        int inputPartitions, AlertRules alertRules) {
+        int inputPartitions, AlertRules alertRules, Supplier<Tariffs> tariffs) {
 
     public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofDays(4);
     public static final Duration DEFAULT_SMS_RETENTION = Duration.ofDays(7);
@@ -50,6 +53,7 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(alertRules, "alertRules");
+        Objects.requireNonNull(tariffs, "tariffs");
         if (inputPartitions < 1) {
             throw new IllegalArgumentException("inputPartitions must be at least 1, was " + inputPartitions);
         }
@@ -119,54 +123,60 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
         return new TopologySettings(topics, reportingPartitions, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_TIMEOUT,
                 DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_INPUT_IDLENESS, DEFAULT_EXPIRY_SCAN_INTERVAL,
                 DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL, DEFAULT_DELIVERED_WITHIN,
-                reportingPartitions, AlertRules.DEFAULTS);
+                reportingPartitions, AlertRules.DEFAULTS, () -> Tariffs.NONE);
     }
 
     public TopologySettings withExpiryScanInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
     }
 
     public TopologySettings withExpiryScanBudget(final Duration budget) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
     }
 
     public TopologySettings withIdleClockLag(final Duration lag) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                lag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                lag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
     }
 
     public TopologySettings withInputIdleness(final Duration idleness) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
                 idleClockLag, idleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin,
-                inputPartitions, alertRules);
+                inputPartitions, alertRules, tariffs);
     }
 
     public TopologySettings withDeliveredWithin(final List<Duration> levels) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels, inputPartitions, alertRules, tariffs);
     }
 
     public TopologySettings withAggregationInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin, inputPartitions, alertRules, tariffs);
     }
 
     public TopologySettings withAllowedClockSkew(final Duration skew) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin, inputPartitions, alertRules);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
     }
 
     public TopologySettings withAlertRules(final AlertRules rules) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
                 idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
-                rules);
+                rules, tariffs);
+    }
+
+    public TopologySettings withTariffs(final Supplier<Tariffs> newTariffs) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin,
+                inputPartitions, alertRules, newTariffs);
     }
 
     public TopologySettings withHistoryRetention(final Duration retention) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, retention,
                 idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
-                alertRules);
+                alertRules, tariffs);
     }
 }

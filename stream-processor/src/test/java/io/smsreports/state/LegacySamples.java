@@ -37,13 +37,13 @@ final class LegacySamples {
     }
 
     static final Dispatch DISPATCH = new Dispatch("m-1", "+905551112233", "cust-7", "c7@example.com", "android", "acme", "TR",
-            "286-01", 2, 1_790_000_000_000L, 1_790_000_000_000L);
+            "286-01", 2, 1_790_000_000_000L, 1_790_000_000_000L, null, false, null);
     static final Dispatch BARE_DISPATCH = new Dispatch("m-2", "+905551112244", null, null, "unknown", "acme", null, null, 1,
-            1_790_000_100_000L, 1_790_000_100_000L);
+            1_790_000_100_000L, 1_790_000_100_000L, null, false, null);
     static final FinalReceipt FAILURE = new FinalReceipt(ReceiptStatus.UNDELIVERABLE, "UNDELIV", "0x00B", "unknown subscriber",
-            "acme", 1_790_000_060_000L, 1_790_000_061_000L);
+            "acme", 1_790_000_060_000L, 1_790_000_061_000L, null, false);
     static final FinalReceipt DELIVERY = new FinalReceipt(ReceiptStatus.DELIVERED, "DELIVRD", null, null, null, 1_790_000_005_000L,
-            1_790_000_006_000L);
+            1_790_000_006_000L, null, false);
     static final Campaign CAMPAIGN = Campaign.newBuilder().setMessageId("m-1").setName("Black Friday").setMessageType(MessageType.CAMPAIGN)
             .setText("50% off").setCreator("ops").setMethod(SendMethod.BROADCAST).setStatus(CampaignStatus.SENDING)
             .setCreatedAt(Instant.ofEpochMilli(1_789_990_000_000L)).setStartedAt(Instant.ofEpochMilli(1_789_999_000_000L))
@@ -51,13 +51,13 @@ final class LegacySamples {
 
     static Map<String, Object> all() {
         final Map<String, Object> samples = new LinkedHashMap<>();
-        samples.put("SmsState.dispatched", new SmsState(DISPATCH, Outcome.FAILED, FAILURE, null, 1_790_600_000_000L));
-        samples.put("SmsState.pending", new SmsState(BARE_DISPATCH, Outcome.PENDING, null, null, Long.MAX_VALUE));
+        samples.put("SmsState.dispatched", new SmsState(DISPATCH, Outcome.FAILED, FAILURE, null, 1_790_600_000_000L, null, false));
+        samples.put("SmsState.pending", new SmsState(BARE_DISPATCH, Outcome.PENDING, null, null, Long.MAX_VALUE, null, false));
         samples.put("SmsState.holding", new SmsState(null, Outcome.PENDING, null, Held.fromSums(DELIVERY, 1_790_000_006_000L, 3, 1, 1,
-                1_790_000_006_000L), 1_790_345_606_000L));
-        samples.put("Transition", new Transition("s-1", DISPATCH, Outcome.DELIVERED, DELIVERY, Transition.SENT | Transition.DELIVERED, 1, 0, 0));
+                1_790_000_006_000L), 1_790_345_606_000L, null, false));
+        samples.put("Transition", new Transition("s-1", DISPATCH, Outcome.DELIVERED, DELIVERY, Transition.SENT | Transition.DELIVERED, 1, 0, 0, null, null, null, 0));
         samples.put("ReportingEvent.smsChanged", new ReportingEvent.SmsChanged(new Transition("s-2", BARE_DISPATCH, Outcome.FAILED,
-                FAILURE, Transition.FAILED | Transition.LATE, 0, 2, 0)));
+                FAILURE, Transition.FAILED | Transition.LATE, 0, 2, 0, null, null, null, 0)));
         samples.put("ReportingEvent.campaignUpdated", new ReportingEvent.CampaignUpdated(CAMPAIGN));
         samples.put("ReportingEvent.campaignRemoved", new ReportingEvent.CampaignRemoved());
         samples.put("Campaign", CAMPAIGN);

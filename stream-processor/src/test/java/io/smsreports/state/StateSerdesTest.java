@@ -62,7 +62,8 @@ class StateSerdesTest {
         final Transition transition = (Transition) LegacySamples.all().get("Transition");
         final ReportingEvent aggregated = new ReportingEvent.Aggregated(CampaignDelta.of(List.of(transition,
                 new Transition("s-9", LegacySamples.BARE_DISPATCH, Outcome.FAILED, LegacySamples.FAILURE,
-                        Transition.SENT | Transition.FAILED, 0, 1, 1_790_000_200_000L)), List.of(5_000L, 30_000L)));
+                        Transition.SENT | Transition.FAILED, 0, 1, 1_790_000_200_000L, null, null, new io.smsreports.lifecycle.Price(12_500, "TRY"), 0)),
+                List.of(5_000L, 30_000L)));
         assertThat(roundTrip(StateSerdes.REPORTING_EVENT, aggregated)).isEqualTo(aggregated);
         final PersonMessage message = new PersonMessage("s-3", "m-2", Outcome.UNCONFIRMED, null, null, null, "ios", "acme", 10, null);
         assertThat(roundTrip(StateSerdes.PERSON_MESSAGE, message)).isEqualTo(message);
