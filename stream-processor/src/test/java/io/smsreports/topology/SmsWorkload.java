@@ -89,8 +89,13 @@ public final class SmsWorkload {
 
     /** {@code sms} SMS from {@code t0} on, 7 s apart, with {@code poison} undecodable records, in timestamp order. */
     public List<Input> dataset(final long t0, final int sms, final int poison, final long seed) {
-        if (sms * 7_000L >= 60 * HOUR) {
-            throw new IllegalArgumentException("fewer than " + 60 * HOUR / 7_000 + " SMS: the clock record (6.5 days after the first "
+        return dataset(t0, sms, poison, seed, 7_000);
+    }
+
+    /** {@code sms} SMS from {@code t0} on, {@code spacingMs} apart, with {@code poison} undecodable records, in timestamp order. */
+    public List<Input> dataset(final long t0, final int sms, final int poison, final long seed, final long spacingMs) {
+        if (sms * spacingMs >= 60 * HOUR) {
+            throw new IllegalArgumentException("fewer than " + 60 * HOUR / spacingMs + " SMS: the clock record (6.5 days after the first "
                     + "dispatch) must come after the last dispatch's timeout (4 days)");
         }
         final Random r = new Random(seed);
@@ -102,7 +107,7 @@ public final class SmsWorkload {
         for (int i = 0; i < sms; i++) {
             final String smsId = "sms-" + i;
             final int person = r.nextInt(people);
-            final long dispatchedAt = t0 + i * 7_000L + (i % 997);
+            final long dispatchedAt = t0 + i * spacingMs + (i % 997);
             final SmsDispatched dispatch = SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(CAMPAIGNS.get(i % CAMPAIGNS.size()))
                     .setMsisdn("+9055" + String.format("%07d", person)).setExternalId(person % 10 < 7 ? "u" + person : null)
                     .setEmail(person % 5 == 0 ? "p" + person + "@example.com" : null).setPlatform(PLATFORMS[r.nextInt(PLATFORMS.length)])
@@ -194,6 +199,11 @@ public final class SmsWorkload {
     }
 
     public Expected expected(final List<Input> inputs) {
+        return expected(inputs, 4 * DAY);
+    }
+
+    /** What the stores must hold with a receipt timeout (and early-receipt hold) of {@code receiptTimeoutMs}. */
+    public Expected expected(final List<Input> inputs, final long receiptTimeoutMs) {
         final Map<Integer, ReferenceModel> models = new HashMap<>();
         int poison = 0;
         for (final Input input : inputs) {
@@ -204,7 +214,7 @@ public final class SmsWorkload {
             if (input.topic.equals(topics.campaigns())) {
                 continue;
             }
-            final ReferenceModel model = models.computeIfAbsent(partitionOf(input.key), p -> new ReferenceModel(4 * DAY, 4 * DAY, 7 * DAY));
+            final ReferenceModel model = models.computeIfAbsent(partitionOf(input.key), p -> new ReferenceModel(receiptTimeoutMs, receiptTimeoutMs, 7 * DAY));
             if (input.value instanceof SmsDispatched d) {
                 model.dispatch(d, input.timestamp);
             } else {
