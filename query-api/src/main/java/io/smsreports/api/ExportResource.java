@@ -52,6 +52,8 @@ public final class ExportResource {
         // A retarget list: only the permanent (or only the temporary) failures, by rule 11's mapping table.
         final String permanentParam = Params.choice(ctx, "permanent", null, List.of("true", "false"));
         final Boolean permanent = permanentParam == null ? null : Boolean.valueOf(permanentParam);
+        // Rule 15: the Price and Currency columns, on request (what each SMS cost when it failed).
+        final boolean price = Boolean.parseBoolean(Params.choice(ctx, "price", "false", List.of("true", "false")));
         if (!auth.fromCluster(ctx)) {
             exports.acquire(Authenticator.principal(ctx).name()); // counted where the user asked, not again at the owner
         }
@@ -65,11 +67,12 @@ public final class ExportResource {
             ctx.contentType(format.contentType());
             ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
             final FailureTaxonomy taxonomy = local.taxonomy();
-            final String detail = "format=" + format.extension() + " ids=" + ids + (permanent == null ? "" : " permanent=" + permanent);
+            final String detail = "format=" + format.extension() + " ids=" + ids + (permanent == null ? "" : " permanent=" + permanent)
+                    + (price ? " price=true" : "");
             // Streamed, so the row count is known only at the end: the read is recorded before the first row leaves (no
             // record, no rows: a 503), and the count in a second record once the file is complete.
             audit.audited(ctx, AuditAction.EXPORT_FAILED, messageId, 0, "started " + detail);
-            final long rows = FailedUsersExport.write(format, ids, sink -> local.eachFailed(messageId, f -> {
+            final long rows = FailedUsersExport.write(format, ids, price, sink -> local.eachFailed(messageId, f -> {
                 if (permanent == null || taxonomy.classify(f.status(), f.errorCode(), f.provider()).permanent() == permanent) {
                     sink.accept(f);
                 }

@@ -144,6 +144,33 @@ public final class Federation {
         return all;
     }
 
+    /**
+     * The route scorecard over [from, to) from every instance's route partitions, or 503 unless the parts read every
+     * partition exactly once (a part missing or read twice while partitions move would be a wrong figure).
+     */
+    io.smsreports.api.dto.Routes routes(final Instant from, final Instant to) {
+        final List<ReportReader.RouteRows> parts = fanOut(QueryApi.INTERNAL + "/routes?from=" + from + "&to=" + to,
+                new TypeReference<ReportReader.RouteRows>() { }, () -> local.routeRows(from, to));
+        final java.util.Set<Integer> read = new java.util.TreeSet<>();
+        for (final ReportReader.RouteRows part : parts) {
+            for (final int partition : part.partitions()) {
+                if (!read.add(partition)) {
+                    throw ApiException.unavailable("Route partition " + partition + " is moving between instances (rebalance); retry");
+                }
+            }
+        }
+        final java.util.Set<Integer> all = local.routePartitions();
+        if (all.isEmpty() || !read.containsAll(all)) {
+            throw ApiException.unavailable("Route partitions " + all + " not all answered (read " + read + "): a rebalance is under way; retry");
+        }
+        return local.routes(from, to, parts);
+    }
+
+    /** This instance's part of the route scorecard, for the instance that assembles it. */
+    ReportReader.RouteRows localRouteRows(final Instant from, final Instant to) {
+        return local.routeRows(from, to);
+    }
+
     /** Names of campaigns, asked of each campaign's owner. */
     Map<String, String> campaignNames(final List<String> messageIds) {
         final Map<HostInfo, List<String>> byOwner = new HashMap<>();

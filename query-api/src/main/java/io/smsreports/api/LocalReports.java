@@ -5,6 +5,7 @@ import io.smsreports.alerting.Scope;
 import io.smsreports.api.dto.Alerts;
 import io.smsreports.api.dto.Breakdown;
 import io.smsreports.api.dto.CampaignReport;
+import io.smsreports.api.dto.Cost;
 import io.smsreports.api.dto.DeliveredInsight;
 import io.smsreports.api.dto.FailedUser;
 import io.smsreports.api.dto.Failures;
@@ -13,6 +14,7 @@ import io.smsreports.api.dto.LatencyHistogram;
 import io.smsreports.api.dto.Page;
 import io.smsreports.api.dto.PersonMessages;
 import io.smsreports.api.dto.PlatformsReport;
+import io.smsreports.api.dto.Routes;
 import io.smsreports.api.dto.Timeline;
 import io.smsreports.events.Campaign;
 import io.smsreports.query.CampaignOrder;
@@ -256,7 +258,8 @@ public final class LocalReports {
                 c == null ? null : c.getText(), c == null ? null : c.getCreator(), c == null ? null : c.getMethod().name(),
                 c == null ? null : c.getStatus().name(), c == null ? null : c.getCreatedAt(), c == null ? null : c.getStartedAt(),
                 c == null ? null : c.getEndedAt(), metrics, latency, deliveredWithin, freshness,
-                new CampaignReport.Reconciliation(r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts()));
+                new CampaignReport.Reconciliation(r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts(), r.badPrices()),
+                cost(stats.costs()));
     }
 
     /** A campaign's delivery-latency histogram, with its delivered-within shares. */
@@ -279,10 +282,52 @@ public final class LocalReports {
             final SortedMap<Integer, Long> buckets = row.latencyBuckets();
             rows.add(new Breakdown.Row(key, c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.pending(), ratio(c.delivered(), c.sent()),
                     new Breakdown.Latency(LatencyBuckets.quantile(buckets, 0.50), LatencyBuckets.quantile(buckets, 0.95)),
-                    deliveredWithin(row.within(), c.sent())));
+                    deliveredWithin(row.within(), c.sent()), cost(row.costs())));
         });
         rows.sort(Comparator.comparingLong(Breakdown.Row::sent).reversed().thenComparing(Breakdown.Row::key));
         return new Breakdown(messageId, dimension.label(), rows, freshness.current());
+    }
+
+    // ---- routes (spread over the route partitions: every instance holds a part) ----
+
+    /** This instance's part of the route scorecard: dispatch hours in [from, to). */
+    public ReportReader.RouteRows routeRows(final Instant from, final Instant to) {
+        return reader.routes(from, to.minusMillis(1));
+    }
+
+    /** Every partition of the route stores, as the group's last assignment gives them. */
+    public java.util.Set<Integer> routePartitions() {
+        return reader.routePartitions();
+    }
+
+    /** The scorecard from every instance's part: rows by sent, most first (ties by route). */
+    public Routes routes(final Instant from, final Instant to, final List<ReportReader.RouteRows> parts) {
+        final Map<String, SortedMap<Long, BreakdownRow>> hoursByRoute = new TreeMap<>();
+        for (final ReportReader.RouteRows part : parts) {
+            part.rows().forEach((route, hours) -> hours.forEach((hour, row) ->
+                    hoursByRoute.computeIfAbsent(route, r -> new TreeMap<>()).merge(hour, row, BreakdownRow::plus)));
+        }
+        final List<Routes.Route> routes = new ArrayList<>();
+        hoursByRoute.forEach((route, hours) -> {
+            BreakdownRow all = BreakdownRow.EMPTY;
+            final List<Routes.Hour> series = new ArrayList<>();
+            for (final Map.Entry<Long, BreakdownRow> hour : hours.entrySet()) {
+                all = all.plus(hour.getValue());
+                final PlatformCounts h = hour.getValue().counts();
+                if (h.sent() + h.delivered() + h.failed() > 0) {
+                    series.add(new Routes.Hour(Instant.ofEpochMilli(hour.getKey()), h.sent(), h.delivered(), h.failed(),
+                            ratio(h.delivered(), h.sent())));
+                }
+            }
+            final PlatformCounts c = all.counts();
+            final SortedMap<Integer, Long> buckets = all.latencyBuckets();
+            final String[] parts2 = Dimension.splitRoute(route);
+            routes.add(new Routes.Route(route, parts2[0], parts2[1], c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.pending(),
+                    ratio(c.delivered(), c.sent()), new Breakdown.Latency(LatencyBuckets.quantile(buckets, 0.50),
+                    LatencyBuckets.quantile(buckets, 0.95)), deliveredWithin(all.within(), c.sent()), cost(all.costs()), series));
+        });
+        routes.sort(Comparator.comparingLong(Routes.Route::sent).reversed().thenComparing(Routes.Route::route));
+        return new Routes(from, to, routes, freshness.current());
     }
 
     /** The campaign's delivered-within shares: its platform rows together are the whole campaign. */
@@ -303,6 +348,15 @@ public final class LocalReports {
         return shares;
     }
 
+    /** The response shape of the pipeline's costs. */
+    static Cost cost(final io.smsreports.reporting.Costs costs) {
+        final List<Cost.Spend> spend = new ArrayList<>();
+        costs.currencies().forEach((currency, s) -> spend.add(new Cost.Spend(currency, s.spendMicros(), s.wastedMicros(), s.delivered(),
+                s.costPerDeliveredMicros())));
+        return new Cost(spend, costs.unpriced(), new Cost.Encoding(costs.gsm7(), costs.gsm7Parts(), costs.ucs2(), costs.ucs2Parts(),
+                costs.ucs2ExtraParts()));
+    }
+
     static Double ratio(final long part, final long whole) {
         if (whole <= 0) {
             return null;
@@ -313,7 +367,8 @@ public final class LocalReports {
     FailedUser failedUser(final FailedRecipient f) {
         final FailureTaxonomy.Classification kind = taxonomy.classify(f.status(), f.errorCode(), f.provider());
         return new FailedUser(f.smsId(), f.externalId(), f.msisdn(), f.email(), f.platform(), f.provider(), f.status().name(),
-                f.errorCode(), f.failReason(), kind.category().name(), kind.permanent(), Instant.ofEpochMilli(f.failedAt()));
+                f.errorCode(), f.failReason(), kind.category().name(), kind.permanent(), Instant.ofEpochMilli(f.failedAt()), f.priceMicros(),
+                f.currency());
     }
 
     /** This instance's share of the pipeline's progress (for the freshness of every report). */

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The HTTP API ({@code /api/v1}) over the state of the embedded Kafka Streams instance: wires the resources (one per
  * noun: {@link CampaignsResource}, {@link ExportResource}, {@link PeopleResource}, {@link EventsResource},
- * {@link OperationsResource}, and the {@link InternalRoutes} between instances), the instance federation
+ * {@link OperationsResource}, {@link RoutesResource}, and the {@link InternalRoutes} between instances), the instance federation
  * ({@link Federation}: owner lookup, forwarding, fan-out), authentication ({@link Authenticator}, every route's role in
  * {@link #POLICY}) and error rendering ({@link ApiErrors}).
  *
@@ -57,6 +57,7 @@ public final class QueryApi {
                 new ExportResource(local, federation, trail, clock, auth, Objects.requireNonNull(exports, "exports"))::register,
                 new PeopleResource(local, federation, trail, historyRetention, clock)::register,
                 new EventsResource(local, federation, trail, historyRetention, clock)::register,
+                new RoutesResource(federation, historyRetention, clock)::register,
                 new InternalRoutes(local, federation, historyRetention, clock)::register);
     }
 
@@ -81,6 +82,7 @@ public final class QueryApi {
             Map.entry(PREFIX + "/campaigns/{messageId}/latency", Access.VIEWER),
             Map.entry(PREFIX + "/reconciliation", Access.VIEWER),
             Map.entry(PREFIX + "/alerts", Access.VIEWER),
+            Map.entry(PREFIX + "/routes", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed", Access.ANALYST),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed/export", Access.ANALYST),
             Map.entry(PREFIX + "/people", Access.ANALYST),
@@ -92,7 +94,8 @@ public final class QueryApi {
             Map.entry(INTERNAL + "/people", Access.CLUSTER),
             Map.entry(INTERNAL + "/people/{personId}/messages", Access.CLUSTER),
             Map.entry(INTERNAL + "/reconciliation", Access.CLUSTER),
-            Map.entry(INTERNAL + "/progress", Access.CLUSTER));
+            Map.entry(INTERNAL + "/progress", Access.CLUSTER),
+            Map.entry(INTERNAL + "/routes", Access.CLUSTER));
 
     /** Registers the routes, authentication, error handling and JSON mapping on a Javalin configuration. */
     public void configure(final JavalinConfig config) {

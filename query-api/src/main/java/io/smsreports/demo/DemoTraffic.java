@@ -7,6 +7,7 @@ import io.smsreports.events.MessageType;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SendMethod;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsEncoding;
 import io.smsreports.events.Topics;
 import io.smsreports.serde.SpecificAvroSerializer;
 import java.io.IOException;
@@ -102,6 +103,9 @@ public final class DemoTraffic implements AutoCloseable {
     private final AtomicLong smsSent = new AtomicLong();
     /** When {@link #DEGRADING} degrades (event time of the dispatch): a past episode in the back-fill, one live. */
     private final List<long[]> degraded = new ArrayList<>();
+    /** The price the final receipts scheduled now carry ({@link #priced}), or null. */
+    private Long receiptPrice;
+    private String receiptCurrency;
     private final String runId;
     private final Thread thread;
     private long seq;
@@ -261,6 +265,16 @@ public final class DemoTraffic implements AutoCloseable {
         final int person = random.nextInt(20_000);
         final Provider provider = PROVIDERS[random.nextInt(PROVIDERS.length)];
         final Country country = COUNTRIES[COUNTRY_OF_TENTH[person % 10]];
+        // Rule 15: a third of the Turkish texts need UCS-2 (ş, ğ, ı) and take up to three parts; most SMS are priced by the
+        // sender, some only by the provider's final receipt, the rest not at all (no tariff file in the demo); a rare
+        // sender bug gives a negative price (counted as bad, the SMS counted all the same).
+        final boolean ucs2 = "TR".equals(country.code()) && random.nextDouble() < 0.35;
+        final int parts = ucs2 ? 1 + random.nextInt(3) : 1 + (random.nextDouble() < 0.2 ? 1 : 0);
+        final String currency = "TR".equals(country.code()) ? "TRY" : "EUR";
+        final long price = parts * pricePerPart(provider, country);
+        final double pricing = random.nextDouble();
+        final Long dispatchPrice = pricing < 0.7 ? Long.valueOf(price) : pricing < 0.7005 ? Long.valueOf(-price) : null;
+        final Long receiptPrice = pricing >= 0.7005 && pricing < 0.9 ? Long.valueOf(price) : null;
         final SmsDispatched dispatch = SmsDispatched.newBuilder()
                 .setSmsId(smsId).setMessageId(campaign.campaign().getMessageId())
                 .setMsisdn(String.format("+%s%d%0" + country.digits() + "d", country.callingCode(), country.prefix() + person % 7,
@@ -270,7 +284,9 @@ public final class DemoTraffic implements AutoCloseable {
                 .setPlatform(weighted(PLATFORMS, PLATFORM_WEIGHTS, person))
                 .setProvider(provider.name()).setCountry(country.code())
                 .setOperator(country.operators()[(person / 10) % country.operators().length])
-                .setSegments(1 + (random.nextDouble() < 0.2 ? 1 : 0)).setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();
+                .setSegments(parts).setEncoding(ucs2 ? SmsEncoding.UCS2 : SmsEncoding.GSM7)
+                .setPriceMicros(dispatchPrice).setCurrency(dispatchPrice == null ? null : currency)
+                .setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();
         final boolean early = random.nextDouble() < 0.02;
         final long published = early ? dispatchedAt + 2_000 + random.nextInt(3_000) : dispatchedAt;
         schedule(published, topics.dispatches(), smsId, dispatch);
@@ -287,7 +303,7 @@ public final class DemoTraffic implements AutoCloseable {
         }
         if (provider.fakeReceipts()) {
             final long doneAt = dispatchedAt + 220 + random.nextInt(60);
-            receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, doneAt + 20);
+            priced(receiptPrice, currency, () -> receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, doneAt + 20));
             return;
         }
         final long doneAt = dispatchedAt + (early ? 300 + random.nextInt(1_500) : latency());
@@ -296,12 +312,13 @@ public final class DemoTraffic implements AutoCloseable {
         final double failureRate = degradedNow ? DEGRADED_FAILURE_RATE : provider.failureRate();
         if (fate < provider.neverConfirmedRate() + failureRate) {
             final Failure failure = degradedNow ? SUBMIT_FAILED : failure();
-            receipt(smsId, provider, failure.status(), failure.stat(), failure.errorCode(), failure.reason(), doneAt, receivedAt);
+            priced(receiptPrice, currency, () -> receipt(smsId, provider, failure.status(), failure.stat(), failure.errorCode(),
+                    failure.reason(), doneAt, receivedAt));
             if (random.nextDouble() < 0.005) {
                 receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt + 60_000, receivedAt + 60_000);
             }
         } else {
-            receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt);
+            priced(receiptPrice, currency, () -> receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt));
             if (random.nextDouble() < 0.03) {
                 receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt + 1_000 + random.nextInt(29_000));
             }
@@ -329,10 +346,29 @@ public final class DemoTraffic implements AutoCloseable {
         return 3_600_000 + random.nextInt(18_000_000);
     }
 
+    /** The price (micros) of one part: each provider has its own, per country; TRY in Turkey, EUR elsewhere. */
+    private static long pricePerPart(final Provider provider, final Country country) {
+        final int step = Math.abs(provider.name().hashCode()) % 5;
+        return "TR".equals(country.code()) ? 180_000 + 20_000L * step : 45_000 + 8_000L * step;
+    }
+
+    /** Runs {@code send} with the receipts it schedules carrying {@code micros} of {@code currency} (none when null). */
+    private void priced(final Long micros, final String currency, final Runnable send) {
+        receiptPrice = micros;
+        receiptCurrency = micros == null ? null : currency;
+        try {
+            send.run();
+        } finally {
+            receiptPrice = null;
+            receiptCurrency = null;
+        }
+    }
+
     private void receipt(final String smsId, final Provider provider, final ReceiptStatus status, final String stat,
             final String errorCode, final String reason, final Long doneAt, final long receivedAt) {
         schedule(receivedAt, topics.receipts(), smsId, DeliveryReceipt.newBuilder().setSmsId(smsId).setProvider(provider.name())
                 .setStatus(status).setProviderStatus(stat).setErrorCode(errorCode).setFailReason(reason)
+                .setPriceMicros(receiptPrice).setCurrency(receiptCurrency)
                 .setDoneAt(doneAt == null ? null : Instant.ofEpochMilli(doneAt)).setReceivedAt(Instant.ofEpochMilli(receivedAt)).build());
     }
 

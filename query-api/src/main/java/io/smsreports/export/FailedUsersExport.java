@@ -39,6 +39,9 @@ public final class FailedUsersExport {
     public static final String PERMANENT = "Permanent";
     public static final String ERROR_CODE = "Error Code";
     public static final String FAILED_AT = "Failed At (UTC)";
+    /** The optional price columns (rule 15): what the SMS cost when it failed, in the currency's units, and the currency. */
+    public static final String PRICE = "Price";
+    public static final String CURRENCY = "Currency";
     static final int XLSX_ROW_WINDOW = 200;
     static final int ROWS_PER_SHEET = 1_000_000;
     private static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[0-9]{1,15}");
@@ -48,6 +51,11 @@ public final class FailedUsersExport {
 
     /** The header row for a choice of identifier columns. */
     public static List<String> headers(final List<IdColumn> ids) {
+        return headers(ids, false);
+    }
+
+    /** The header row for a choice of identifier columns, with or without the price columns. */
+    public static List<String> headers(final List<IdColumn> ids, final boolean price) {
         final List<String> headers = new ArrayList<>();
         ids.forEach(id -> headers.add(id.header()));
         headers.add(FAIL_REASON);
@@ -55,6 +63,10 @@ public final class FailedUsersExport {
         headers.add(PERMANENT);
         headers.add(ERROR_CODE);
         headers.add(FAILED_AT);
+        if (price) {
+            headers.add(PRICE);
+            headers.add(CURRENCY);
+        }
         return headers;
     }
 
@@ -65,7 +77,14 @@ public final class FailedUsersExport {
      */
     public static long write(final ExportFormat format, final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
             final FailureTaxonomy taxonomy, final OutputStream out) throws IOException {
-        return format == ExportFormat.CSV ? writeCsv(ids, source, taxonomy, out) : writeXlsxSheets(ids, source, taxonomy, out, ROWS_PER_SHEET);
+        return write(format, ids, false, source, taxonomy, out);
+    }
+
+    /** As {@link #write}, with the price columns when {@code price}. */
+    public static long write(final ExportFormat format, final List<IdColumn> ids, final boolean price,
+            final Consumer<Consumer<FailedRecipient>> source, final FailureTaxonomy taxonomy, final OutputStream out) throws IOException {
+        return format == ExportFormat.CSV ? writeCsv(ids, price, source, taxonomy, out)
+                : writeXlsxSheets(ids, price, source, taxonomy, out, ROWS_PER_SHEET);
     }
 
     /** With the default mapping table. */
@@ -77,14 +96,14 @@ public final class FailedUsersExport {
     /** As {@link #write} for XLSX, with a smaller sheet size (tests). */
     static long writeXlsx(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source, final OutputStream out,
             final int rowsPerSheet) throws IOException {
-        return writeXlsxSheets(ids, source, FailureTaxonomy.defaults(), out, rowsPerSheet);
+        return writeXlsxSheets(ids, false, source, FailureTaxonomy.defaults(), out, rowsPerSheet);
     }
 
-    private static long writeCsv(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
+    private static long writeCsv(final List<IdColumn> ids, final boolean price, final Consumer<Consumer<FailedRecipient>> source,
             final FailureTaxonomy taxonomy, final OutputStream out) throws IOException {
         final BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
         final CSVPrinter printer = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
-                .setHeader(headers(ids).toArray(String[]::new)).get());
+                .setHeader(headers(ids, price).toArray(String[]::new)).get());
         final long[] rows = {0};
         try {
             source.accept(recipient -> {
@@ -100,6 +119,10 @@ public final class FailedUsersExport {
                     values.add(Boolean.toString(kind.permanent()));
                     values.add(neutralize(recipient.errorCode()));
                     values.add(Instant.ofEpochMilli(recipient.failedAt()).toString());
+                    if (price) {
+                        values.add(units(recipient.priceMicros()));
+                        values.add(recipient.currency());
+                    }
                     printer.printRecord(values);
                     rows[0]++;
                 } catch (IOException e) {
@@ -113,7 +136,7 @@ public final class FailedUsersExport {
         return rows[0];
     }
 
-    private static long writeXlsxSheets(final List<IdColumn> ids, final Consumer<Consumer<FailedRecipient>> source,
+    private static long writeXlsxSheets(final List<IdColumn> ids, final boolean price, final Consumer<Consumer<FailedRecipient>> source,
             final FailureTaxonomy taxonomy, final OutputStream out, final int rowsPerSheet) throws IOException {
         // Inline strings (no shared-strings table) keep memory flat; temporary files are compressed.
         try (SXSSFWorkbook workbook = new SXSSFWorkbook(null, XLSX_ROW_WINDOW, true, false)) {
@@ -123,7 +146,7 @@ public final class FailedUsersExport {
             headerStyle.setFont(bold);
             final CellStyle dateStyle = workbook.createCellStyle();
             dateStyle.setDataFormat(workbook.getCreationHelper().createDataFormat().getFormat("yyyy-mm-dd hh:mm:ss"));
-            final List<String> headers = headers(ids);
+            final List<String> headers = headers(ids, price);
             final long[] rows = {0};
             final SXSSFSheet[] sheet = {null};
             final int[] rowInSheet = {0};
@@ -148,9 +171,15 @@ public final class FailedUsersExport {
                 setText(row.createCell(c++), kind.category().name());
                 setText(row.createCell(c++), Boolean.toString(kind.permanent()));
                 setText(row.createCell(c++), recipient.errorCode());
-                final Cell failedAt = row.createCell(c);
+                final Cell failedAt = row.createCell(c++);
                 failedAt.setCellValue(LocalDateTime.ofInstant(Instant.ofEpochMilli(recipient.failedAt()), ZoneOffset.UTC));
                 failedAt.setCellStyle(dateStyle);
+                if (price) {
+                    if (recipient.priceMicros() != null) {
+                        row.createCell(c).setCellValue(new java.math.BigDecimal(units(recipient.priceMicros())).doubleValue());
+                    }
+                    setText(row.createCell(c + 1), recipient.currency());
+                }
                 rows[0]++;
             });
             if (sheet[0] == null) {
@@ -163,6 +192,11 @@ public final class FailedUsersExport {
             out.flush();
             return rows[0];
         }
+    }
+
+    /** Micro-units as a plain decimal of the currency's units ({@code 0.2}), or null. */
+    static String units(final Long micros) {
+        return micros == null ? null : java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
     }
 
     private static void setText(final Cell cell, final String value) {

@@ -119,7 +119,7 @@ class DashboardBrowserIntegrationTest {
             final JsonNode byPlatform = json(base, "/api/v1/campaigns/weekend-newsletter/breakdown?by=platform").get("rows");
             assertThat(page.select("#breakdown tbody tr")).hasSize(byPlatform.size());
             assertThat(page.select("#breakdown tbody tr").get(0).child(0).text()).isEqualTo(byPlatform.get(0).get("key").asText());
-            assertThat(page.select("#breakdown-tabs button").eachAttr("data-by")).containsExactly("platform", "country", "operator", "provider");
+            assertThat(page.select("#breakdown-tabs button").eachAttr("data-by")).containsExactly("platform", "country", "operator", "provider", "route");
             final JsonNode categories = json(base, "/api/v1/campaigns/weekend-newsletter/failures?by=category").get("rows");
             assertThat(page.select("#failure-categories tbody tr").eachText()).hasSize(Math.max(1, categories.size()));
             if (categories.size() > 0) {
@@ -150,6 +150,26 @@ class DashboardBrowserIntegrationTest {
             assertThat(page.select("#export-csv")).hasSize(1);
             assertThat(page.select("#export-xlsx")).hasSize(1);
             assertThat(page.select("#campaigns li")).hasSizeGreaterThanOrEqualTo(7);
+
+            // Rule 15: a spend, wasted and cost-per-delivered card per currency, as the API gives them (digits compared:
+            // the browser formats the currency), the unpriced count; the demo prices most SMS in TRY and EUR.
+            final JsonNode cost = campaign.get("cost");
+            assertThat(cost.get("spend")).as("the demo's SMS are priced").isNotEmpty();
+            for (final JsonNode spend : cost.get("spend")) {
+                final String currency = spend.get("currency").asText();
+                assertThat(digits(page.select("#spend-cards [data-metric=spend-" + currency + "] .value").text())).as("spend in %s", currency)
+                        .isEqualTo(digits(money(spend.get("spendMicros").asLong())));
+                assertThat(digits(page.select("#spend-cards [data-metric=wasted-" + currency + "] .value").text().split(" · ")[0]))
+                        .as("wasted in %s", currency).isEqualTo(digits(money(spend.get("wastedMicros").asLong())));
+            }
+            assertThat(page.select("#spend-cards [data-metric=unpriced] .value").text())
+                    .isEqualTo(String.format(Locale.US, "%,d", cost.get("unpriced").asLong()));
+            // The route scorecard: every route the API scores over the last day, one row each.
+            final List<String> routes = new ArrayList<>();
+            json(base, "/api/v1/routes").get("routes").forEach(r -> routes.add(r.get("route").asText()));
+            assertThat(routes).as("the demo's live traffic went over routes").isNotEmpty();
+            assertThat(page.select("#routes-table tbody tr").eachAttr("data-route")).containsExactlyInAnyOrderElementsOf(routes);
+            assertThat(page.select("#route-rates polyline")).as("a rate line per busiest route").isNotEmpty();
 
             // The alerts panel: the open alerts, then the latest resolved ones, as the API lists them.
             final List<String> open = new ArrayList<>();
@@ -194,6 +214,17 @@ class DashboardBrowserIntegrationTest {
         NotServed(final String message) {
             super(message);
         }
+    }
+
+    /** Micro-units as the dashboard shows them: at least two decimals, at most four. */
+    private static String money(final long micros) {
+        final java.math.BigDecimal units = java.math.BigDecimal.valueOf(micros, 6).setScale(4, java.math.RoundingMode.HALF_EVEN)
+                .stripTrailingZeros();
+        return units.scale() < 2 ? units.setScale(2).toPlainString() : units.toPlainString();
+    }
+
+    private static String digits(final String text) {
+        return text.replaceAll("[^0-9]", "");
     }
 
     private static String cardValue(final Document page, final String metric) {

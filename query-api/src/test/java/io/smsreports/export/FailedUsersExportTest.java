@@ -37,6 +37,41 @@ class FailedUsersExportTest {
     }
 
     @Test
+    void shouldAddThePriceColumnsOnRequestInBothFormats() throws Exception {
+        final List<FailedRecipient> priced = List.of(
+                new FailedRecipient("p1", "u1", "+905551112233", null, "ios", "acme", ReceiptStatus.EXPIRED, null, "expired",
+                        1_790_000_000_000L, 212_500L, "TRY"),
+                new FailedRecipient("p2", "u2", "+905551112234", null, "ios", "acme", ReceiptStatus.EXPIRED, null, "expired",
+                        1_790_000_001_000L, null, null));
+        final ByteArrayOutputStream csvOut = new ByteArrayOutputStream();
+        FailedUsersExport.write(ExportFormat.CSV, List.of(IdColumn.externalId), true, source(priced),
+                io.smsreports.reporting.FailureTaxonomy.defaults(), csvOut);
+        try (CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new InputStreamReader(new ByteArrayInputStream(csvOut.toByteArray()), StandardCharsets.UTF_8))) {
+            assertThat(csv.getHeaderNames()).endsWith("Failed At (UTC)", "Price", "Currency");
+            final List<CSVRecord> records = csv.getRecords();
+            assertThat(List.of(records.get(0).get("Price"), records.get(0).get("Currency"))).containsExactly("0.2125", "TRY");
+            assertThat(List.of(records.get(1).get("Price"), records.get(1).get("Currency"))).as("no known price").containsExactly("", "");
+        }
+        final ByteArrayOutputStream xlsxOut = new ByteArrayOutputStream();
+        FailedUsersExport.write(ExportFormat.XLSX, List.of(IdColumn.externalId), true, source(priced),
+                io.smsreports.reporting.FailureTaxonomy.defaults(), xlsxOut);
+        try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(xlsxOut.toByteArray()))) {
+            final Sheet sheet = workbook.getSheetAt(0);
+            final Row header = sheet.getRow(0);
+            final int price = header.getLastCellNum() - 2;
+            assertThat(header.getCell(price).getStringCellValue()).isEqualTo("Price");
+            assertThat(sheet.getRow(1).getCell(price).getNumericCellValue()).isEqualTo(0.2125);
+            assertThat(sheet.getRow(1).getCell(price + 1).getStringCellValue()).isEqualTo("TRY");
+            assertThat(sheet.getRow(2).getCell(price)).as("no known price: an empty cell").isNull();
+        }
+        final ByteArrayOutputStream without = new ByteArrayOutputStream();
+        FailedUsersExport.write(ExportFormat.CSV, List.of(IdColumn.externalId), source(priced), without);
+        assertThat(without.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow()).as("not asked: no price columns")
+                .doesNotContain("Price");
+    }
+
+    @Test
     void shouldWriteCsvThatCommonsCsvReadsBackExactly() throws Exception {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final long rows = FailedUsersExport.write(ExportFormat.CSV, List.of(IdColumn.externalId, IdColumn.msisdn, IdColumn.email),

@@ -134,6 +134,19 @@ public final class Cluster {
         return partitions;
     }
 
+    /** The partitions of {@code topic} assigned to any instance's active tasks by the group's last assignment. */
+    public java.util.Set<Integer> partitionsOfAllInstances(final String topic) {
+        final java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+        try {
+            for (final StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+                metadata.topicPartitions().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> partitions.add(tp.partition()));
+            }
+        } catch (IllegalStateException e) {
+            throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
+        }
+        return partitions;
+    }
+
     public boolean isSelf(final HostInfo host) {
         return self.equals(host);
     }

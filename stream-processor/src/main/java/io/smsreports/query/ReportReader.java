@@ -65,6 +65,7 @@ public final class ReportReader {
     private final String lifecycleTopic;
     private final String receiptsTopic;
     private final String reportingTopic;
+    private final String routesTopic;
 
     /**
      * @param lifecycleTopic the dispatches topic (its partitions are the lifecycle tasks')
@@ -79,6 +80,7 @@ public final class ReportReader {
         this.lifecycleTopic = lifecycleTopic;
         this.receiptsTopic = receiptsTopic;
         this.reportingTopic = applicationId + "-" + StoreNames.REPARTITION_SMS + "-repartition";
+        this.routesTopic = applicationId + "-" + StoreNames.REPARTITION_ROUTES + "-repartition";
     }
 
     // ---- campaigns (at the campaign's owner) ----
@@ -192,6 +194,35 @@ public final class ReportReader {
     /** Whether this instance runs reporting tasks (it answers for no campaign when it runs none). */
     public boolean holdsCampaigns() {
         return cluster.runsReportingTasks();
+    }
+
+    // ---- routes (keyed by route over the reporting partitions: every instance holds a part) ----
+
+    /**
+     * The route scorecard's rows held here: per route, per dispatch hour with a window start in [from, to], summed over
+     * this instance's route partitions, with the partitions read (the caller checks that the parts cover every partition).
+     */
+    public RouteRows routes(final Instant from, final Instant to) {
+        final Map<String, SortedMap<Long, BreakdownRow>> rows = new TreeMap<>();
+        final java.util.Set<Integer> partitions = cluster.assignedPartitions(routesTopic);
+        for (final int partition : partitions) {
+            final ReadOnlyWindowStore<String, BreakdownRow> store = partitionStore(StoreNames.ROUTE_HOURLY,
+                    QueryableStoreTypes.<String, BreakdownRow>windowStore(), partition);
+            try (KeyValueIterator<Windowed<String>, BreakdownRow> it = store.fetchAll(from, to)) {
+                it.forEachRemaining(kv -> rows.computeIfAbsent(kv.key.key(), r -> new TreeMap<>())
+                        .merge(kv.key.window().start(), kv.value, BreakdownRow::plus));
+            }
+        }
+        return new RouteRows(List.copyOf(partitions), rows);
+    }
+
+    /** Every partition of the route stores, as the group's last assignment gives them to the instances. */
+    public java.util.Set<Integer> routePartitions() {
+        return cluster.partitionsOfAllInstances(routesTopic);
+    }
+
+    /** A part of the route scorecard: the route partitions it read, and per route and dispatch hour (ms) the row. */
+    public record RouteRows(List<Integer> partitions, Map<String, SortedMap<Long, BreakdownRow>> rows) {
     }
 
     // ---- people (spread over the lifecycle partitions) ----

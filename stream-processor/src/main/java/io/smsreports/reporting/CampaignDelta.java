@@ -119,7 +119,8 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
                 failures.merge(FailureKey.of(receipt.status(), receipt.errorCode(), provider(receipt, dispatch),
                         Dimension.OPERATOR.keyOf(dispatch)), 1L, Long::sum);
                 failed.add(new FailedRecipient(t.smsId(), dispatch.externalId(), dispatch.msisdn(), dispatch.email(), dispatch.platform(),
-                        provider(receipt, dispatch), receipt.status(), receipt.errorCode(), receipt.failReason(), receipt.finalAt()));
+                        provider(receipt, dispatch), receipt.status(), receipt.errorCode(), receipt.failReason(), receipt.finalAt(),
+                        t.priceAfter() == null ? null : t.priceAfter().micros(), t.priceAfter() == null ? null : t.priceAfter().currency()));
             }
             return this;
         }

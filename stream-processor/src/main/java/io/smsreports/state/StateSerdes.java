@@ -22,6 +22,7 @@ import io.smsreports.reporting.PersonProfile;
 import io.smsreports.reporting.PlatformCounts;
 import io.smsreports.reporting.Reconciliation;
 import io.smsreports.reporting.ReportingEvent;
+import io.smsreports.reporting.RouteDelta;
 import io.smsreports.state.avro.StoredBreakdownEntry;
 import io.smsreports.state.avro.StoredBreakdownRow;
 import io.smsreports.state.avro.StoredCampaignDelta;
@@ -46,6 +47,8 @@ import io.smsreports.state.avro.StoredPersonProfile;
 import io.smsreports.state.avro.StoredPlatformCounts;
 import io.smsreports.state.avro.StoredPrice;
 import io.smsreports.state.avro.StoredReportingEvent;
+import io.smsreports.state.avro.StoredRouteDelta;
+import io.smsreports.state.avro.StoredRouteHour;
 import io.smsreports.state.avro.StoredSmsState;
 import io.smsreports.state.avro.StoredTransition;
 import io.smsreports.state.avro.StoredWithinCount;
@@ -100,6 +103,10 @@ public final class StateSerdes {
 
     public static final Serde<BreakdownRow> BREAKDOWN_ROW = new AvroStateSerde<>(StoredBreakdownRow.getClassSchema(),
             StateSerdes::toAvro, StateSerdes::fromAvro, null);
+
+    /** What an SMS task sends to a route's task (the route scorecard, rule 15). */
+    public static final Serde<RouteDelta> ROUTE_DELTA = new AvroStateSerde<>(StoredRouteDelta.getClassSchema(), StateSerdes::toAvro,
+            StateSerdes::fromAvro, null);
 
     public static final Serde<PersonMessage> PERSON_MESSAGE = new AvroStateSerde<>(StoredPersonMessage.getClassSchema(),
             StateSerdes::toAvro, StateSerdes::fromAvro, null);
@@ -246,12 +253,12 @@ public final class StateSerdes {
 
     static StoredFailedRecipient toAvro(final FailedRecipient f) {
         return new StoredFailedRecipient(f.smsId(), f.externalId(), f.msisdn(), f.email(), f.platform(), f.provider(), f.status().name(),
-                f.errorCode(), f.failReason(), f.failedAt());
+                f.errorCode(), f.failReason(), f.failedAt(), f.priceMicros(), f.currency());
     }
 
     static FailedRecipient fromAvro(final StoredFailedRecipient f) {
         return new FailedRecipient(f.getSmsId(), f.getExternalId(), f.getMsisdn(), f.getEmail(), f.getPlatform(), f.getProvider(),
-                receiptStatus(f.getStatus()), f.getErrorCode(), f.getFailReason(), f.getFailedAt());
+                receiptStatus(f.getStatus()), f.getErrorCode(), f.getFailReason(), f.getFailedAt(), f.getPriceMicros(), f.getCurrency());
     }
 
     static StoredDeliveredRecord toAvro(final DeliveredRecord d) {
@@ -369,6 +376,20 @@ public final class StateSerdes {
         return new PersonProfile(p.getPersonId(), p.getExternalId(), p.getMsisdn(), p.getEmail());
     }
 
+    static StoredRouteDelta toAvro(final RouteDelta d) {
+        final List<StoredRouteHour> rows = new ArrayList<>();
+        d.rows().forEach((route, hours) -> hours.forEach((hour, row) -> rows.add(new StoredRouteHour(route, hour, toAvro(row)))));
+        return new StoredRouteDelta(rows);
+    }
+
+    static RouteDelta fromAvro(final StoredRouteDelta d) {
+        final Map<String, Map<Long, BreakdownRow>> rows = new TreeMap<>();
+        for (final StoredRouteHour r : d.getRows()) {
+            rows.computeIfAbsent(r.getRoute(), k -> new TreeMap<>()).put(r.getHour(), fromAvro(r.getRow()));
+        }
+        return new RouteDelta(rows);
+    }
+
     // ---- helpers ----
 
     /** Every Avro record stored by this build: the state format test checks their schemas are archived. */
@@ -377,7 +398,7 @@ public final class StateSerdes {
         schemas.addAll(List.of(StoredSmsState.getClassSchema(), StoredTransition.getClassSchema(), Campaign.getClassSchema(),
                 StoredReportingEvent.getClassSchema(), StoredCampaignStats.getClassSchema(), StoredHourlyCounts.getClassSchema(),
                 StoredFailedRecipient.getClassSchema(), StoredDeliveredRecord.getClassSchema(), StoredPersonMessage.getClassSchema(),
-                StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema()));
+                StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema(), StoredRouteDelta.getClassSchema()));
         return schemas;
     }
 

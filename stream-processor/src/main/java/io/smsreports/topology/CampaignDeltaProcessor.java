@@ -5,6 +5,7 @@ import io.smsreports.alerting.AlertRules;
 import io.smsreports.lifecycle.Transition;
 import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.ReportingEvent;
+import io.smsreports.reporting.RouteDelta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * rows must wait somewhere in either design. The store is written through from an in-memory copy, which the flush
  * reads (no store scan, no decoding); the copy is rebuilt from the store on every init.
  *
- * <p>The same flush sums the transitions per alert scope and minute into one {@link AlertDelta} for the alert task, with
+ * <p>The same flush sums the transitions per route (provider × operator) and dispatch hour into one {@link RouteDelta} per
+ * route for the route's task (the route scorecard), and per alert scope and minute into one {@link AlertDelta} for the alert task, with
  * this task's lifecycle clock (its share of the alerts' watermark); when there is nothing to add, the clock alone is sent
  * once it has reached a new minute, so that a quiet task does not hold the alerts back.
  */
@@ -103,9 +105,11 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
             return;
         }
         final Map<String, CampaignDelta.Builder> byCampaign = new LinkedHashMap<>();
+        final RouteDelta.Builder routes = new RouteDelta.Builder(deliveredWithinMs);
         final AlertDelta.Builder alerts = new AlertDelta.Builder(alertRules);
         for (final Transition t : mirror) {
             byCampaign.computeIfAbsent(t.dispatch().messageId(), m -> new CampaignDelta.Builder(deliveredWithinMs)).add(t);
+            routes.add(t);
             alerts.add(t);
         }
         for (long key = 0; key < mirror.size(); key++) {
@@ -118,6 +122,9 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
                 context.forward(new Record<>(messageId, new TaskOutput.ToCampaign(new ReportingEvent.Aggregated(chunk)), timestamp));
             }
         });
+        for (final Map.Entry<String, RouteDelta> route : routes.build().byRoute()) {
+            context.forward(new Record<>(route.getKey(), new TaskOutput.ToRoute(route.getValue()), timestamp));
+        }
         if (!alerts.isEmpty() || newMinute) {
             sendAlerts(alerts, now);
         }

@@ -9,6 +9,7 @@ import io.smsreports.lifecycle.TimeGuard;
 import io.smsreports.lifecycle.Transition;
 import io.smsreports.lifecycle.Watermark;
 import io.smsreports.reporting.ReportingEvent;
+import io.smsreports.reporting.RouteDelta;
 import io.smsreports.state.AlertSerdes;
 import io.smsreports.state.LatencyKey;
 import io.smsreports.state.StateSerdes;
@@ -106,6 +107,7 @@ public final class SmsReportsTopology {
                 .process(queryable.marking(campaignDeltas(settings, clocks)), Named.as("campaign-deltas"))
                 .split(Named.as("task-output-"))
                 .branch((key, value) -> value instanceof TaskOutput.ToAlerts, Branched.as("alerts"))
+                .branch((key, value) -> value instanceof TaskOutput.ToRoute, Branched.as("routes"))
                 .defaultBranch(Branched.as("campaigns"));
         final KStream<String, ReportingEvent> smsChanges = outputs.get("task-output-campaigns")
                 .mapValues(value -> ((TaskOutput.ToCampaign) value).event(), Named.as("campaign-delta"))
@@ -114,6 +116,13 @@ public final class SmsReportsTopology {
                 .repartition(repartitioned(StoreNames.REPARTITION_CAMPAIGNS, settings.reportingPartitions()))
                 .merge(smsChanges, Named.as("reporting-inputs"))
                 .process(queryable.marking(reporting(settings)), Named.as("reporting"));
+
+        // The route scorecard, aggregated the same way: each SMS task's route deltas to the task that holds the route.
+        outputs.get("task-output-routes")
+                .mapValues(value -> ((TaskOutput.ToRoute) value).delta(), Named.as("route-delta"))
+                .repartition(Repartitioned.<String, RouteDelta>as(StoreNames.REPARTITION_ROUTES).withKeySerde(Serdes.String())
+                        .withValueSerde(StateSerdes.ROUTE_DELTA).withNumberOfPartitions(settings.reportingPartitions()))
+                .process(queryable.marking(routes(settings)), Named.as("routes"));
 
         // 5. Alerts: every SMS task's alert delta to the one alert task, which judges each minute and writes sms.alerts.
         outputs.get("task-output-alerts")
@@ -215,6 +224,22 @@ public final class SmsReportsTopology {
             public CampaignDeltaProcessor get() {
                 return new CampaignDeltaProcessor(StoreNames.PENDING_TRANSITIONS, settings.aggregationInterval(),
                         settings.deliveredWithinMs(), settings.alertRules(), clocks);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, RouteDelta, Void, Void> routes(final TopologySettings settings) {
+        final Set<StoreBuilder<?>> stores = Set.of(
+                window(StoreNames.ROUTE_HOURLY, settings.historyRetention(), Duration.ofHours(1), false, StateSerdes.BREAKDOWN_ROW));
+        return new ProcessorSupplier<>() {
+            @Override
+            public RouteProcessor get() {
+                return new RouteProcessor();
             }
 
             @Override

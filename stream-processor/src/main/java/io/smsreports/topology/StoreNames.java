@@ -53,6 +53,12 @@ public final class StoreNames {
     /** (messageId, latency bucket) → count: the delivery-latency distribution of each campaign. */
     public static final String CAMPAIGN_LATENCY = "campaign-latency";
 
+    /**
+     * Window store route ({@code provider/operator}, {@code Dimension.ROUTE}) → {@code BreakdownRow} per dispatch hour
+     * (history retention): the route scorecard, partitioned by route.
+     */
+    public static final String ROUTE_HOURLY = "route-hourly";
+
     /** Sequence → parked raw record: dispatches and receipts held, in order, while the schema registry cannot answer. */
     public static final String DECODE_BACKLOG_SMS = "decode-backlog-sms";
     /** Sequence → parked raw record: campaign records held, in order, while the schema registry cannot answer. */
@@ -62,6 +68,8 @@ public final class StoreNames {
     public static final String REPARTITION_SMS = "reporting-sms";
     /** Repartition of campaign metadata to the same partitions. */
     public static final String REPARTITION_CAMPAIGNS = "reporting-campaigns";
+    /** Repartition of the route deltas by route (topic {@code <application.id>-reporting-routes-repartition}). */
+    public static final String REPARTITION_ROUTES = "reporting-routes";
     /** The alert deltas of every SMS task, to the one alert task (topic {@code <application.id>-alert-inputs-repartition}). */
     public static final String REPARTITION_ALERTS = "alert-inputs";
 

@@ -10,6 +10,9 @@ import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SmsDelivered;
 import io.smsreports.events.SmsDispatched;
 import io.smsreports.lifecycle.Outcome;
+import io.smsreports.reporting.BreakdownRow;
+import io.smsreports.reporting.Costs;
+import io.smsreports.reporting.Dimension;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.LatencyBuckets;
 import io.smsreports.reporting.PersonMessage;
@@ -225,6 +228,151 @@ class CountingRulesTest {
             assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 0, 1, 1));
             fx.advanceStreamTimeTo(at("P11DT3M"));
             assertThat(fx.orphanReceipts()).as("it becomes an orphan after the hold").isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Rule15Spend {
+        private static SmsDispatched priced(final String smsId, final Long micros, final String currency, final String encoding,
+                final int parts, final Instant at) {
+            return SmsDispatched.newBuilder(dispatch(smsId, M, "android", at)).setPriceMicros(micros).setCurrency(currency)
+                    .setEncoding(encoding == null ? null : io.smsreports.events.SmsEncoding.valueOf(encoding)).setSegments(parts)
+                    .setOperator("286-01").build();
+        }
+
+        private static io.smsreports.events.DeliveryReceipt priced(final io.smsreports.events.DeliveryReceipt receipt, final Long micros,
+                final String currency) {
+            return io.smsreports.events.DeliveryReceipt.newBuilder(receipt).setPriceMicros(micros).setCurrency(currency).build();
+        }
+
+        private Costs.CurrencySpend spend(final String currency) {
+            return fx.stats(M).costs().currencies().get(currency);
+        }
+
+        @Test
+        void shouldCountSpendPerCurrencyWasteOnFailedAndUnconfirmedAndCostPerDelivered() {
+            fx.pipe(priced("d1", 20_000L, "TRY", "GSM7", 1, T0));
+            fx.pipe(priced("d2", 30_000L, "TRY", "GSM7", 1, T0.plusSeconds(1)));
+            fx.pipe(priced("f1", 25_000L, "TRY", "GSM7", 1, T0.plusSeconds(2)));
+            fx.pipe(priced("u1", 40_000L, "TRY", "GSM7", 1, T0.plusSeconds(3)));
+            fx.pipe(priced("e1", 7_000L, "EUR", "GSM7", 1, T0.plusSeconds(4)));
+            fx.pipe(receipt("d1", ReceiptStatus.DELIVERED, at("PT10S"), at("PT11S")));
+            fx.pipe(receipt("d2", ReceiptStatus.DELIVERED, at("PT10S"), at("PT11S")));
+            fx.pipe(receipt("f1", ReceiptStatus.UNDELIVERABLE, at("PT10S"), at("PT11S")));
+            fx.pipe(receipt("e1", ReceiptStatus.DELIVERED, at("PT10S"), at("PT11S")));
+            assertThat(spend("TRY")).as("u1 pending: spent, not wasted yet").isEqualTo(new Costs.CurrencySpend(115_000, 25_000, 2));
+            assertThat(spend("TRY").costPerDeliveredMicros()).isEqualTo(57_500L);
+            assertThat(spend("EUR")).as("never summed across currencies").isEqualTo(new Costs.CurrencySpend(7_000, 0, 1));
+
+            fx.advanceStreamTimeTo(at("P4DT1M")); // u1 Unconfirmed
+            assertThat(spend("TRY")).isEqualTo(new Costs.CurrencySpend(115_000, 65_000, 2));
+            fx.pipe(receipt("u1", ReceiptStatus.DELIVERED, at("P4DT2M"), at("P4DT2M"))); // delivered late: no longer wasted
+            assertThat(spend("TRY")).isEqualTo(new Costs.CurrencySpend(115_000, 25_000, 3));
+            assertThat(fx.stats(M).costs().unpriced()).isZero();
+        }
+
+        @Test
+        void shouldRepriceFromAFinalReceiptExactlyOnceWhateverArrivesFirst() {
+            for (final boolean receiptFirst : new boolean[] {false, true}) {
+                try (TopologyFixture f = new TopologyFixture()) {
+                    final var dispatched = priced("s1", 20_000L, "TRY", "GSM7", 2, T0);
+                    final var delivered = priced(receipt("s1", ReceiptStatus.DELIVERED, at("PT5S"), at("PT6S")), 26_000L, "TRY");
+                    if (receiptFirst) {
+                        f.pipe(delivered);
+                        f.pipe(delivered); // a duplicate carries the same price: nothing moves twice
+                        f.pipe(dispatched);
+                    } else {
+                        f.pipe(dispatched);
+                        f.pipe(delivered);
+                        f.pipe(delivered);
+                    }
+                    assertThat(f.stats(M).costs().currencies()).as("receipt first: %s", receiptFirst)
+                            .isEqualTo(Map.of("TRY", new Costs.CurrencySpend(26_000, 0, 1)));
+                    assertThat(f.stats(M).reconciliation().duplicateReceipts()).isEqualTo(1);
+                    final var row = f.breakdown(M, Dimension.ROUTE).get("acme/286-01");
+                    assertThat(row.costs().currencies()).isEqualTo(Map.of("TRY", new Costs.CurrencySpend(26_000, 0, 1)));
+                }
+            }
+        }
+
+        @Test
+        void shouldMoveTheFiguresOnceWhenALaterReceiptChangesThePriceOfAFailedSms() {
+            fx.pipe(priced("s1", 20_000L, "TRY", "GSM7", 1, T0));
+            fx.pipe(priced(receipt("s1", ReceiptStatus.UNDELIVERABLE, at("PT5S"), at("PT6S")), 21_000L, "TRY"));
+            assertThat(spend("TRY")).isEqualTo(new Costs.CurrencySpend(21_000, 21_000, 0));
+            // A conflicting final later: counted as a conflict (rule 2), its price is the latest known.
+            fx.pipe(priced(receipt("s1", ReceiptStatus.DELIVERED, at("PT7S"), at("PT8S")), 23_000L, "TRY"));
+            assertThat(fx.totals(M)).isEqualTo(new PlatformCounts(1, 0, 1, 0, 1));
+            assertThat(spend("TRY")).isEqualTo(new Costs.CurrencySpend(23_000, 23_000, 0));
+        }
+
+        @Test
+        void shouldCountTheSmsAndIgnoreABadPriceNegativeUnknownCurrencyOrACurrencyChange() {
+            fx.pipe(priced("neg", -5L, "TRY", "GSM7", 1, T0));
+            fx.pipe(priced("xxx", 5_000L, "XXY", "GSM7", 1, T0.plusSeconds(1)));
+            fx.pipe(priced("chg", 5_000L, "TRY", "GSM7", 1, T0.plusSeconds(2)));
+            fx.pipe(priced(receipt("chg", ReceiptStatus.DELIVERED, at("PT5S"), at("PT6S")), 9_000L, "EUR"));
+            assertThat(fx.totals(M)).as("every SMS counted").isEqualTo(new PlatformCounts(3, 1, 0, 0, 3));
+            assertThat(fx.stats(M).reconciliation().badPrices()).isEqualTo(3);
+            assertThat(fx.stats(M).costs().unpriced()).as("neg and xxx: no usable price").isEqualTo(2);
+            assertThat(fx.stats(M).costs().currencies()).as("chg keeps its first currency")
+                    .isEqualTo(Map.of("TRY", new Costs.CurrencySpend(5_000, 0, 1)));
+            assertThat(fx.deadLetters.readRecordsToList()).as("never a dead letter").isEmpty();
+        }
+
+        @Test
+        void shouldPriceAnSmsWithoutAPriceFromTheTariffByItsPartsAndLetAReceiptPriceOverrideIt() {
+            try (TopologyFixture f = new TopologyFixture(TopologyFixture.settings().withTariffs(() -> io.smsreports.lifecycle.Tariffs.parse(
+                    "country,operator,currency,pricePerPart\nTR,*,TRY,0.0125\nTR,286-01,TRY,0.01\n")))) {
+                f.pipe(priced("t1", null, null, "UCS2", 3, T0));
+                f.pipe(SmsDispatched.newBuilder(priced("t2", null, null, "GSM7", 1, T0)).setSmsId("t2").setOperator("286-02").build());
+                f.pipe(SmsDispatched.newBuilder(priced("t3", null, null, null, 1, T0)).setSmsId("t3").setCountry("DE").build());
+                f.pipe(priced(receipt("t2", ReceiptStatus.DELIVERED, at("PT5S"), at("PT6S")), 9_000L, "EUR")); // tariffs give way
+                final Costs costs = f.stats(M).costs();
+                assertThat(costs.currencies()).isEqualTo(Map.of("TRY", new Costs.CurrencySpend(30_000, 0, 0),
+                        "EUR", new Costs.CurrencySpend(9_000, 0, 1)));
+                assertThat(costs.unpriced()).as("DE has no tariff").isEqualTo(1);
+                assertThat(f.stats(M).reconciliation().badPrices()).isZero();
+            }
+        }
+
+        @Test
+        void shouldCountEncodingsPartsAndTheExtraPartsUcs2Costs() {
+            fx.pipe(priced("g1", null, null, "GSM7", 1, T0));
+            fx.pipe(priced("g2", null, null, "GSM7", 2, T0));
+            fx.pipe(priced("u1", null, null, "UCS2", 1, T0)); // ≤ 70 chars: 1 GSM-7 part too
+            fx.pipe(priced("u3", null, null, "UCS2", 3, T0)); // ≤ 201 chars: 2 GSM-7 parts
+            fx.pipe(priced("n1", null, null, null, 1, T0)); // encoding unknown
+            final Costs costs = fx.stats(M).costs();
+            assertThat(List.of(costs.gsm7(), costs.gsm7Parts(), costs.ucs2(), costs.ucs2Parts(), costs.ucs2ExtraParts()))
+                    .isEqualTo(List.of(2L, 3L, 2L, 4L, 1L));
+            assertThat(costs.unpriced()).isEqualTo(5);
+        }
+
+        @Test
+        void shouldKeepTheRouteScorecardEqualToTheCampaignsRouteRowsByDispatchHour() {
+            fx.pipe(priced("r1", 10_000L, "TRY", "GSM7", 1, T0));
+            fx.pipe(priced("r2", 10_000L, "TRY", "GSM7", 1, T0.plus(Duration.ofHours(1))));
+            fx.pipe(SmsDispatched.newBuilder(priced("r3", 10_000L, "TRY", "GSM7", 1, T0)).setSmsId("r3").setProvider("globex").build());
+            fx.pipe(SmsDispatched.newBuilder(dispatch("o1", "m-other", "ios", T0)).setOperator("286-01").build());
+            fx.pipe(receipt("r1", ReceiptStatus.DELIVERED, at("PT2H"), at("PT2H"))); // counts in r1's dispatch hour
+            fx.pipe(receipt("r3", ReceiptStatus.REJECTED, at("PT2H"), at("PT2H")));
+
+            final Map<String, Map<Long, BreakdownRow>> routes = fx.routes();
+            assertThat(routes).containsOnlyKeys("acme/286-01", "globex/286-01");
+            final long hour0 = T0.toEpochMilli() / 3_600_000L * 3_600_000L;
+            assertThat(routes.get("acme/286-01")).containsOnlyKeys(hour0, hour0 + 3_600_000L);
+            assertThat(routes.get("acme/286-01").get(hour0).counts()).as("r1 and the other campaign's o1")
+                    .isEqualTo(new PlatformCounts(2, 1, 0, 0, 2));
+            assertThat(routes.get("globex/286-01").get(hour0).costs().currencies())
+                    .isEqualTo(Map.of("TRY", new Costs.CurrencySpend(10_000, 10_000, 0)));
+            for (final String route : routes.keySet()) {
+                final BreakdownRow all = routes.get(route).values().stream().reduce(BreakdownRow.EMPTY, BreakdownRow::plus);
+                final BreakdownRow campaigns = java.util.stream.Stream.of(M, "m-other")
+                        .map(m -> fx.breakdown(m, Dimension.ROUTE).getOrDefault(route, BreakdownRow.EMPTY))
+                        .reduce(BreakdownRow.EMPTY, BreakdownRow::plus);
+                assertThat(all).as("route %s: its hours add up to the campaigns' rows", route).isEqualTo(campaigns);
+            }
         }
     }
 

@@ -165,6 +165,19 @@ class RandomizedTopologyTest {
             assertThat(fx.latencyBuckets(m)).as("latency buckets of %s %s", m, when)
                     .isEqualTo(model.latency.getOrDefault(m, Map.of()));
         }
+        // The route scorecard (summed in the routes' own tasks) equals the campaigns' route rows: same SMS, same figures.
+        final long firstDispatch = scenario.events.stream().filter(e -> e.payload instanceof SmsDispatched)
+                .mapToLong(e -> ((SmsDispatched) e.payload).getDispatchedAt().toEpochMilli()).min().orElse(Long.MAX_VALUE);
+        final Map<String, io.smsreports.reporting.BreakdownRow> routes = new TreeMap<>();
+        // Not the hour of the flush's clock SMS (TopologyFixture.advanceStreamTimeTo), days after the scenario's last dispatch.
+        fx.routes(Instant.ofEpochMilli(firstDispatch - HOUR + 1), Instant.ofEpochMilli(Math.floorDiv(scenario.flushAt, HOUR) * HOUR - 1))
+                .forEach((route, hours) -> hours.values().forEach(row -> routes.merge(route, row, io.smsreports.reporting.BreakdownRow::plus)));
+        final Map<String, io.smsreports.reporting.BreakdownRow> campaignRoutes = new TreeMap<>();
+        for (final String m : scenario.campaigns) {
+            fx.breakdown(m, io.smsreports.reporting.Dimension.ROUTE).forEach((route, row) ->
+                    campaignRoutes.merge(route, row, io.smsreports.reporting.BreakdownRow::plus));
+        }
+        assertThat(routes).as("route scorecard %s", when).isEqualTo(campaignRoutes);
         for (final String personId : scenario.people) {
             assertThat(fx.personMessages(personId).stream().map(RandomizedTopologyTest::line).sorted().toList())
                     .as("messages of %s %s", personId, when)

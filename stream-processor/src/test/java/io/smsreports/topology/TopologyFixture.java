@@ -271,6 +271,23 @@ final class TopologyFixture implements AutoCloseable {
         return rows;
     }
 
+    /** Route → dispatch hour (ms) → row of the route scorecard, every hour kept. */
+    Map<String, Map<Long, io.smsreports.reporting.BreakdownRow>> routes() {
+        return routes(Instant.EPOCH, END_OF_TIME);
+    }
+
+    /** Route → dispatch hour (ms) → row of the route scorecard, the hours starting in [from, to]. */
+    Map<String, Map<Long, io.smsreports.reporting.BreakdownRow>> routes(final Instant from, final Instant to) {
+        settle();
+        final WindowStore<String, io.smsreports.reporting.BreakdownRow> store = driver.getWindowStore(StoreNames.ROUTE_HOURLY);
+        final Map<String, Map<Long, io.smsreports.reporting.BreakdownRow>> rows = new TreeMap<>();
+        try (KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<String>, io.smsreports.reporting.BreakdownRow> it =
+                store.fetchAll(from, to)) {
+            it.forEachRemaining(kv -> rows.computeIfAbsent(kv.key.key(), r -> new TreeMap<>()).put(kv.key.window().start(), kv.value));
+        }
+        return rows;
+    }
+
     /** Bucket → count of one campaign's latency distribution. */
     Map<Integer, Long> latencyBuckets(final String messageId) {
         settle();

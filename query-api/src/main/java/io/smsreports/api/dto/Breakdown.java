@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A campaign broken down by platform, country, operator or provider ({@code GET /campaigns/{messageId}/breakdown}): the
+ * A campaign broken down by platform, country, operator, provider or route (provider/operator) ({@code GET /campaigns/{messageId}/breakdown}): the
  * rows' counts add up to the campaign's.
  */
 public record Breakdown(String messageId, String by, List<Row> rows, Freshness freshness) {
@@ -12,9 +12,10 @@ public record Breakdown(String messageId, String by, List<Row> rows, Freshness f
     /**
      * @param deliveryRate    delivered / sent, null when nothing was sent
      * @param deliveredWithin per service level, the share of the row's Sent SMS delivered within it (null when none sent)
+     * @param cost            what the row's Sent SMS cost (rule 15)
      */
     public record Row(String key, long sent, long delivered, long failed, long unconfirmed, long pending, Double deliveryRate,
-            Latency latency, Map<String, Double> deliveredWithin) {
+            Latency latency, Map<String, Double> deliveredWithin, Cost cost) {
     }
 
     /** Dispatch-to-delivery latency percentiles of the row, null when nothing was delivered. */

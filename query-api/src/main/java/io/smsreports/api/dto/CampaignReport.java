@@ -7,11 +7,11 @@ import java.util.Map;
  * A campaign's summary and core metrics ({@code GET /campaigns/{messageId}}). Summary fields are null while
  * the campaign's metadata has not been received (its SMS are counted all the same). {@code deliveredWithin}: per
  * delivery-time service level ("5s", "30s", "300s"), the share of Sent SMS delivered at most that long after their
- * dispatch, null when nothing was sent.
+ * dispatch, null when nothing was sent. {@code cost}: what the Sent SMS cost (rule 15).
  */
 public record CampaignReport(String messageId, String name, String messageType, String text, String creator, String method,
         String status, Instant createdAt, Instant startedAt, Instant endedAt, Metrics metrics, Latency latency,
-        Map<String, Double> deliveredWithin, Freshness freshness, Reconciliation reconciliation) {
+        Map<String, Double> deliveredWithin, Freshness freshness, Reconciliation reconciliation, Cost cost) {
 
     /**
      * @param targetAudience the campaign's target audience, null when unknown
@@ -27,6 +27,7 @@ public record CampaignReport(String messageId, String name, String messageType, 
     public record Latency(Long p50Ms, Long p95Ms, Long p99Ms) {
     }
 
-    public record Reconciliation(long duplicateReceipts, long conflictingFinals, long lateReceipts) {
+    /** @param badPrices prices ignored as not believable (negative, unknown currency, a currency change): their SMS counted all the same */
+    public record Reconciliation(long duplicateReceipts, long conflictingFinals, long lateReceipts, long badPrices) {
     }
 }
