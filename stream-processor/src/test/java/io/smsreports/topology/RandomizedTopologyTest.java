@@ -46,6 +46,8 @@ class RandomizedTopologyTest {
     private static final long HOUR = ReferenceModel.HOUR;
     private static final long DAY = ReferenceModel.DAY;
     private static final String[] PLATFORMS = {"android", "ios", "web", null, "Android ", " IOS", ""};
+    private static final io.smsreports.events.SmsEncoding[] ENCODINGS = {io.smsreports.events.SmsEncoding.GSM7,
+        io.smsreports.events.SmsEncoding.GSM7, io.smsreports.events.SmsEncoding.UCS2, null};
     private static final ReceiptStatus[] FAILURES = {ReceiptStatus.EXPIRED, ReceiptStatus.DELETED, ReceiptStatus.UNDELIVERABLE,
         ReceiptStatus.REJECTED, ReceiptStatus.UNKNOWN};
 
@@ -137,6 +139,7 @@ class RandomizedTopologyTest {
             model.stats.getOrDefault(m, Map.of()).forEach((platform, c) -> expected.put(platform,
                     List.of(c[0], c[1], c[2], c[3], c[4])));
             assertThat(actual).as("counts of %s per platform %s", m, when).isEqualTo(expected);
+            compareCosts(m, stats, model, when);
             final long[] rec = model.reconciliation.getOrDefault(m, new long[3]);
             if (stats != null) {
                 assertThat(List.of(stats.reconciliation().duplicateReceipts(), stats.reconciliation().conflictingFinals(),
@@ -190,6 +193,24 @@ class RandomizedTopologyTest {
                 assertThat(profile.personId()).as("lookup %s %s", key, when).isEqualTo(byDay.lastEntry().getValue());
             }
         });
+    }
+
+    /** Rule 15: a campaign's costs and bad prices, as the model has them. */
+    private static void compareCosts(final String m, final CampaignStats stats, final ReferenceModel model, final String when) {
+        final io.smsreports.reporting.Costs costs = stats == null ? io.smsreports.reporting.Costs.ZERO : stats.costs();
+        final Map<String, List<Long>> actual = new TreeMap<>();
+        costs.currencies().forEach((currency, s) -> actual.put(currency, List.of(s.spendMicros(), s.wastedMicros(), s.delivered())));
+        final Map<String, List<Long>> expected = new TreeMap<>();
+        model.spend.getOrDefault(m, Map.of()).forEach((currency, s) -> {
+            if (s[0] != 0 || s[1] != 0 || s[2] != 0) {
+                expected.put(currency, List.of(s[0], s[1], s[2]));
+            }
+        });
+        assertThat(actual).as("spend of %s per currency %s", m, when).isEqualTo(expected);
+        final long[] p = model.pricing.getOrDefault(m, new long[7]);
+        assertThat(List.of(costs.unpriced(), costs.gsm7(), costs.ucs2(), costs.gsm7Parts(), costs.ucs2Parts(), costs.ucs2ExtraParts()))
+                .as("unpriced and encodings of %s %s", m, when).isEqualTo(List.of(p[0], p[2], p[3], p[4], p[5], p[6]));
+        assertThat(stats == null ? 0 : stats.reconciliation().badPrices()).as("bad prices of %s %s", m, when).isEqualTo(p[1]);
     }
 
     private static String line(final FailedRecipient f) {
@@ -270,11 +291,12 @@ class RandomizedTopologyTest {
                 final String smsId = prefix + "s" + i;
                 final int person = r.nextInt(personCount);
                 final long dispatchedAt = base + r.nextInt((int) (6 * HOUR)) + (r.nextDouble() < 0.05 ? r.nextInt((int) (5 * DAY)) : 0);
-                final SmsDispatched dispatch = SmsDispatched.newBuilder()
+                final SmsDispatched dispatch = priceDispatch(r, SmsDispatched.newBuilder()
                         .setSmsId(smsId).setMessageId(prefix + "m" + r.nextInt(campaignCount)).setMsisdn(msisdns[person])
                         .setExternalId(externalIds[person]).setEmail(emails[person]).setPlatform(PLATFORMS[r.nextInt(PLATFORMS.length)])
                         .setProvider("p" + r.nextInt(3)).setCountry(null).setOperator(null).setSegments(1 + r.nextInt(3))
-                        .setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();
+                        .setEncoding(ENCODINGS[r.nextInt(ENCODINGS.length)])
+                        .setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)));
                 s.add(r, dispatch, dispatchedAt, wildOrder ? 2 * HOUR : 20 * 60_000L);
                 if (r.nextDouble() < 0.15) { // repeated dispatch, sometimes with other data
                     final SmsDispatched repeat = r.nextBoolean() ? dispatch
@@ -303,16 +325,19 @@ class RandomizedTopologyTest {
                     final ReceiptStatus status = r.nextDouble() < 0.7 ? ReceiptStatus.DELIVERED : FAILURES[r.nextInt(FAILURES.length)];
                     final Instant doneAt = r.nextDouble() < 0.2 ? null : Instant.ofEpochMilli(dispatchedAt + latency);
                     final long receivedAt = dispatchedAt + Math.max(latency, 0) + r.nextInt(600_000);
-                    s.add(r, receipt(smsId, status, doneAt, receivedAt), receivedAt, wildOrder ? 2 * HOUR : 30 * 60_000L);
+                    final DeliveryReceipt finalReceipt = priced(r, receipt(smsId, status, doneAt, receivedAt), dispatch);
+                    s.add(r, finalReceipt, receivedAt, wildOrder ? 2 * HOUR : 30 * 60_000L);
                     if (r.nextDouble() < 0.15) {
                         final long again = receivedAt + r.nextInt((int) HOUR);
-                        s.add(r, receipt(smsId, status, doneAt, again), again, HOUR);
+                        // a duplicate: the same price, or (now and then) a provider that re-prices it
+                        s.add(r, r.nextDouble() < 0.7 ? DeliveryReceipt.newBuilder(finalReceipt).setReceivedAt(Instant.ofEpochMilli(again)).build()
+                                : priced(r, receipt(smsId, status, doneAt, again), dispatch), again, HOUR);
                     }
                     if (r.nextDouble() < 0.08) {
                         final ReceiptStatus other = status == ReceiptStatus.DELIVERED ? FAILURES[r.nextInt(FAILURES.length)]
                                 : ReceiptStatus.DELIVERED;
                         final long at = receivedAt + r.nextInt((int) (3 * HOUR));
-                        s.add(r, receipt(smsId, other, Instant.ofEpochMilli(at), at), at, HOUR);
+                        s.add(r, priced(r, receipt(smsId, other, Instant.ofEpochMilli(at), at), dispatch), at, HOUR);
                     }
                 }
             }
@@ -337,6 +362,30 @@ class RandomizedTopologyTest {
             }
             s.flushAt = last + 12 * DAY;
             return s;
+        }
+
+        /** Rule 15: most dispatches priced (TRY, some EUR), some not, a few with a price that cannot be used. */
+        private static SmsDispatched priceDispatch(final Random r, final SmsDispatched.Builder dispatch) {
+            final double p = r.nextDouble();
+            if (p < 0.6) {
+                dispatch.setPriceMicros((long) r.nextInt(60_000)).setCurrency(r.nextDouble() < 0.85 ? "TRY" : "eur ");
+            } else if (p < 0.65) {
+                dispatch.setPriceMicros(r.nextBoolean() ? -1L - r.nextInt(100) : 1_000L).setCurrency(r.nextBoolean() ? "XXY" : null);
+            }
+            return dispatch.build();
+        }
+
+        /** A final receipt that now and then carries a price: usually the dispatch's currency, sometimes another, rarely a bad one. */
+        private static DeliveryReceipt priced(final Random r, final DeliveryReceipt receipt, final SmsDispatched dispatch) {
+            final double p = r.nextDouble();
+            if (p < 0.25) {
+                final String same = dispatch.getCurrency() != null && dispatch.getCurrency().trim().equalsIgnoreCase("EUR") ? "EUR" : "TRY";
+                return DeliveryReceipt.newBuilder(receipt).setPriceMicros((long) r.nextInt(80_000))
+                        .setCurrency(r.nextDouble() < 0.85 ? same : ("TRY".equals(same) ? "EUR" : "TRY")).build();
+            } else if (p < 0.28) {
+                return DeliveryReceipt.newBuilder(receipt).setPriceMicros(-5L).setCurrency("TRY").build();
+            }
+            return receipt;
         }
 
         /** One line per event, in piped order (for replaying a failed seed). */

@@ -59,6 +59,10 @@ final class ReferenceModel {
     final Map<String, Map<String, String>> personMessages = new TreeMap<>(); // personId → "dispatchedAt|smsId" → line
     final Map<String, TreeMap<Long, String>> lookups = new TreeMap<>(); // lookup key → day → personId
     long orphanReceipts;
+    /** Rule 15: campaign → currency → {spend, wasted, delivered} (micros, micros, SMS). */
+    final Map<String, Map<String, long[]>> spend = new TreeMap<>();
+    /** Rule 15: campaign → {unpriced, bad prices, GSM-7 SMS, UCS-2 SMS, GSM-7 parts, UCS-2 parts, UCS-2 extra parts}. */
+    final Map<String, long[]> pricing = new TreeMap<>();
 
     /** @param reached where both inputs start (a watermark already reached by earlier data), or Long.MIN_VALUE */
     ReferenceModel(final long timeoutMs, final long holdMs, final long retentionMs, final long reached) {
@@ -98,6 +102,8 @@ final class ReferenceModel {
         delivered.clear();
         personMessages.clear();
         lookups.clear();
+        spend.clear();
+        pricing.clear();
         orphanReceipts = 0;
         final Set<String> ids = new LinkedHashSet<>(dispatches.keySet());
         ids.addAll(receipts.keySet());
@@ -144,10 +150,44 @@ final class ReferenceModel {
         if (d.getEmail() != null) {
             lookups.computeIfAbsent("email:" + d.getEmail().trim().toLowerCase(Locale.ROOT), k -> new TreeMap<>()).put(day, personId);
         }
+        // Rule 15: the dispatch's price (no tariffs here), then every final receipt's in the order they came.
+        final long[] priced = pricing.computeIfAbsent(m, k -> new long[7]);
+        String currency = null;
+        long micros = 0;
+        if (givenPrice(d.getPriceMicros(), d.getCurrency())) {
+            if (validPrice(d.getPriceMicros(), d.getCurrency())) {
+                currency = d.getCurrency().trim().toUpperCase(Locale.ROOT);
+                micros = d.getPriceMicros();
+            } else {
+                priced[1]++;
+            }
+        }
+        if (d.getEncoding() != null) {
+            final int parts = d.getSegments();
+            if (d.getEncoding() == io.smsreports.events.SmsEncoding.GSM7) {
+                priced[2]++;
+                priced[4] += parts;
+            } else {
+                priced[3]++;
+                priced[5] += parts;
+                // the same text in GSM-7: 160 characters in one part, else 153 per part; UCS-2: 70 alone, else 67 per part
+                priced[6] += parts == 1 ? 0 : parts - (67L * parts + 152) / 153;
+            }
+        }
         DeliveryReceipt first = null;
         for (final DeliveryReceipt r : own) {
             if (!isFinal(r.getStatus())) {
                 continue; // rule 3
+            }
+            if (givenPrice(r.getPriceMicros(), r.getCurrency())) {
+                if (!validPrice(r.getPriceMicros(), r.getCurrency())) {
+                    priced[1]++;
+                } else if (currency != null && !currency.equals(r.getCurrency().trim().toUpperCase(Locale.ROOT))) {
+                    priced[1]++; // a currency change for the same SMS
+                } else {
+                    currency = r.getCurrency().trim().toUpperCase(Locale.ROOT);
+                    micros = r.getPriceMicros();
+                }
             }
             if (first == null) {
                 first = r; // rule 2
@@ -182,6 +222,14 @@ final class ReferenceModel {
         } else {
             outcome = "PENDING";
         }
+        if (currency == null) {
+            priced[0]++;
+        } else {
+            final long[] money = spend.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(currency, k -> new long[3]);
+            money[0] += micros;
+            money[1] += "FAILED".equals(outcome) || "UNCONFIRMED".equals(outcome) ? micros : 0;
+            money[2] += "DELIVERED".equals(outcome) ? 1 : 0;
+        }
         final String line = d.getSmsId() + "|" + m + "|" + dispatchedAt + "|" + outcome + "|"
                 + (first != null ? finalAt : "-") + "|" + ("FAILED".equals(outcome) ? first.getFailReason() : null);
         personMessages.computeIfAbsent(personId, k -> new TreeMap<>()).put(dispatchedAt + "|" + d.getSmsId(), line);
@@ -209,6 +257,20 @@ final class ReferenceModel {
 
     static String personId(final SmsDispatched d) {
         return d.getExternalId() != null && !d.getExternalId().isBlank() ? "ext:" + d.getExternalId() : "tel:" + d.getMsisdn();
+    }
+
+    /** Whether an event carries a price at all (either part). */
+    private static boolean givenPrice(final Long micros, final String currency) {
+        return micros != null || currency != null && !currency.isBlank();
+    }
+
+    /** Whether a given price can be used: both parts, not negative, an ISO 4217 currency. */
+    private static boolean validPrice(final Long micros, final String currency) {
+        if (micros == null || currency == null || micros < 0) {
+            return false;
+        }
+        return java.util.Currency.getAvailableCurrencies().stream()
+                .anyMatch(c -> c.getCurrencyCode().equals(currency.trim().toUpperCase(Locale.ROOT)));
     }
 
     private static boolean isFinal(final ReceiptStatus status) {
