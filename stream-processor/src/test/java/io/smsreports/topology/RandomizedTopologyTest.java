@@ -139,7 +139,7 @@ class RandomizedTopologyTest {
             model.stats.getOrDefault(m, Map.of()).forEach((platform, c) -> expected.put(platform,
                     List.of(c[0], c[1], c[2], c[3], c[4])));
             assertThat(actual).as("counts of %s per platform %s", m, when).isEqualTo(expected);
-            compareCosts(m, stats, model, when);
+            ReferenceModel.assertCosts(m, stats, model.spend, model.pricing, when);
             final long[] rec = model.reconciliation.getOrDefault(m, new long[3]);
             if (stats != null) {
                 assertThat(List.of(stats.reconciliation().duplicateReceipts(), stats.reconciliation().conflictingFinals(),
@@ -193,24 +193,6 @@ class RandomizedTopologyTest {
                 assertThat(profile.personId()).as("lookup %s %s", key, when).isEqualTo(byDay.lastEntry().getValue());
             }
         });
-    }
-
-    /** Rule 15: a campaign's costs and bad prices, as the model has them. */
-    private static void compareCosts(final String m, final CampaignStats stats, final ReferenceModel model, final String when) {
-        final io.smsreports.reporting.Costs costs = stats == null ? io.smsreports.reporting.Costs.ZERO : stats.costs();
-        final Map<String, List<Long>> actual = new TreeMap<>();
-        costs.currencies().forEach((currency, s) -> actual.put(currency, List.of(s.spendMicros(), s.wastedMicros(), s.delivered())));
-        final Map<String, List<Long>> expected = new TreeMap<>();
-        model.spend.getOrDefault(m, Map.of()).forEach((currency, s) -> {
-            if (s[0] != 0 || s[1] != 0 || s[2] != 0) {
-                expected.put(currency, List.of(s[0], s[1], s[2]));
-            }
-        });
-        assertThat(actual).as("spend of %s per currency %s", m, when).isEqualTo(expected);
-        final long[] p = model.pricing.getOrDefault(m, new long[7]);
-        assertThat(List.of(costs.unpriced(), costs.gsm7(), costs.ucs2(), costs.gsm7Parts(), costs.ucs2Parts(), costs.ucs2ExtraParts()))
-                .as("unpriced and encodings of %s %s", m, when).isEqualTo(List.of(p[0], p[2], p[3], p[4], p[5], p[6]));
-        assertThat(stats == null ? 0 : stats.reconciliation().badPrices()).as("bad prices of %s %s", m, when).isEqualTo(p[1]);
     }
 
     private static String line(final FailedRecipient f) {

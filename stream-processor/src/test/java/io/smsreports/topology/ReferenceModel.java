@@ -259,6 +259,26 @@ final class ReferenceModel {
         return d.getExternalId() != null && !d.getExternalId().isBlank() ? "ext:" + d.getExternalId() : "tel:" + d.getMsisdn();
     }
 
+    /** Rule 15: a campaign's costs and bad prices in the stores equal the model's ({@link #spend}, {@link #pricing}). */
+    static void assertCosts(final String m, final io.smsreports.reporting.CampaignStats stats, final Map<String, Map<String, long[]>> spend,
+            final Map<String, long[]> pricing, final String when) {
+        final io.smsreports.reporting.Costs costs = stats == null ? io.smsreports.reporting.Costs.ZERO : stats.costs();
+        final Map<String, List<Long>> actual = new TreeMap<>();
+        costs.currencies().forEach((currency, s) -> actual.put(currency, List.of(s.spendMicros(), s.wastedMicros(), s.delivered())));
+        final Map<String, List<Long>> expected = new TreeMap<>();
+        spend.getOrDefault(m, Map.of()).forEach((currency, s) -> {
+            if (s[0] != 0 || s[1] != 0 || s[2] != 0) {
+                expected.put(currency, List.of(s[0], s[1], s[2]));
+            }
+        });
+        org.assertj.core.api.Assertions.assertThat(actual).as("spend of %s per currency %s", m, when).isEqualTo(expected);
+        final long[] p = pricing.getOrDefault(m, new long[7]);
+        org.assertj.core.api.Assertions.assertThat(List.of(costs.unpriced(), costs.gsm7(), costs.ucs2(), costs.gsm7Parts(), costs.ucs2Parts(),
+                costs.ucs2ExtraParts())).as("unpriced and encodings of %s %s", m, when).isEqualTo(List.of(p[0], p[2], p[3], p[4], p[5], p[6]));
+        org.assertj.core.api.Assertions.assertThat(stats == null ? 0 : stats.reconciliation().badPrices()).as("bad prices of %s %s", m, when)
+                .isEqualTo(p[1]);
+    }
+
     /** Whether an event carries a price at all (either part). */
     private static boolean givenPrice(final Long micros, final String currency) {
         return micros != null || currency != null && !currency.isBlank();

@@ -6,6 +6,7 @@ import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SmsDelivered;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsEncoding;
 import io.smsreports.events.Topics;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.FailedRecipient;
@@ -98,6 +99,9 @@ public final class SmsWorkload {
             throw new IllegalArgumentException("fewer than " + 60 * HOUR / spacingMs + " SMS: the clock record (6.5 days after the first "
                     + "dispatch) must come after the last dispatch's timeout (4 days)");
         }
+        // Builders that copy a record copy its enums, which Avro instantiates only when trusted (the serdes trust the
+        // generated classes when configured; the dataset is built before any is).
+        io.smsreports.serde.GeneratedClassTrust.ensureInstalled();
         final Random r = new Random(seed);
         final int people = Math.max(1, sms / 4);
         final List<Input> inputs = new ArrayList<>();
@@ -108,11 +112,19 @@ public final class SmsWorkload {
             final String smsId = "sms-" + i;
             final int person = r.nextInt(people);
             final long dispatchedAt = t0 + i * spacingMs + (i % 997);
-            final SmsDispatched dispatch = SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(CAMPAIGNS.get(i % CAMPAIGNS.size()))
+            final SmsDispatched.Builder builder = SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(CAMPAIGNS.get(i % CAMPAIGNS.size()))
                     .setMsisdn("+9055" + String.format("%07d", person)).setExternalId(person % 10 < 7 ? "u" + person : null)
                     .setEmail(person % 5 == 0 ? "p" + person + "@example.com" : null).setPlatform(PLATFORMS[r.nextInt(PLATFORMS.length)])
                     .setProvider("p" + r.nextInt(3)).setCountry("TR").setOperator(null).setSegments(1 + r.nextInt(2))
-                    .setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();
+                    .setEncoding(r.nextDouble() < 0.7 ? SmsEncoding.GSM7 : SmsEncoding.UCS2)
+                    .setDispatchedAt(Instant.ofEpochMilli(dispatchedAt));
+            final double pricing = r.nextDouble(); // rule 15: most priced by the sender, some in EUR, a few bad, some not at all
+            if (pricing < 0.8) {
+                builder.setPriceMicros((long) r.nextInt(50_000)).setCurrency(pricing < 0.75 ? "TRY" : "EUR");
+            } else if (pricing < 0.82) {
+                builder.setPriceMicros(-1L).setCurrency("TRY");
+            }
+            final SmsDispatched dispatch = builder.build();
             final boolean early = r.nextDouble() < 0.05; // the sender publishes late: receipts come first
             final long publishedAt = early ? dispatchedAt + 30 * 60_000 : dispatchedAt;
             inputs.add(new Input(topics.dispatches(), smsId, dispatch, publishedAt));
@@ -130,7 +142,14 @@ public final class SmsWorkload {
                 final long doneAt = dispatchedAt + (early ? 10_000 : latency);
                 final long receivedAt = doneAt + 5 + r.nextInt(60_000);
                 final Instant done = r.nextDouble() < 0.85 ? Instant.ofEpochMilli(doneAt) : null;
-                inputs.add(new Input(topics.receipts(), smsId, receipt(smsId, status, done, receivedAt), receivedAt));
+                final double repricing = r.nextDouble(); // rule 15: a provider's price on some final receipts, rarely a bad one
+                final DeliveryReceipt finalReceipt = repricing < 0.2 && dispatch.getCurrency() != null
+                        ? DeliveryReceipt.newBuilder(receipt(smsId, status, done, receivedAt)).setPriceMicros((long) r.nextInt(60_000))
+                                .setCurrency(dispatch.getCurrency()).build()
+                        : repricing < 0.22 ? DeliveryReceipt.newBuilder(receipt(smsId, status, done, receivedAt)).setPriceMicros(5L)
+                                .setCurrency("XXY").build()
+                        : receipt(smsId, status, done, receivedAt);
+                inputs.add(new Input(topics.receipts(), smsId, finalReceipt, receivedAt));
                 if (r.nextDouble() < 0.1) {
                     inputs.add(new Input(topics.receipts(), smsId, receipt(smsId, status, done, receivedAt + 7_001), receivedAt + 7_001));
                 }
@@ -184,7 +203,7 @@ public final class SmsWorkload {
     public record Expected(Map<String, Map<String, long[]>> stats, Map<String, long[]> reconciliation,
             Map<String, Map<Long, Map<String, long[]>>> hourly, Map<String, List<String>> failed,
             Map<String, Map<Integer, Long>> latency, List<String> delivered, Map<String, List<String>> people, long orphans,
-            int poison) {
+            int poison, Map<String, Map<String, long[]>> spend, Map<String, long[]> pricing) {
 
         /** Sent, delivered, failed and unconfirmed of a campaign, summed over its platforms. */
         public long[] totals(final String messageId) {
@@ -229,6 +248,8 @@ public final class SmsWorkload {
         final List<String> delivered = new ArrayList<>();
         final Map<String, List<String>> people = new TreeMap<>();
         long orphans = 0;
+        final Map<String, Map<String, long[]>> spend = new TreeMap<>();
+        final Map<String, long[]> pricing = new TreeMap<>();
         for (final ReferenceModel model : models.values()) {
             model.evaluate(model.watermark());
             model.stats.forEach((m, platforms) -> platforms.forEach((platform, c) -> add(stats.computeIfAbsent(m, k -> new TreeMap<>())
@@ -242,10 +263,13 @@ public final class SmsWorkload {
             delivered.addAll(model.delivered);
             model.personMessages.forEach((person, lines) -> people.computeIfAbsent(person, k -> new ArrayList<>()).addAll(lines.values()));
             orphans += model.orphanReceipts;
+            model.spend.forEach((m, currencies) -> currencies.forEach((currency, s) ->
+                    add(spend.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(currency, k -> new long[3]), s)));
+            model.pricing.forEach((m, p) -> add(pricing.computeIfAbsent(m, k -> new long[7]), p));
         }
         failed.values().forEach(list -> list.sort(null));
         people.values().forEach(list -> list.sort(null));
-        return new Expected(stats, reconciliation, hourly, failed, latency, delivered, people, orphans, poison);
+        return new Expected(stats, reconciliation, hourly, failed, latency, delivered, people, orphans, poison, spend, pricing);
     }
 
     private static void add(final long[] into, final long[] values) {
@@ -297,6 +321,7 @@ public final class SmsWorkload {
             final long[] rec = expected.reconciliation.getOrDefault(m, new long[3]);
             assertThat(List.of(s.reconciliation().duplicateReceipts(), s.reconciliation().conflictingFinals(),
                     s.reconciliation().lateReceipts())).as("reconciliation of %s", m).isEqualTo(List.of(rec[0], rec[1], rec[2]));
+            ReferenceModel.assertCosts(m, s, expected.spend, expected.pricing, "");
         }
 
         final ReadOnlyWindowStore<String, HourlyCounts> hourly = streams.store(StoreQueryParameters.fromNameAndType(
