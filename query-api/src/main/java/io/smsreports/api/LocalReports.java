@@ -321,8 +321,8 @@ public final class LocalReports {
             }
             final PlatformCounts c = all.counts();
             final SortedMap<Integer, Long> buckets = all.latencyBuckets();
-            final String[] parts2 = Dimension.splitRoute(route);
-            routes.add(new Routes.Route(route, parts2[0], parts2[1], c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.pending(),
+            final String[] providerOperator = Dimension.splitRoute(route);
+            routes.add(new Routes.Route(route, providerOperator[0], providerOperator[1], c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.pending(),
                     ratio(c.delivered(), c.sent()), new Breakdown.Latency(LatencyBuckets.quantile(buckets, 0.50),
                     LatencyBuckets.quantile(buckets, 0.95)), deliveredWithin(all.within(), c.sent()), cost(all.costs()), series));
         });

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The route scorecard ({@code GET /routes}): every provider × operator route that sent SMS dispatched in [from, to), with
- * what became of them. Rows are cohorts of dispatch hours: an SMS counts in the hour it was dispatched, and its later
+ * The route scorecard ({@code GET /routes}): every provider × operator route that sent SMS in the dispatch hours starting
+ * in [from, to), with what became of them. Rows are cohorts of dispatch hours: an SMS counts in the hour it was dispatched, and its later
  * outcome (delivered, failed, Unconfirmed, re-priced) lands there too.
  */
 public record Routes(Instant from, Instant to, List<Route> routes, Freshness freshness) {
