@@ -62,6 +62,8 @@ public final class CampaignsResource {
             final Dimension by = Dimension.valueOf(label.toUpperCase(java.util.Locale.ROOT));
             federation.routed(ctx, () -> ctx.json(local.breakdown(ctx.pathParam("messageId"), by)));
         });
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/funnel", ctx -> federation.routed(ctx, () ->
+                ctx.json(local.funnel(ctx.pathParam("messageId")))));
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/failures", ctx -> {
             final String by = Params.choice(ctx, "by", null, List.of("category", "errorCode", "provider", "operator"));
             if (by == null) {

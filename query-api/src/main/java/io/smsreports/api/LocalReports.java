@@ -259,7 +259,20 @@ public final class LocalReports {
                 c == null ? null : c.getStatus().name(), c == null ? null : c.getCreatedAt(), c == null ? null : c.getStartedAt(),
                 c == null ? null : c.getEndedAt(), metrics, latency, deliveredWithin, freshness,
                 new CampaignReport.Reconciliation(r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts(), r.badPrices()),
-                cost(stats.costs()));
+                cost(stats.costs()), stats.notSentTotal());
+    }
+
+    /** A campaign's funnel (rule 14). */
+    public io.smsreports.api.dto.Funnel funnel(final String messageId) {
+        requireKnown(messageId);
+        final CampaignStats found = reader.stats(messageId);
+        final CampaignStats stats = found == null ? CampaignStats.EMPTY : found;
+        final Campaign campaign = reader.campaign(messageId);
+        final Long audience = campaign == null ? null : campaign.getTargetAudience();
+        final PlatformCounts t = stats.totals();
+        final long notSent = stats.notSentTotal();
+        return new io.smsreports.api.dto.Funnel(messageId, audience, notSent, stats.notSent(), t.sent(), t.delivered(), t.failed(),
+                t.unconfirmed(), t.pending(), audience == null ? null : audience - notSent - t.sent(), freshness.current());
     }
 
     /** A campaign's delivery-latency histogram, with its delivered-within shares. */
@@ -282,7 +295,7 @@ public final class LocalReports {
             final SortedMap<Integer, Long> buckets = row.latencyBuckets();
             rows.add(new Breakdown.Row(key, c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.pending(), ratio(c.delivered(), c.sent()),
                     new Breakdown.Latency(LatencyBuckets.quantile(buckets, 0.50), LatencyBuckets.quantile(buckets, 0.95)),
-                    deliveredWithin(row.within(), c.sent()), cost(row.costs())));
+                    deliveredWithin(row.within(), c.sent()), cost(row.costs()), row.notSentTotal(), row.notSent()));
         });
         rows.sort(Comparator.comparingLong(Breakdown.Row::sent).reversed().thenComparing(Breakdown.Row::key));
         return new Breakdown(messageId, dimension.label(), rows, freshness.current());

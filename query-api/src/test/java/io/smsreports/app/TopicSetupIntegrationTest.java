@@ -30,7 +30,7 @@ class TopicSetupIntegrationTest {
 
     @Test
     void shouldAcceptCoPartitionedTopicsAndReturnTheirPartitionCount() {
-        final Topics topics = new Topics("ok.campaigns", "ok.dispatches", "ok.receipts", "ok.delivered", "ok.dlq");
+        final Topics topics = Topics.prefixed("ok");
         kafka.createTopics(TopicSetup.newTopics(topics, 4, (short) 1));
         try (Admin admin = kafka.admin()) {
             assertThat(TopicSetup.verify(admin, topics)).isEqualTo(4);
@@ -44,9 +44,9 @@ class TopicSetupIntegrationTest {
 
     @Test
     void shouldRefuseToStartWhenDispatchesAndReceiptsAreNotCoPartitioned() {
-        final Topics topics = new Topics("bad.campaigns", "bad.dispatches", "bad.receipts", "bad.delivered", "bad.dlq");
-        kafka.createTopics(java.util.List.of(new NewTopic("bad.campaigns", 1, (short) 1), new NewTopic("bad.dispatches", 6, (short) 1),
-                new NewTopic("bad.receipts", 3, (short) 1), new NewTopic("bad.delivered", 1, (short) 1), new NewTopic("bad.dlq", 1, (short) 1)));
+        final Topics topics = Topics.prefixed("bad");
+        kafka.createTopics(TopicSetup.newTopics(topics, 6, (short) 1).stream()
+                .map(t -> t.name().equals("bad.receipts") ? new NewTopic("bad.receipts", 3, (short) 1) : t).toList());
         try (Admin admin = kafka.admin()) {
             assertThatThrownBy(() -> TopicSetup.verify(admin, topics))
                     .isInstanceOf(IllegalStateException.class)
@@ -57,12 +57,28 @@ class TopicSetupIntegrationTest {
     }
 
     @Test
+    void shouldRefuseToStartWhenNotSentOrClicksAreNotCoPartitionedWithTheDispatches() {
+        for (final String role : java.util.List.of("not-sent", "clicks")) {
+            final Topics topics = Topics.prefixed("odd-" + role);
+            final String odd = "odd-" + role + "." + role;
+            kafka.createTopics(TopicSetup.newTopics(topics, 4, (short) 1).stream()
+                    .map(t -> t.name().equals(odd) ? new NewTopic(odd, 2, (short) 1) : t).toList());
+            try (Admin admin = kafka.admin()) {
+                assertThatThrownBy(() -> TopicSetup.verify(admin, topics))
+                        .hasMessageContaining("odd-" + role + ".dispatches has 4 partitions but " + odd + " has 2")
+                        .hasMessageContaining("Refusing to start");
+            }
+        }
+    }
+
+    @Test
     void shouldNameMissingTopics() {
-        final Topics topics = new Topics("none.campaigns", "none.dispatches", "none.receipts", "none.delivered", "none.dlq");
+        final Topics topics = Topics.prefixed("none");
         kafka.createTopic("none.dispatches", 1, Map.of());
         try (Admin admin = kafka.admin()) {
             assertThatThrownBy(() -> TopicSetup.verify(admin, topics))
-                    .hasMessageContaining("Missing topic(s) [none.campaigns, none.receipts, none.delivered, none.dlq]");
+                    .hasMessageContaining("Missing topic(s) [none.campaigns, none.receipts, none.delivered, none.dlq, none.alerts, "
+                            + "none.not-sent, none.clicks, none.inbound]");
         }
     }
 }

@@ -217,8 +217,7 @@ class FaultInjectionIntegrationTest {
 
         Scenario(final String name) throws Exception {
             this.name = name;
-            this.topics = new Topics(name + ".campaigns", name + ".dispatches", name + ".receipts", name + ".delivered", name + ".dlq",
-                    name + ".audit", name + ".alerts");
+            this.topics = Topics.prefixed(name);
             this.applicationId = "sms-reports-chaos-" + name;
             this.workload = new SmsWorkload(topics, PARTITIONS);
             final long t0 = Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS).toEpochMilli();

@@ -14,11 +14,14 @@ import java.util.Objects;
  *   <tr><td>{@value #DEFAULT_RECEIPTS}</td><td>smsId</td><td>{@link DeliveryReceipt}</td><td>delete</td></tr>
  *   <tr><td>{@value #DEFAULT_DELIVERED}</td><td>smsId</td><td>{@link SmsDelivered}</td><td>delete</td></tr>
  *   <tr><td>{@value #DEFAULT_ALERTS}</td><td>alertId</td><td>{@link DeliveryAlert}</td><td>delete</td></tr>
+ *   <tr><td>{@value #DEFAULT_NOT_SENT}</td><td>smsId</td><td>{@link SmsNotSent}</td><td>delete</td></tr>
+ *   <tr><td>{@value #DEFAULT_CLICKS}</td><td>smsId</td><td>{@link SmsLinkClicked}</td><td>delete</td></tr>
+ *   <tr><td>{@value #DEFAULT_INBOUND}</td><td>msisdn</td><td>{@link SmsInbound}</td><td>delete</td></tr>
  *   <tr><td>{@value #DEFAULT_DEAD_LETTERS}</td><td>original key</td><td>original value; headers say why</td><td>delete</td></tr>
  * </table>
  *
- * <p>Keys are plain UTF-8 strings. {@code dispatches} and {@code receipts} must be co-partitioned (same
- * partition count, default partitioner): the pipeline refuses to start otherwise.
+ * <p>Keys are plain UTF-8 strings. {@code dispatches}, {@code receipts}, {@code notSent} and {@code clicks} must be
+ * co-partitioned (same partition count, default partitioner): the pipeline refuses to start otherwise.
  *
  * @param campaigns   campaign metadata and status
  * @param dispatches  each SMS handed to a provider
@@ -27,9 +30,12 @@ import java.util.Objects;
  * @param deadLetters poison records with the reason (written by the pipeline)
  * @param audit       who read personal data through the API (written by the query API)
  * @param alerts      delivery alerts, opened and resolved (written by the pipeline)
+ * @param notSent     recipients the sender decided not to send to, and why (rule 14)
+ * @param clicks      clicks on tracked links (rule 16)
+ * @param inbound     messages recipients sent back (rule 17)
  */
 public record Topics(String campaigns, String dispatches, String receipts, String delivered, String deadLetters, String audit,
-        String alerts) {
+        String alerts, String notSent, String clicks, String inbound) {
 
     public static final String DEFAULT_CAMPAIGNS = "sms.campaigns";
     public static final String DEFAULT_DISPATCHES = "sms.dispatches";
@@ -40,6 +46,12 @@ public record Topics(String campaigns, String dispatches, String receipts, Strin
     public static final String DEFAULT_AUDIT = "sms.audit";
     /** Delivery alerts ({@code DeliveryAlert}, keyed by alertId), written by the pipeline. */
     public static final String DEFAULT_ALERTS = "sms.alerts";
+    /** Recipients not sent to ({@code SmsNotSent}, keyed by smsId), written by the sender. */
+    public static final String DEFAULT_NOT_SENT = "sms.not-sent";
+    /** Link clicks ({@code SmsLinkClicked}, keyed by smsId), written by the link tracker. */
+    public static final String DEFAULT_CLICKS = "sms.clicks";
+    /** Replies ({@code SmsInbound}, keyed by msisdn), written by the gateways. */
+    public static final String DEFAULT_INBOUND = "sms.inbound";
 
     public Topics {
         requireName(campaigns, "campaigns");
@@ -49,6 +61,15 @@ public record Topics(String campaigns, String dispatches, String receipts, Strin
         requireName(deadLetters, "deadLetters");
         requireName(audit, "audit");
         requireName(alerts, "alerts");
+        requireName(notSent, "notSent");
+        requireName(clicks, "clicks");
+        requireName(inbound, "inbound");
+    }
+
+    /** These topics with the default not-sent, clicks and inbound topics. */
+    public Topics(final String campaigns, final String dispatches, final String receipts, final String delivered, final String deadLetters,
+            final String audit, final String alerts) {
+        this(campaigns, dispatches, receipts, delivered, deadLetters, audit, alerts, DEFAULT_NOT_SENT, DEFAULT_CLICKS, DEFAULT_INBOUND);
     }
 
     /** These topics with the default alerts topic. */
@@ -60,6 +81,12 @@ public record Topics(String campaigns, String dispatches, String receipts, Strin
     /** These topics with the default audit topic. */
     public Topics(final String campaigns, final String dispatches, final String receipts, final String delivered, final String deadLetters) {
         this(campaigns, dispatches, receipts, delivered, deadLetters, DEFAULT_AUDIT);
+    }
+
+    /** Every topic named {@code <prefix>.<role>} (e.g. {@code test.not-sent}): one deployment's topics apart from another's. */
+    public static Topics prefixed(final String prefix) {
+        return new Topics(prefix + ".campaigns", prefix + ".dispatches", prefix + ".receipts", prefix + ".delivered", prefix + ".dlq",
+                prefix + ".audit", prefix + ".alerts", prefix + ".not-sent", prefix + ".clicks", prefix + ".inbound");
     }
 
     /** The default topic names. */

@@ -38,6 +38,10 @@ public final class TopicSetup {
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 new NewTopic(topics.dispatches(), partitions, replicationFactor),
                 new NewTopic(topics.receipts(), partitions, replicationFactor),
+                // Co-partitioned with the dispatches (rule 14 and 16 meet the SMS in its task).
+                new NewTopic(topics.notSent(), partitions, replicationFactor),
+                new NewTopic(topics.clicks(), partitions, replicationFactor),
+                new NewTopic(topics.inbound(), partitions, replicationFactor),
                 // Read by downstream consumers of every kind: gzip, the one codec every mainstream client decodes with its
                 // defaults (kafkajs implements only gzip without plugins; Java and librdkafka read all). The broker
                 // recompresses what our lz4 producer writes.
@@ -103,7 +107,7 @@ public final class TopicSetup {
 
     public static int verify(final Admin admin, final Topics topics) {
         final List<String> names = List.of(topics.campaigns(), topics.dispatches(), topics.receipts(), topics.delivered(),
-                topics.deadLetters(), topics.alerts());
+                topics.deadLetters(), topics.alerts(), topics.notSent(), topics.clicks(), topics.inbound());
         // A topic created a moment ago may not be in every broker's metadata yet: look again for a few seconds before
         // calling it missing.
         final long deadline = System.nanoTime() + MISSING_GRACE.toNanos();
@@ -137,11 +141,13 @@ public final class TopicSetup {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Missing topic(s) " + missing + ". Create them before starting SMS Reports: "
                     + topics.dispatches() + " and " + topics.receipts() + " with the same number of partitions, "
-                    + topics.campaigns() + " with cleanup.policy=compact.");
+                    + topics.campaigns() + " with cleanup.policy=compact; " + topics.notSent() + " and " + topics.clicks()
+                    + " with as many partitions as " + topics.dispatches() + ".");
         }
         final Map<String, TopicDescription> described;
         try {
-            described = admin.describeTopics(List.of(topics.dispatches(), topics.receipts())).allTopicNames().get(30, TimeUnit.SECONDS);
+            described = admin.describeTopics(List.of(topics.dispatches(), topics.receipts(), topics.notSent(), topics.clicks()))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new IllegalStateException("Topic vanished while checking it: " + e.getCause().getMessage(), e);
@@ -155,12 +161,15 @@ public final class TopicSetup {
         }
         checkDeliveredCompression(admin, topics);
         final int dispatchPartitions = described.get(topics.dispatches()).partitions().size();
-        final int receiptPartitions = described.get(topics.receipts()).partitions().size();
-        if (dispatchPartitions != receiptPartitions) {
-            throw new IllegalStateException(topics.dispatches() + " has " + dispatchPartitions + " partitions but " + topics.receipts()
-                    + " has " + receiptPartitions + ": they must be co-partitioned (same partition count, both keyed by smsId with "
-                    + "the default partitioner) so that each SMS's dispatch and receipts meet in one task. Refusing to start. "
-                    + "Give both topics the same number of partitions.");
+        for (final String other : List.of(topics.receipts(), topics.notSent(), topics.clicks())) {
+            final int partitions = described.get(other).partitions().size();
+            if (partitions != dispatchPartitions) {
+                throw new IllegalStateException(topics.dispatches() + " has " + dispatchPartitions + " partitions but " + other
+                        + " has " + partitions + ": they must be co-partitioned (same partition count, both keyed by smsId with "
+                        + "the default partitioner) so that each SMS's dispatch, receipts, not-sent decision and clicks meet in one "
+                        + "task. Refusing to start. Give " + topics.dispatches() + ", " + topics.receipts() + ", " + topics.notSent()
+                        + " and " + topics.clicks() + " the same number of partitions.");
+            }
         }
         return dispatchPartitions;
     }

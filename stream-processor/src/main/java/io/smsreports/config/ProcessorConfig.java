@@ -95,6 +95,9 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_TOPIC_DLQ = "SMS_TOPIC_DLQ";
     public static final String SMS_TOPIC_AUDIT = "SMS_TOPIC_AUDIT";
     public static final String SMS_TOPIC_ALERTS = "SMS_TOPIC_ALERTS";
+    public static final String SMS_TOPIC_NOT_SENT = "SMS_TOPIC_NOT_SENT";
+    public static final String SMS_TOPIC_CLICKS = "SMS_TOPIC_CLICKS";
+    public static final String SMS_TOPIC_INBOUND = "SMS_TOPIC_INBOUND";
     public static final String SMS_ALERT_RULES = "SMS_ALERT_RULES";
     public static final String SMS_PROCESSING_GUARANTEE = "SMS_PROCESSING_GUARANTEE";
     public static final String SMS_COMMIT_INTERVAL = "SMS_COMMIT_INTERVAL";
@@ -161,7 +164,10 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                     s.string(SMS_TOPIC_DELIVERED, Topics.DEFAULT_DELIVERED),
                     s.string(SMS_TOPIC_DLQ, Topics.DEFAULT_DEAD_LETTERS),
                     s.string(SMS_TOPIC_AUDIT, Topics.DEFAULT_AUDIT),
-                    s.string(SMS_TOPIC_ALERTS, Topics.DEFAULT_ALERTS));
+                    s.string(SMS_TOPIC_ALERTS, Topics.DEFAULT_ALERTS),
+                    s.string(SMS_TOPIC_NOT_SENT, Topics.DEFAULT_NOT_SENT),
+                    s.string(SMS_TOPIC_CLICKS, Topics.DEFAULT_CLICKS),
+                    s.string(SMS_TOPIC_INBOUND, Topics.DEFAULT_INBOUND));
         } catch (IllegalArgumentException e) {
             s.problem("SMS_TOPIC_*: " + e.getMessage());
         }

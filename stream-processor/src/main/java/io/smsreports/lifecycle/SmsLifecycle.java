@@ -119,10 +119,17 @@ public final class SmsLifecycle {
         }
         final SmsState holding = work.state;
         work.state = SmsState.dispatched(dispatch, holding == null ? Long.MAX_VALUE : holding.indexedAt(), null, false);
+        if (holding != null && holding.notSent() != null) {
+            if (sameSms(dispatch, holding.notSent())) {
+                work.uncountNotSent(holding.notSent()); // rule 14: dispatched after all, so Sent and not "not sent"
+            } else {
+                work.state = work.state.withNotSent(holding.notSent()); // another use of the id: both count
+            }
+        }
         work.changes.dispatch = dispatch;
         work.changes.flags |= Transition.SENT;
         work.priceAtDispatch(dispatch);
-        if (holding != null) {
+        if (holding != null && holding.held() != null) {
             final Held[] mineAndLater = holding.held().splitAt(dispatch.dispatchedAt() + retentionMs);
             if (mineAndLater[1] != null) {
                 // rule 13: receipts that arrived after this SMS's retention are not its own; they keep waiting
@@ -164,7 +171,8 @@ public final class SmsLifecycle {
         if (state == null || !state.isDispatched()) {
             // rule 4: no dispatch yet, hold the receipt
             work.state = state == null ? SmsState.holding(Held.of(finalReceipt, arrivedAt), Long.MAX_VALUE)
-                    : SmsState.holding(state.held().add(finalReceipt, arrivedAt), state.indexedAt());
+                    : SmsState.undispatched(state.held() == null ? Held.of(finalReceipt, arrivedAt) : state.held().add(finalReceipt, arrivedAt),
+                            state.notSent(), state.indexedAt());
             return work.step(false);
         }
         if (arrivedAt >= state.dispatch().dispatchedAt() + retentionMs) {
@@ -179,6 +187,40 @@ public final class SmsLifecycle {
         return work.step(false);
     }
 
+    /**
+     * Rule 14 for one decision not to send. It counts as not sent unless a dispatch of the same SMS (the two within a
+     * retention of each other) is known, now or later: then the smsId is Sent and the decision changes nothing. Of several
+     * decisions for one smsId the {@linkplain NotSent#LATEST latest} counts, whatever the order they are processed in.
+     *
+     * @param notSent the decision, its time guarded
+     * @param now     the watermark
+     */
+    public Step onNotSent(final String smsId, final SmsState stored, final NotSent notSent, final long now) {
+        final Work work = catchUp(smsId, stored, now);
+        if (now >= notSent.decidedAt() + retentionMs) {
+            return work.stale(); // rule 13: forgotten already, or never to be counted again
+        }
+        final SmsState state = work.state;
+        if (state != null && state.isDispatched() && sameSms(state.dispatch(), notSent)) {
+            return work.step(false); // rule 14: an smsId both not sent and dispatched counts as Sent
+        }
+        final NotSent current = state == null ? null : state.notSent();
+        if (current != null && NotSent.LATEST.compare(notSent, current) <= 0) {
+            return work.step(false); // the same decision again, or an earlier one
+        }
+        if (current != null) {
+            work.uncountNotSent(current);
+        }
+        work.countNotSent(notSent);
+        work.state = state == null ? SmsState.undispatched(null, notSent, Long.MAX_VALUE) : state.withNotSent(notSent);
+        return work.step(false);
+    }
+
+    /** Whether a dispatch and a decision not to send are about the same SMS: a retention apart or less. */
+    private boolean sameSms(final Dispatch dispatch, final NotSent notSent) {
+        return Math.abs(dispatch.dispatchedAt() - notSent.decidedAt()) < retentionMs;
+    }
+
     /** Applies whatever deadlines the clock has reached (rules 5 and 7, retention); for punctuations. */
     public Step onTime(final String smsId, final SmsState stored, final long now) {
         return catchUp(smsId, stored, now).step(false);
@@ -190,7 +232,8 @@ public final class SmsLifecycle {
      */
     public long nextDeadline(final SmsState state) {
         if (!state.isDispatched()) {
-            return state.held().heldSince() + holdMs;
+            final long notSentForgotten = state.notSent() == null ? Long.MAX_VALUE : state.notSent().decidedAt() + retentionMs;
+            return state.held() == null ? notSentForgotten : Math.min(state.held().heldSince() + holdMs, notSentForgotten);
         }
         if (state.outcome() == Outcome.PENDING) {
             return timeoutAt(state.dispatch());
@@ -212,11 +255,18 @@ public final class SmsLifecycle {
                 work.forget(); // state is bounded
             }
         }
-        while (work.state != null && !work.state.isDispatched() && now >= work.state.held().heldSince() + holdMs) {
+        while (work.state != null && !work.state.isDispatched() && work.state.held() != null
+                && now >= work.state.held().heldSince() + holdMs) {
             // rule 7: the hold of the earliest receipts ended without a dispatch; later ones may still be waiting
             final Held[] groupAndRest = work.state.held().firstGroup(holdMs);
             work.orphans += groupAndRest[0].receipts();
-            work.state = groupAndRest[1] == null ? null : SmsState.holding(groupAndRest[1], work.state.indexedAt());
+            work.state = groupAndRest[1] == null && work.state.notSent() == null ? null
+                    : SmsState.undispatched(groupAndRest[1], work.state.notSent(), work.state.indexedAt());
+        }
+        if (work.state != null && !work.state.isDispatched() && work.state.notSent() != null
+                && now >= work.state.notSent().decidedAt() + retentionMs) {
+            // rule 14: a decision kept a retention, so that a dispatch of the same SMS still cancels it; it stays counted
+            work.state = work.state.held() == null ? null : SmsState.holding(work.state.held(), work.state.indexedAt());
         }
         return work;
     }
@@ -231,6 +281,8 @@ public final class SmsLifecycle {
         SmsState state;
         Changes changes;
         Transition forgotten;
+        /** Rule 14: not-sent decisions counted (+1) or uncounted (−1) in this step, in order. */
+        final List<Transition> notSentChanges = new ArrayList<>(1);
         int orphans;
 
         Work(final String smsId, final SmsState stored) {
@@ -250,7 +302,8 @@ public final class SmsLifecycle {
             }
             final Price tariffed = tariff.apply(dispatch);
             if (tariffed != null) {
-                state = new SmsState(state.dispatch(), state.outcome(), state.finalReceipt(), state.held(), state.indexedAt(), tariffed, true);
+                state = new SmsState(state.dispatch(), state.outcome(), state.finalReceipt(), state.held(), state.indexedAt(), tariffed, true,
+                        state.notSent());
             }
         }
 
@@ -275,6 +328,14 @@ public final class SmsLifecycle {
             if (!price.equals(current) || state.tariffed()) {
                 state = state.withPrice(price);
             }
+        }
+
+        void countNotSent(final NotSent notSent) {
+            notSentChanges.add(Transition.notSent(smsId, notSent, Transition.NOT_SENT));
+        }
+
+        void uncountNotSent(final NotSent notSent) {
+            notSentChanges.add(Transition.notSent(smsId, notSent, Transition.NOT_SENT_UNDONE));
         }
 
         void timeOut() {
@@ -325,7 +386,8 @@ public final class SmsLifecycle {
         void forget() {
             forgotten = changes.transition(smsId, state);
             changes = new Changes(null);
-            state = state.held() == null ? null : SmsState.holding(state.held(), state.indexedAt());
+            state = state.held() == null && state.notSent() == null ? null
+                    : SmsState.undispatched(state.held(), state.notSent(), state.indexedAt());
         }
 
         Step step(final boolean duplicateDispatch) {
@@ -338,7 +400,8 @@ public final class SmsLifecycle {
         }
 
         private Step step(final boolean duplicateDispatch, final boolean stale) {
-            final List<Transition> transitions = new ArrayList<>(2);
+            final List<Transition> transitions = new ArrayList<>(2 + notSentChanges.size());
+            transitions.addAll(notSentChanges);
             if (forgotten != null) {
                 transitions.add(forgotten);
             }

@@ -15,23 +15,36 @@ import java.util.Objects;
  * @param indexedAt    the time of this state's entry in the expiry index (never later than its next deadline)
  * @param price        the dispatched SMS's latest known price (rule 15), or null: unpriced
  * @param tariffed     whether that price is the configured tariff's (a provider's price in another currency replaces it)
+ * @param notSent      the sender's decision not to send this smsId (rule 14), counted as not sent: while no dispatch of the same
+ *                     SMS is known (a dispatch cancels it), or when the dispatched SMS is another use of the id (the two are a
+ *                     retention apart)
  */
 public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, Held held, long indexedAt, Price price,
-        boolean tariffed) {
+        boolean tariffed, NotSent notSent) {
 
     public SmsState {
         Objects.requireNonNull(outcome, "outcome");
-        if (dispatch == null && held == null) {
-            throw new IllegalArgumentException("a dispatch or held receipts must be set");
+        if (dispatch == null && held == null && notSent == null) {
+            throw new IllegalArgumentException("a dispatch, held receipts or a not-sent decision must be set");
         }
     }
 
+    public SmsState(final Dispatch dispatch, final Outcome outcome, final FinalReceipt finalReceipt, final Held held, final long indexedAt,
+            final Price price, final boolean tariffed) {
+        this(dispatch, outcome, finalReceipt, held, indexedAt, price, tariffed, null);
+    }
+
     static SmsState holding(final Held held, final long indexedAt) {
-        return new SmsState(null, Outcome.PENDING, null, held, indexedAt, null, false);
+        return new SmsState(null, Outcome.PENDING, null, held, indexedAt, null, false, null);
+    }
+
+    /** Not dispatched: receipts held (or null), a not-sent decision (or null), one of them set. */
+    static SmsState undispatched(final Held held, final NotSent notSent, final long indexedAt) {
+        return new SmsState(null, Outcome.PENDING, null, held, indexedAt, null, false, notSent);
     }
 
     static SmsState dispatched(final Dispatch dispatch, final long indexedAt, final Price price, final boolean tariffed) {
-        return new SmsState(dispatch, Outcome.PENDING, null, null, indexedAt, price, tariffed);
+        return new SmsState(dispatch, Outcome.PENDING, null, null, indexedAt, price, tariffed, null);
     }
 
     public boolean isDispatched() {
@@ -39,18 +52,22 @@ public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalRec
     }
 
     SmsState withOutcome(final Outcome newOutcome, final FinalReceipt receipt) {
-        return new SmsState(dispatch, newOutcome, receipt, held, indexedAt, price, tariffed);
+        return new SmsState(dispatch, newOutcome, receipt, held, indexedAt, price, tariffed, notSent);
     }
 
     SmsState withHeld(final Held newHeld) {
-        return new SmsState(dispatch, outcome, finalReceipt, newHeld, indexedAt, price, tariffed);
+        return new SmsState(dispatch, outcome, finalReceipt, newHeld, indexedAt, price, tariffed, notSent);
     }
 
     SmsState withPrice(final Price newPrice) {
-        return new SmsState(dispatch, outcome, finalReceipt, held, indexedAt, newPrice, false);
+        return new SmsState(dispatch, outcome, finalReceipt, held, indexedAt, newPrice, false, notSent);
+    }
+
+    SmsState withNotSent(final NotSent decision) {
+        return new SmsState(dispatch, outcome, finalReceipt, held, indexedAt, price, tariffed, decision);
     }
 
     public SmsState withIndexedAt(final long newIndexedAt) {
-        return new SmsState(dispatch, outcome, finalReceipt, held, newIndexedAt, price, tariffed);
+        return new SmsState(dispatch, outcome, finalReceipt, held, newIndexedAt, price, tariffed, notSent);
     }
 }

@@ -49,6 +49,11 @@ public final class TimeGuard {
         return d.withDispatchedAt(at);
     }
 
+    /** The not-sent decision with a believable {@code decidedAt} (the same instance when it already is). */
+    public NotSent guard(final NotSent n, final long recordTimestamp, final long now) {
+        return n.withDecidedAt(guard(now, n.decidedAt(), recordTimestamp));
+    }
+
     /** The receipt with believable {@code finalAt} and {@code receivedAt} (the same instance when both already are). */
     public FinalReceipt guard(final FinalReceipt f, final long recordTimestamp, final long now) {
         final long receivedAt = guard(now, f.receivedAt(), recordTimestamp);

@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param priceBefore       its price before this change (rule 15; null: unpriced)
  * @param priceAfter        its price after this change (rule 15; null: unpriced)
  * @param badPrices         prices in this change's inputs that could not be used (negative, not ISO 4217, a currency change)
+ * @param notSentReason     for a {@link #NOT_SENT} or {@link #NOT_SENT_UNDONE} change (rule 14): the decision's reason; its
+ *                          {@code dispatch} is then {@link NotSent#asDispatch()}, the recipient and rows the decision counts in
  */
 public record Transition(String smsId, Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, int changes,
         int duplicateReceipts, int conflictingFinals, long knownAt, Outcome outcomeBefore, Price priceBefore, Price priceAfter,
-        int badPrices) {
+        int badPrices, String notSentReason) {
 
     /** Became Sent (rule 1): first dispatch of this smsId. */
     public static final int SENT = 1;
@@ -45,7 +47,40 @@ public record Transition(String smsId, Dispatch dispatch, Outcome outcome, Final
      */
     public static final int ON_TIME = 1 << 5;
 
+    /** Rule 14: the sender decided not to send this smsId: not sent + 1 for {@link #notSentReason}. Nothing else changes. */
+    public static final int NOT_SENT = 1 << 6;
+    /**
+     * Rule 14: a decision counted before no longer counts (a dispatch of the same SMS came, or a later decision replaces it):
+     * not sent − 1 for {@link #notSentReason}, in the rows it was counted in. Nothing else changes.
+     */
+    public static final int NOT_SENT_UNDONE = 1 << 7;
+
+    public Transition(final String smsId, final Dispatch dispatch, final Outcome outcome, final FinalReceipt finalReceipt, final int changes,
+            final int duplicateReceipts, final int conflictingFinals, final long knownAt, final Outcome outcomeBefore, final Price priceBefore,
+            final Price priceAfter, final int badPrices) {
+        this(smsId, dispatch, outcome, finalReceipt, changes, duplicateReceipts, conflictingFinals, knownAt, outcomeBefore, priceBefore,
+                priceAfter, badPrices, null);
+    }
+
+    /** A rule 14 change: {@code change} is {@link #NOT_SENT} or {@link #NOT_SENT_UNDONE}. */
+    public static Transition notSent(final String smsId, final NotSent notSent, final int change) {
+        return new Transition(smsId, notSent.asDispatch(), Outcome.PENDING, null, change, 0, 0, 0, null, null, null, 0, notSent.reason());
+    }
+
+    /** Whether this is a rule 14 change (a not-sent decision counted or uncounted), which counts nothing of an SMS that was Sent. */
+    public boolean isNotSentChange() {
+        return (changes & (NOT_SENT | NOT_SENT_UNDONE)) != 0;
+    }
+
+    /** +1, −1 or 0: what this change adds to the not-sent count of {@link #notSentReason}. */
+    public int notSentDelta() {
+        return has(NOT_SENT) ? 1 : has(NOT_SENT_UNDONE) ? -1 : 0;
+    }
+
     public Transition {
+        if ((changes & (NOT_SENT | NOT_SENT_UNDONE)) != 0 && notSentReason == null) {
+            throw new IllegalArgumentException("a not-sent change needs its reason");
+        }
         Objects.requireNonNull(smsId, "smsId");
         Objects.requireNonNull(dispatch, "dispatch");
         Objects.requireNonNull(outcome, "outcome");

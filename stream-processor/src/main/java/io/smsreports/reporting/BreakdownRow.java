@@ -16,14 +16,30 @@ import java.util.TreeMap;
  * @param latency latency bucket → Delivered SMS
  * @param within  threshold in ms → Delivered SMS whose latency is at most that
  * @param costs   what the row's SMS cost (rule 15)
+ * @param notSent the row's recipients not sent to, by reason (rule 14)
  */
-public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Map<Long, Long> within, Costs costs) {
+public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Map<Long, Long> within, Costs costs,
+        Map<String, Long> notSent) {
 
-    public static final BreakdownRow EMPTY = new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO);
+    public static final BreakdownRow EMPTY = new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO, Map.of());
 
     public BreakdownRow {
         latency = Collections.unmodifiableSortedMap(new TreeMap<>(latency));
         within = Collections.unmodifiableSortedMap(new TreeMap<>(within));
+        notSent = Collections.unmodifiableSortedMap(new TreeMap<>(notSent));
+    }
+
+    public BreakdownRow(final PlatformCounts counts, final Map<Integer, Long> latency, final Map<Long, Long> within, final Costs costs) {
+        this(counts, latency, within, costs, Map.of());
+    }
+
+    /** Recipients of this row not sent to, all reasons (rule 14). */
+    public long notSentTotal() {
+        long total = 0;
+        for (final long n : notSent.values()) {
+            total += n;
+        }
+        return total;
     }
 
     /** Both rows added. */
@@ -32,11 +48,15 @@ public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Ma
         other.latency.forEach((bucket, n) -> buckets.merge(bucket, n, Long::sum));
         final Map<Long, Long> delivered = new TreeMap<>(within);
         other.within.forEach((threshold, n) -> delivered.merge(threshold, n, Long::sum));
-        return new BreakdownRow(counts.plus(other.counts), buckets, delivered, costs.plus(other.costs));
+        return new BreakdownRow(counts.plus(other.counts), buckets, delivered, costs.plus(other.costs),
+                CampaignStats.plusReasons(notSent, other.notSent));
     }
 
     /** What one transition adds to its row, with the delivery-time thresholds (ms) counted. */
     public static BreakdownRow of(final Transition t, final List<Long> thresholdsMs) {
+        if (t.isNotSentChange()) {
+            return new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO, Map.of(t.notSentReason(), (long) t.notSentDelta()));
+        }
         final boolean sent = t.has(Transition.SENT);
         final PlatformCounts counts = new PlatformCounts(sent ? 1 : 0, t.has(Transition.DELIVERED) ? 1 : 0, t.has(Transition.FAILED) ? 1 : 0,
                 (t.has(Transition.UNCONFIRMED) ? 1 : 0) - (t.has(Transition.LATE) ? 1 : 0), sent ? t.dispatch().segments() : 0);

@@ -100,6 +100,9 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
             stats = stats.apply(t);
             final BreakdownRow row = BreakdownRow.of(t, thresholdsMs);
             for (final Dimension dimension : Dimension.values()) {
+                if (t.isNotSentChange() && (dimension == Dimension.PROVIDER || dimension == Dimension.ROUTE)) {
+                    continue; // rule 14: a recipient not sent to was handed to no provider
+                }
                 breakdown.merge(breakdownKey(dimension, dimension.keyOf(t.dispatch())), row, BreakdownRow::plus);
             }
             final Dispatch dispatch = t.dispatch();

@@ -7,22 +7,31 @@ import java.util.TreeMap;
 
 /**
  * The running counts of one campaign, per platform (rule 9: by the dispatch's platform), its reconciliation counters,
- * and what its SMS cost (rule 15). The campaign totals are the sum over platforms.
+ * what its SMS cost (rule 15) and the recipients not sent to, by reason (rule 14). The campaign totals are the sum over
+ * platforms.
  */
-public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliation reconciliation, Costs costs) {
+public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliation reconciliation, Costs costs, Map<String, Long> notSent) {
 
-    public static final CampaignStats EMPTY = new CampaignStats(Map.of(), Reconciliation.ZERO, Costs.ZERO);
+    public static final CampaignStats EMPTY = new CampaignStats(Map.of(), Reconciliation.ZERO, Costs.ZERO, Map.of());
 
     public CampaignStats {
         platforms = Collections.unmodifiableMap(new TreeMap<>(platforms));
+        notSent = Collections.unmodifiableMap(new TreeMap<>(notSent));
     }
 
     public CampaignStats(final Map<String, PlatformCounts> platforms, final Reconciliation reconciliation) {
-        this(platforms, reconciliation, Costs.ZERO);
+        this(platforms, reconciliation, Costs.ZERO, Map.of());
+    }
+
+    public CampaignStats(final Map<String, PlatformCounts> platforms, final Reconciliation reconciliation, final Costs costs) {
+        this(platforms, reconciliation, costs, Map.of());
     }
 
     /** Adds what one transition changed. */
     public CampaignStats apply(final Transition t) {
+        if (t.isNotSentChange()) {
+            return new CampaignStats(platforms, reconciliation, costs, plusReasons(notSent, Map.of(t.notSentReason(), (long) t.notSentDelta())));
+        }
         final String platform = t.dispatch().platform();
         final PlatformCounts c = platforms.getOrDefault(platform, PlatformCounts.ZERO);
         final boolean sent = t.has(Transition.SENT);
@@ -35,14 +44,33 @@ public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliatio
         final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
         next.put(platform, updated);
         return new CampaignStats(next, reconciliation.plus(new Reconciliation(t.duplicateReceipts(), t.conflictingFinals(),
-                t.lateReceipt() ? 1 : 0, t.badPrices())), costs.plus(Costs.of(t)));
+                t.lateReceipt() ? 1 : 0, t.badPrices())), costs.plus(Costs.of(t)), notSent);
     }
 
     /** Both campaigns' counts, platform by platform, and their reconciliation counters added. */
     public CampaignStats plus(final CampaignStats other) {
         final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
         other.platforms.forEach((platform, counts) -> next.merge(platform, counts, PlatformCounts::plus));
-        return new CampaignStats(next, reconciliation.plus(other.reconciliation), costs.plus(other.costs));
+        return new CampaignStats(next, reconciliation.plus(other.reconciliation), costs.plus(other.costs), plusReasons(notSent, other.notSent));
+    }
+
+    /** Counts by reason added; a reason whose count is back to 0 is dropped. */
+    public static Map<String, Long> plusReasons(final Map<String, Long> a, final Map<String, Long> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        final Map<String, Long> sum = new TreeMap<>(a);
+        b.forEach((reason, n) -> sum.merge(reason, n, (x, y) -> x + y == 0 ? null : x + y));
+        return sum;
+    }
+
+    /** Recipients not sent to, all reasons (rule 14). */
+    public long notSentTotal() {
+        long total = 0;
+        for (final long n : notSent.values()) {
+            total += n;
+        }
+        return total;
     }
 
     public PlatformCounts totals() {

@@ -5,6 +5,7 @@ import io.smsreports.events.ReceiptStatus;
 import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.FinalReceipt;
 import io.smsreports.lifecycle.Held;
+import io.smsreports.lifecycle.NotSent;
 import io.smsreports.lifecycle.Outcome;
 import io.smsreports.lifecycle.Price;
 import io.smsreports.lifecycle.SmsState;
@@ -49,6 +50,8 @@ import io.smsreports.state.avro.StoredPrice;
 import io.smsreports.state.avro.StoredReportingEvent;
 import io.smsreports.state.avro.StoredRouteDelta;
 import io.smsreports.state.avro.StoredRouteHour;
+import io.smsreports.state.avro.StoredNotSent;
+import io.smsreports.state.avro.StoredReasonCount;
 import io.smsreports.state.avro.StoredSmsState;
 import io.smsreports.state.avro.StoredTransition;
 import io.smsreports.state.avro.StoredWithinCount;
@@ -154,12 +157,35 @@ public final class StateSerdes {
 
     static StoredSmsState toAvro(final SmsState s) {
         return new StoredSmsState(s.dispatch() == null ? null : toAvro(s.dispatch()), toAvro(s.held()), s.outcome().name(),
-                toAvro(s.finalReceipt()), s.indexedAt(), toAvro(s.price()), s.tariffed());
+                toAvro(s.finalReceipt()), s.indexedAt(), toAvro(s.price()), s.tariffed(), toAvro(s.notSent()));
+    }
+
+    static StoredNotSent toAvro(final NotSent n) {
+        return n == null ? null : new StoredNotSent(n.messageId(), n.msisdn(), n.externalId(), n.email(), n.platform(), n.country(),
+                n.operator(), n.reason(), n.detail(), n.decidedAt());
+    }
+
+    static NotSent fromAvro(final StoredNotSent n) {
+        return n == null ? null : new NotSent(n.getMessageId(), n.getMsisdn(), n.getExternalId(), n.getEmail(), n.getPlatform(),
+                n.getCountry(), n.getOperator(), n.getReason(), n.getDetail(), n.getDecidedAt());
+    }
+
+    static List<StoredReasonCount> toAvro(final Map<String, Long> byReason) {
+        final List<StoredReasonCount> counts = new ArrayList<>(byReason.size());
+        byReason.forEach((reason, count) -> counts.add(new StoredReasonCount(reason, count)));
+        return counts;
+    }
+
+    static Map<String, Long> fromAvro(final List<StoredReasonCount> counts) {
+        final Map<String, Long> byReason = new TreeMap<>();
+        counts.forEach(c -> byReason.put(c.getReason(), c.getCount()));
+        return byReason;
     }
 
     static SmsState fromAvro(final StoredSmsState s) {
         return new SmsState(s.getDispatch() == null ? null : fromAvro(s.getDispatch()), outcome(s.getOutcome()),
-                fromAvro(s.getFinalReceipt()), fromAvro(s.getHeld()), s.getIndexedAt(), fromAvro(s.getPrice()), s.getTariffed());
+                fromAvro(s.getFinalReceipt()), fromAvro(s.getHeld()), s.getIndexedAt(), fromAvro(s.getPrice()), s.getTariffed(),
+                fromAvro(s.getNotSent()));
     }
 
     static StoredHeld toAvro(final Held h) {
@@ -187,14 +213,14 @@ public final class StateSerdes {
     static StoredTransition toAvro(final Transition t) {
         return new StoredTransition(t.smsId(), toAvro(t.dispatch()), t.outcome().name(), toAvro(t.finalReceipt()), t.changes(),
                 t.duplicateReceipts(), t.conflictingFinals(), t.knownAt(), t.outcomeBefore() == null ? null : t.outcomeBefore().name(),
-                toAvro(t.priceBefore()), toAvro(t.priceAfter()), t.badPrices());
+                toAvro(t.priceBefore()), toAvro(t.priceAfter()), t.badPrices(), t.notSentReason());
     }
 
     static Transition fromAvro(final StoredTransition t) {
         return new Transition(t.getSmsId(), fromAvro(t.getDispatch()), outcome(t.getOutcome()), fromAvro(t.getFinalReceipt()),
                 t.getChanges(), t.getDuplicateReceipts(), t.getConflictingFinals(), t.getKnownAt(),
                 t.getOutcomeBefore() == null ? null : outcome(t.getOutcomeBefore()), fromAvro(t.getPriceBefore()),
-                fromAvro(t.getPriceAfter()), t.getBadPrices());
+                fromAvro(t.getPriceAfter()), t.getBadPrices(), t.getNotSentReason());
     }
 
     // ---- reporting ----
@@ -205,7 +231,7 @@ public final class StateSerdes {
                 c.unconfirmed(), c.segments())));
         final Reconciliation r = s.reconciliation();
         return new StoredCampaignStats(platforms, r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts(), r.badPrices(),
-                toAvro(s.costs()));
+                toAvro(s.costs()), toAvro(s.notSent()));
     }
 
     static StoredCosts toAvro(final Costs c) {
@@ -234,7 +260,7 @@ public final class StateSerdes {
                     c.getSegments()));
         }
         return new CampaignStats(platforms, new Reconciliation(s.getDuplicateReceipts(), s.getConflictingFinals(), s.getLateReceipts(),
-                s.getBadPrices()), fromAvro(s.getCosts()));
+                s.getBadPrices()), fromAvro(s.getCosts()), fromAvro(s.getNotSent()));
     }
 
     static StoredHourlyCounts toAvro(final HourlyCounts h) {
@@ -278,7 +304,7 @@ public final class StateSerdes {
         final List<StoredWithinCount> within = new ArrayList<>(r.within().size());
         r.within().forEach((threshold, count) -> within.add(new StoredWithinCount(threshold, count)));
         return new StoredBreakdownRow(c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.segments(), latency, within,
-                toAvro(r.costs()));
+                toAvro(r.costs()), toAvro(r.notSent()));
     }
 
     static BreakdownRow fromAvro(final StoredBreakdownRow r) {
@@ -291,7 +317,7 @@ public final class StateSerdes {
             within.put(w.getThresholdMs(), w.getCount());
         }
         return new BreakdownRow(new PlatformCounts(r.getSent(), r.getDelivered(), r.getFailed(), r.getUnconfirmed(), r.getSegments()),
-                latency, within, fromAvro(r.getCosts()));
+                latency, within, fromAvro(r.getCosts()), fromAvro(r.getNotSent()));
     }
 
     static StoredCampaignDelta toAvro(final CampaignDelta d) {

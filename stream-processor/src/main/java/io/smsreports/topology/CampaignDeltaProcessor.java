@@ -109,8 +109,10 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
         final AlertDelta.Builder alerts = new AlertDelta.Builder(alertRules);
         for (final Transition t : mirror) {
             byCampaign.computeIfAbsent(t.dispatch().messageId(), m -> new CampaignDelta.Builder(deliveredWithinMs)).add(t);
-            routes.add(t);
-            alerts.add(t);
+            if (!t.isNotSentChange()) { // rule 14: no route, no delivery to judge
+                routes.add(t);
+                alerts.add(t);
+            }
         }
         for (long key = 0; key < mirror.size(); key++) {
             pending.delete(key); // the next batch reuses the keys: in the record cache a put overwrites the delete

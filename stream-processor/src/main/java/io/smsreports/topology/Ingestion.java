@@ -3,7 +3,9 @@ package io.smsreports.topology;
 import io.smsreports.events.Campaign;
 import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsNotSent;
 import io.smsreports.lifecycle.Dispatch;
+import io.smsreports.lifecycle.NotSent;
 import io.smsreports.lifecycle.FinalReceipt;
 import io.smsreports.lifecycle.SmsInput;
 import io.smsreports.reporting.ReportingEvent;
@@ -68,6 +70,21 @@ final class Ingestion {
             requireKeyMatches(key, "smsId", receipt.getSmsId());
             final FinalReceipt finalReceipt = FinalReceipt.isFinal(receipt.getStatus()) ? FinalReceipt.from(receipt) : null;
             return new Valid<>(key, new SmsInput.Received(finalReceipt));
+        };
+    }
+
+    static Decoder<SmsInput> notSent(final Deserializer<SmsNotSent> deserializer) {
+        return (topic, rawKey, rawValue) -> {
+            final String key = key(rawKey);
+            final SmsNotSent notSent = deserializer.deserialize(topic, requireValue(rawValue));
+            requireId("smsId", notSent.getSmsId());
+            requireId("messageId", notSent.getMessageId());
+            requireId("msisdn", notSent.getMsisdn());
+            if (notSent.getReason() == null) {
+                throw new InvalidRecordException("reason is missing");
+            }
+            requireKeyMatches(key, "smsId", notSent.getSmsId());
+            return new Valid<>(key, new SmsInput.NotSentDecided(NotSent.from(notSent)));
         };
     }
 

@@ -2,6 +2,7 @@ package io.smsreports.topology;
 
 import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.FinalReceipt;
+import io.smsreports.lifecycle.NotSent;
 import io.smsreports.lifecycle.PersonIds;
 import io.smsreports.lifecycle.SmsInput;
 import io.smsreports.lifecycle.SmsLifecycle;
@@ -191,7 +192,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         // Rule 12: times beyond belief are replaced before anything is filed or any clock moves.
         final long wallClock = context.currentSystemTimeMs();
         final long recordTime = Math.min(record.timestamp(), timeGuard.latest(wallClock));
-        final boolean isDispatch = record.value() instanceof SmsInput.Dispatched;
+        // A not-sent decision (rule 14) is the sender's output like a dispatch: it moves the dispatches' input of the watermark.
+        final boolean isDispatch = !(record.value() instanceof SmsInput.Received);
         final long now = watermark.onRecord(isDispatch ? Watermark.Input.DISPATCHES : Watermark.Input.RECEIPTS, recordTime, wallClock);
         persistWatermark();
         sharedClock.set(now);
@@ -203,6 +205,10 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
             final Dispatch guarded = timeGuard.guard(dispatched.dispatch().withPublishedAt(recordTime), record.timestamp(), wallClock);
             clamped = guarded.dispatchedAt() != dispatched.dispatch().dispatchedAt();
             step = lifecycle.onDispatch(smsId, stored, guarded, now);
+        } else if (record.value() instanceof SmsInput.NotSentDecided decided) {
+            final NotSent guarded = timeGuard.guard(decided.notSent(), record.timestamp(), wallClock);
+            clamped = guarded != decided.notSent();
+            step = lifecycle.onNotSent(smsId, stored, guarded, now);
         } else {
             final FinalReceipt receipt = ((SmsInput.Received) record.value()).finalReceipt();
             final FinalReceipt guarded = receipt == null ? null : timeGuard.guard(receipt, record.timestamp(), wallClock);

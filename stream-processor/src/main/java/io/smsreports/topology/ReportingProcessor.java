@@ -104,7 +104,8 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
 
     /** The second phase: one task's batch of the campaign's changes, added to the campaign's stores. */
     private void apply(final String messageId, final CampaignDelta delta) {
-        if (!delta.stats().platforms().isEmpty() || !delta.stats().reconciliation().equals(Reconciliation.ZERO)) {
+        if (!delta.stats().platforms().isEmpty() || !delta.stats().reconciliation().equals(Reconciliation.ZERO)
+                || !delta.stats().notSent().isEmpty()) {
             final CampaignStats current = stats.get(messageId);
             stats.put(messageId, current == null ? delta.stats() : current.plus(delta.stats()));
             if (current == null && campaigns.get(messageId) == null) {

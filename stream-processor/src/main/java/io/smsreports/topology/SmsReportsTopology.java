@@ -78,10 +78,13 @@ public final class SmsReportsTopology {
         // outage holds them back in one backlog, in the order Kafka Streams would have processed them, and releases them
         // in that order: a dispatch never overtakes or falls behind its receipts. Nothing is dead-lettered for it.
         final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered());
-        final KStream<String, SmsInput> smsInputs = ingest(builder, "sms-inputs", List.of(topics.dispatches(), topics.receipts()),
+        // The sender's decisions not to send (rule 14) are co-partitioned with its dispatches and join them here.
+        final KStream<String, SmsInput> smsInputs = ingest(builder, "sms-inputs",
+                List.of(topics.dispatches(), topics.receipts(), topics.notSent()),
                 StoreNames.DECODE_BACKLOG_SMS, Map.of(
                         topics.dispatches(), Ingestion.requiring(output, Ingestion.dispatches(serdes.dispatches().deserializer())),
-                        topics.receipts(), Ingestion.requiring(output, Ingestion.receipts(serdes.receipts().deserializer()))),
+                        topics.receipts(), Ingestion.requiring(output, Ingestion.receipts(serdes.receipts().deserializer())),
+                        topics.notSent(), Ingestion.requiring(output, Ingestion.notSent(serdes.notSent().deserializer()))),
                 topics.deadLetters(), monitor);
         final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(), List.of(topics.campaigns()),
                 StoreNames.DECODE_BACKLOG_CAMPAIGNS, Map.of(topics.campaigns(), Ingestion.campaigns(serdes.campaigns().deserializer())),
@@ -90,8 +93,10 @@ public final class SmsReportsTopology {
         // 2. Lifecycle
         final TaskClocks clocks = new TaskClocks();
         final KStream<String, Transition> transitions = smsInputs
+                // The not-sent decisions come from the sender like the dispatches: they share the dispatches' watermark input.
                 .process(queryable.marking(lifecycle(settings, (task, input) -> monitor.caughtUp(task,
-                        List.of(input == Watermark.Input.DISPATCHES ? topics.dispatches() : topics.receipts())), clocks)),
+                        input == Watermark.Input.DISPATCHES ? List.of(topics.dispatches(), topics.notSent()) : List.of(topics.receipts())),
+                        clocks)),
                         Named.as("lifecycle"));
 
         // 3. SMS Delivered

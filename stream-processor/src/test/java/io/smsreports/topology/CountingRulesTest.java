@@ -232,6 +232,83 @@ class CountingRulesTest {
     }
 
     @Nested
+    class Rule14Funnel {
+        private static final io.smsreports.events.NotSentReason IYS = io.smsreports.events.NotSentReason.IYS_NO_CONSENT;
+        private static final io.smsreports.events.NotSentReason OPTED_OUT = io.smsreports.events.NotSentReason.OPTED_OUT;
+
+        @Test
+        void shouldCountNotSentByReasonAndNeverAsSent() {
+            fx.pipe(TopologyFixture.notSent("n1", M, "android", IYS, T0));
+            fx.pipe(TopologyFixture.notSent("n2", M, "ios", IYS, T0.plusSeconds(1)));
+            fx.pipe(TopologyFixture.notSent("n3", M, "ios", OPTED_OUT, T0.plusSeconds(2)));
+            fx.pipe(TopologyFixture.notSent("n3", M, "ios", OPTED_OUT, T0.plusSeconds(2))); // the same decision again
+            fx.pipe(dispatch("s1", M, "android", T0));
+            assertThat(fx.stats(M).notSent()).isEqualTo(Map.of("IYS_NO_CONSENT", 2L, "OPTED_OUT", 1L));
+            assertThat(fx.stats(M).notSentTotal()).isEqualTo(3);
+            assertThat(fx.totals(M).sent()).isEqualTo(1);
+            assertThat(fx.breakdown(M, Dimension.PLATFORM).get("ios").notSent()).isEqualTo(Map.of("IYS_NO_CONSENT", 1L, "OPTED_OUT", 1L));
+            assertThat(fx.breakdown(M, Dimension.PLATFORM).get("ios").counts().sent()).isZero();
+            assertThat(fx.breakdown(M, Dimension.OPERATOR).get("286-01").notSentTotal()).isEqualTo(3);
+            assertThat(fx.breakdown(M, Dimension.COUNTRY).get("TR").notSentTotal()).isEqualTo(3);
+            assertThat(fx.breakdown(M, Dimension.PROVIDER).values()).as("handed to no provider")
+                    .allSatisfy(row -> assertThat(row.notSent()).isEmpty());
+        }
+
+        @Test
+        void shouldCountAnSmsIdBothNotSentAndDispatchedAsSentInEitherOrder() {
+            for (final boolean dispatchFirst : new boolean[] {false, true}) {
+                try (TopologyFixture f = new TopologyFixture()) {
+                    final var decision = TopologyFixture.notSent("s1", M, "ios", IYS, T0);
+                    final var dispatched = dispatch("s1", M, "android", T0.plusSeconds(30));
+                    if (dispatchFirst) {
+                        f.pipe(dispatched);
+                        f.pipe(decision);
+                    } else {
+                        f.pipe(decision);
+                        f.pipe(dispatched);
+                    }
+                    f.pipe(decision); // a repeat after both changes nothing
+                    assertThat(f.stats(M).notSent()).as("dispatch first: %s", dispatchFirst).isEmpty();
+                    assertThat(f.totals(M).sent()).isEqualTo(1);
+                    assertThat(f.breakdown(M, Dimension.PLATFORM).getOrDefault("ios", io.smsreports.reporting.BreakdownRow.EMPTY).notSentTotal())
+                            .as("uncounted where it was counted").isZero();
+                }
+            }
+        }
+
+        @Test
+        void shouldCountTheLatestOfSeveralDecisionsWhateverTheirOrder() {
+            final var first = TopologyFixture.notSent("s1", M, "ios", IYS, T0);
+            final var later = TopologyFixture.notSent("s1", M, "ios", OPTED_OUT, T0.plusSeconds(60));
+            for (final boolean laterFirst : new boolean[] {false, true}) {
+                try (TopologyFixture f = new TopologyFixture()) {
+                    f.pipe(laterFirst ? later : first);
+                    f.pipe(laterFirst ? first : later);
+                    assertThat(f.stats(M).notSent()).as("later first: %s", laterFirst).isEqualTo(Map.of("OPTED_OUT", 1L));
+                }
+            }
+        }
+
+        @Test
+        void shouldKeepTheCountWhenTheDecisionIsForgottenAndCountADispatchAfterItsRetentionAsAnotherSms() {
+            fx.pipe(TopologyFixture.notSent("s1", M, "ios", IYS, T0));
+            fx.advanceStreamTimeTo(at("P8D")); // a retention (7 days) later
+            fx.pipe(dispatch("s1", M, "ios", at("P8D")));
+            assertThat(fx.stats(M).notSent()).isEqualTo(Map.of("IYS_NO_CONSENT", 1L));
+            assertThat(fx.totals(M).sent()).isEqualTo(1);
+            fx.pipe(TopologyFixture.notSent("s1", M, "ios", IYS, T0)); // a replay of the forgotten decision
+            assertThat(fx.stats(M).notSent()).as("stale: not counted again").isEqualTo(Map.of("IYS_NO_CONSENT", 1L));
+        }
+
+        @Test
+        void shouldDeadLetterADecisionWithoutItsIds() {
+            fx.pipe(io.smsreports.events.SmsNotSent.newBuilder(TopologyFixture.notSent("s1", M, "ios", IYS, T0)).setMessageId("").build());
+            assertThat(fx.deadLetters.readRecordsToList()).hasSize(1);
+            assertThat(fx.stats(M)).isNull();
+        }
+    }
+
+    @Nested
     class Rule15Spend {
         private static SmsDispatched priced(final String smsId, final Long micros, final String currency, final String encoding,
                 final int parts, final Instant at) {

@@ -61,6 +61,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, SmsDispatched> dispatches;
     final TestInputTopic<String, DeliveryReceipt> receipts;
     final TestInputTopic<String, Campaign> campaigns;
+    final TestInputTopic<String, io.smsreports.events.SmsNotSent> notSent;
     final TestInputTopic<byte[], byte[]> rawDispatches;
     final TestInputTopic<byte[], byte[]> rawReceipts;
     final TestInputTopic<byte[], byte[]> rawCampaigns;
@@ -126,6 +127,7 @@ final class TopologyFixture implements AutoCloseable {
         dispatches = driver.createInputTopic(TOPICS.dispatches(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         receipts = driver.createInputTopic(TOPICS.receipts(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         campaigns = driver.createInputTopic(TOPICS.campaigns(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
+        notSent = driver.createInputTopic(TOPICS.notSent(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         rawDispatches = driver.createInputTopic(TOPICS.dispatches(), new ByteArraySerializer(), new ByteArraySerializer());
         rawReceipts = driver.createInputTopic(TOPICS.receipts(), new ByteArraySerializer(), new ByteArraySerializer());
         rawCampaigns = driver.createInputTopic(TOPICS.campaigns(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -175,6 +177,18 @@ final class TopologyFixture implements AutoCloseable {
 
     void pipe(final DeliveryReceipt receipt) {
         receipts.pipeInput(receipt.getSmsId(), receipt, receipt.getReceivedAt());
+    }
+
+    /** A recipient of {@code messageId} the sender did not send to, for {@code reason}, decided at {@code at}. */
+    static io.smsreports.events.SmsNotSent notSent(final String smsId, final String messageId, final String platform,
+            final io.smsreports.events.NotSentReason reason, final Instant at) {
+        return io.smsreports.events.SmsNotSent.newBuilder().setSmsId(smsId).setMessageId(messageId)
+                .setMsisdn("+9055500" + Math.abs(smsId.hashCode() % 100000)).setExternalId("user-" + smsId).setPlatform(platform)
+                .setCountry("TR").setOperator("286-01").setReason(reason).setDecidedAt(at).build();
+    }
+
+    void pipe(final io.smsreports.events.SmsNotSent decision) {
+        notSent.pipeInput(decision.getSmsId(), decision, decision.getDecidedAt());
     }
 
     void pipe(final Campaign campaign) {

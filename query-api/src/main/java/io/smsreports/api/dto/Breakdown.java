@@ -13,9 +13,11 @@ public record Breakdown(String messageId, String by, List<Row> rows, Freshness f
      * @param deliveryRate    delivered / sent, null when nothing was sent
      * @param deliveredWithin per service level, the share of the row's Sent SMS delivered within it (null when none sent)
      * @param cost            what the row's Sent SMS cost (rule 15)
+     * @param notSent         the row's recipients not sent to (rule 14; no provider or route row has any)
+     * @param notSentByReason the same by reason
      */
     public record Row(String key, long sent, long delivered, long failed, long unconfirmed, long pending, Double deliveryRate,
-            Latency latency, Map<String, Double> deliveredWithin, Cost cost) {
+            Latency latency, Map<String, Double> deliveredWithin, Cost cost, long notSent, Map<String, Long> notSentByReason) {
     }
 
     /** Dispatch-to-delivery latency percentiles of the row, null when nothing was delivered. */

@@ -7,11 +7,12 @@ import java.util.Map;
  * A campaign's summary and core metrics ({@code GET /campaigns/{messageId}}). Summary fields are null while
  * the campaign's metadata has not been received (its SMS are counted all the same). {@code deliveredWithin}: per
  * delivery-time service level ("5s", "30s", "300s"), the share of Sent SMS delivered at most that long after their
- * dispatch, null when nothing was sent. {@code cost}: what the Sent SMS cost (rule 15).
+ * dispatch, null when nothing was sent. {@code cost}: what the Sent SMS cost (rule 15). {@code notSent}: recipients of the
+ * audience the sender decided not to send to (rule 14; by reason in {@code /funnel}).
  */
 public record CampaignReport(String messageId, String name, String messageType, String text, String creator, String method,
         String status, Instant createdAt, Instant startedAt, Instant endedAt, Metrics metrics, Latency latency,
-        Map<String, Double> deliveredWithin, Freshness freshness, Reconciliation reconciliation, Cost cost) {
+        Map<String, Double> deliveredWithin, Freshness freshness, Reconciliation reconciliation, Cost cost, long notSent) {
 
     /**
      * @param targetAudience the campaign's target audience, null when unknown
