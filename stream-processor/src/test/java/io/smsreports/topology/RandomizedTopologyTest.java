@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class RandomizedTopologyTest {
 
+    private static final io.smsreports.events.NotSentReason[] NOT_SENT_REASONS = io.smsreports.events.NotSentReason.values();
     private static final int SCENARIOS = Integer.getInteger("sms.random.scenarios", 1000);
     private static final Long ONLY_SEED = Long.getLong("sms.random.seed");
     private static final long HOUR = ReferenceModel.HOUR;
@@ -95,6 +96,9 @@ class RandomizedTopologyTest {
             if (event.payload instanceof SmsDispatched d) {
                 fx.dispatches.pipeInput(d.getSmsId(), d, event.timestamp);
                 model.dispatch(d, event.timestamp);
+            } else if (event.payload instanceof io.smsreports.events.SmsNotSent n) {
+                fx.notSent.pipeInput(n.getSmsId(), n, event.timestamp);
+                model.notSent(n, event.timestamp);
             } else if (event.payload instanceof DeliveryReceipt r) {
                 fx.receipts.pipeInput(r.getSmsId(), r, event.timestamp);
                 model.receipt(r, event.timestamp);
@@ -140,6 +144,16 @@ class RandomizedTopologyTest {
                     List.of(c[0], c[1], c[2], c[3], c[4])));
             assertThat(actual).as("counts of %s per platform %s", m, when).isEqualTo(expected);
             ReferenceModel.assertCosts(m, stats, model.spend, model.pricing, when);
+            assertThat(stats == null ? Map.of() : stats.notSent()).as("not sent by reason of %s %s (rule 14)", m, when)
+                    .isEqualTo(model.notSent.getOrDefault(m, Map.of()));
+            final Map<String, Map<String, Long>> notSentRows = new TreeMap<>();
+            fx.breakdown(m, io.smsreports.reporting.Dimension.PLATFORM).forEach((platform, row) -> {
+                if (!row.notSent().isEmpty()) {
+                    notSentRows.put(platform, row.notSent());
+                }
+            });
+            assertThat(notSentRows).as("not sent by platform of %s %s (rule 14)", m, when)
+                    .isEqualTo(model.notSentByPlatform.getOrDefault(m, Map.of()));
             final long[] rec = model.reconciliation.getOrDefault(m, new long[3]);
             if (stats != null) {
                 assertThat(List.of(stats.reconciliation().duplicateReceipts(), stats.reconciliation().conflictingFinals(),
@@ -323,6 +337,24 @@ class RandomizedTopologyTest {
                     }
                 }
             }
+            // Rule 14: recipients the sender did not send to (some decided twice), and now and then a dispatched SMS that the
+            // sender had also decided not to send (before or after its dispatch): that one counts as Sent only.
+            final int notSentCount = r.nextInt(6);
+            for (int i = 0; i < notSentCount + smsCount / 5; i++) {
+                final boolean dispatched = i >= notSentCount;
+                final String smsId = dispatched ? prefix + "s" + r.nextInt(smsCount) : prefix + "n" + i;
+                final int person = r.nextInt(personCount);
+                final String campaign = dispatched ? null : prefix + "m" + r.nextInt(campaignCount);
+                final int decisionsOfIt = r.nextDouble() < 0.2 ? 2 : 1;
+                for (int k = 0; k < decisionsOfIt; k++) {
+                    final long decidedAt = base + r.nextInt((int) (6 * HOUR));
+                    final io.smsreports.events.SmsNotSent decision = io.smsreports.events.SmsNotSent.newBuilder()
+                            .setSmsId(smsId).setMessageId(campaign != null ? campaign : s.campaignOf(smsId))
+                            .setMsisdn(msisdns[person]).setExternalId(externalIds[person]).setPlatform(PLATFORMS[r.nextInt(PLATFORMS.length)])
+                            .setReason(NOT_SENT_REASONS[r.nextInt(NOT_SENT_REASONS.length)]).setDecidedAt(Instant.ofEpochMilli(decidedAt)).build();
+                    s.add(r, decision, decidedAt, wildOrder ? 2 * HOUR : 20 * 60_000L);
+                }
+            }
             final int ghosts = r.nextInt(3);
             for (int g = 0; g < ghosts; g++) {
                 final long at = base + r.nextInt((int) (5 * DAY));
@@ -368,6 +400,16 @@ class RandomizedTopologyTest {
                 return DeliveryReceipt.newBuilder(receipt).setPriceMicros(-5L).setCurrency("TRY").build();
             }
             return receipt;
+        }
+
+        /** The campaign of a dispatched smsId of this scenario. */
+        String campaignOf(final String smsId) {
+            for (final Event e : events) {
+                if (e.payload instanceof SmsDispatched d && d.getSmsId().equals(smsId)) {
+                    return d.getMessageId();
+                }
+            }
+            throw new IllegalStateException(smsId + " is not dispatched");
         }
 
         /** One line per event, in piped order (for replaying a failed seed). */

@@ -46,6 +46,7 @@ final class ReferenceModel {
 
     private final Map<String, List<Arrival<SmsDispatched>>> dispatches = new LinkedHashMap<>();
     private final Map<String, List<Arrival<DeliveryReceipt>>> receipts = new LinkedHashMap<>();
+    private final Map<String, List<io.smsreports.events.SmsNotSent>> decisions = new LinkedHashMap<>();
     private long dispatchesReached;
     private long receiptsReached;
 
@@ -61,6 +62,10 @@ final class ReferenceModel {
     long orphanReceipts;
     /** Rule 15: campaign → currency → {spend, wasted, delivered} (micros, micros, SMS). */
     final Map<String, Map<String, long[]>> spend = new TreeMap<>();
+    /** Rule 14: campaign → reason → recipients not sent to. */
+    final Map<String, Map<String, Long>> notSent = new TreeMap<>();
+    /** Rule 14: campaign → platform → reason → recipients not sent to. */
+    final Map<String, Map<String, Map<String, Long>>> notSentByPlatform = new TreeMap<>();
     /** Rule 15: campaign → {unpriced, bad prices, GSM-7 SMS, UCS-2 SMS, GSM-7 parts, UCS-2 parts, UCS-2 extra parts}. */
     final Map<String, long[]> pricing = new TreeMap<>();
 
@@ -79,6 +84,12 @@ final class ReferenceModel {
 
     void dispatch(final SmsDispatched d, final long recordTime) {
         dispatches.computeIfAbsent(d.getSmsId(), k -> new ArrayList<>()).add(new Arrival<>(d, recordTime));
+        dispatchesReached = Math.max(dispatchesReached, recordTime);
+    }
+
+    /** A decision not to send (rule 14); it moves the dispatches' input (the sender's), as in the topology. */
+    void notSent(final io.smsreports.events.SmsNotSent n, final long recordTime) {
+        decisions.computeIfAbsent(n.getSmsId(), k -> new ArrayList<>()).add(n);
         dispatchesReached = Math.max(dispatchesReached, recordTime);
     }
 
@@ -104,7 +115,10 @@ final class ReferenceModel {
         lookups.clear();
         spend.clear();
         pricing.clear();
+        notSent.clear();
+        notSentByPlatform.clear();
         orphanReceipts = 0;
+        decisions.forEach(this::decided);
         final Set<String> ids = new LinkedHashSet<>(dispatches.keySet());
         ids.addAll(receipts.keySet());
         for (final String smsId : ids) {
@@ -253,6 +267,45 @@ final class ReferenceModel {
                 orphanReceipts += size;
             }
         }
+    }
+
+    /**
+     * Rule 14, from the data alone: an smsId with decisions not to send counts once, by its latest decision (decidedAt, then
+     * reason, platform, country, operator), unless a dispatch of it is within a retention of that decision.
+     */
+    private void decided(final String smsId, final List<io.smsreports.events.SmsNotSent> ds) {
+        io.smsreports.events.SmsNotSent latest = null;
+        for (final io.smsreports.events.SmsNotSent n : ds) {
+            if (latest == null || later(n, latest)) {
+                latest = n;
+            }
+        }
+        final long decidedAt = latest.getDecidedAt().toEpochMilli();
+        for (final Arrival<SmsDispatched> d : dispatches.getOrDefault(smsId, List.of())) {
+            if (Math.abs(d.event().getDispatchedAt().toEpochMilli() - decidedAt) < retentionMs) {
+                return;
+            }
+        }
+        final String platform = platformOf(latest);
+        notSent.computeIfAbsent(latest.getMessageId(), k -> new TreeMap<>()).merge(latest.getReason().name(), 1L, Long::sum);
+        notSentByPlatform.computeIfAbsent(latest.getMessageId(), k -> new TreeMap<>()).computeIfAbsent(platform, k -> new TreeMap<>())
+                .merge(latest.getReason().name(), 1L, Long::sum);
+    }
+
+    private static boolean later(final io.smsreports.events.SmsNotSent a, final io.smsreports.events.SmsNotSent b) {
+        final int byTime = a.getDecidedAt().compareTo(b.getDecidedAt());
+        if (byTime != 0) {
+            return byTime > 0;
+        }
+        final int byReason = a.getReason().name().compareTo(b.getReason().name());
+        if (byReason != 0) {
+            return byReason > 0;
+        }
+        return platformOf(a).compareTo(platformOf(b)) > 0;
+    }
+
+    private static String platformOf(final io.smsreports.events.SmsNotSent n) {
+        return n.getPlatform() == null || n.getPlatform().isBlank() ? "unknown" : n.getPlatform().trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     static String personId(final SmsDispatched d) {
