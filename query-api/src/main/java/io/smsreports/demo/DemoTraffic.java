@@ -6,7 +6,9 @@ import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.MessageType;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SendMethod;
+import io.smsreports.events.NotSentReason;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsNotSent;
 import io.smsreports.events.SmsEncoding;
 import io.smsreports.events.Topics;
 import io.smsreports.serde.SpecificAvroSerializer;
@@ -261,7 +263,8 @@ public final class DemoTraffic implements AutoCloseable {
     }
 
     /** One SMS: its dispatch and the receipts its provider will send. */
-    private void sms(final String smsId, final DemoCampaign campaign, final long dispatchedAt) {
+    private void sms(final String smsId, final DemoCampaign campaign, final long firstTry) {
+        long dispatchedAt = firstTry;
         final int person = random.nextInt(20_000);
         final Provider provider = PROVIDERS[random.nextInt(PROVIDERS.length)];
         final Country country = COUNTRIES[COUNTRY_OF_TENTH[person % 10]];
@@ -275,6 +278,26 @@ public final class DemoTraffic implements AutoCloseable {
         final double pricing = random.nextDouble();
         final Long dispatchPrice = pricing < 0.7 ? Long.valueOf(price) : pricing < 0.7005 ? Long.valueOf(-price) : null;
         final Long receiptPrice = pricing >= 0.7005 && pricing < 0.9 ? Long.valueOf(price) : null;
+        final double check = random.nextDouble();
+        final NotSentReason reason = notSentReason(country, check);
+        if (reason != null) {
+            // Rule 14: the sender's checks (İYS consent for commercial SMS in Turkey, opt-outs, number validity, caps) keep a
+            // share of the audience from being sent to; now and then a decision is followed by a dispatch all the same (a
+            // retried check that passed): that recipient counts as Sent only.
+            schedule(dispatchedAt, topics.notSent(), smsId, SmsNotSent.newBuilder().setSmsId(smsId)
+                    .setMessageId(campaign.campaign().getMessageId())
+                    .setMsisdn(String.format("+%s%d%0" + country.digits() + "d", country.callingCode(), country.prefix() + person % 7,
+                            person * 7919L % (long) Math.pow(10, country.digits())))
+                    .setExternalId(person % 5 == 0 ? null : "cust-" + person).setEmail(person % 5 < 2 ? "customer" + person + "@example.com" : null)
+                    .setPlatform(weighted(PLATFORMS, PLATFORM_WEIGHTS, person)).setCountry(country.code())
+                    .setOperator(country.operators()[(person / 10) % country.operators().length]).setReason(reason)
+                    .setDetail(reason.name().startsWith("IYS") ? "İYS " + (reason == NotSentReason.IYS_REJECTED ? "H174" : "no consent record") : null)
+                    .setDecidedAt(Instant.ofEpochMilli(dispatchedAt)).build());
+            if (random.nextDouble() > 0.03) {
+                return;
+            }
+            dispatchedAt += 30_000; // dispatched after all
+        }
         final SmsDispatched dispatch = SmsDispatched.newBuilder()
                 .setSmsId(smsId).setMessageId(campaign.campaign().getMessageId())
                 .setMsisdn(String.format("+%s%d%0" + country.digits() + "d", country.callingCode(), country.prefix() + person % 7,
@@ -329,6 +352,37 @@ public final class DemoTraffic implements AutoCloseable {
         if (random.nextDouble() < 0.0002) {
             queue.add(new Scheduled(receivedAt, seq++, topics.receipts(), smsId, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)));
         }
+    }
+
+    /** Why the sender does not send to a recipient, or null (it sends): about 9 % of Turkish recipients, 4 % of others. */
+    private static NotSentReason notSentReason(final Country country, final double check) {
+        final boolean turkey = "TR".equals(country.code());
+        if (turkey && check < 0.04) {
+            return NotSentReason.IYS_NO_CONSENT;
+        }
+        if (turkey && check < 0.05) {
+            return NotSentReason.IYS_REJECTED;
+        }
+        final double rest = turkey ? check - 0.05 : check;
+        if (rest < 0.015) {
+            return NotSentReason.OPTED_OUT;
+        }
+        if (rest < 0.025) {
+            return NotSentReason.INVALID_NUMBER;
+        }
+        if (rest < 0.032) {
+            return NotSentReason.FREQUENCY_CAP;
+        }
+        if (rest < 0.036) {
+            return NotSentReason.DUPLICATE_RECIPIENT;
+        }
+        if (rest < 0.039) {
+            return NotSentReason.QUIET_HOURS;
+        }
+        if (rest < 0.040) {
+            return NotSentReason.BLOCKLISTED;
+        }
+        return null;
     }
 
     /** Dispatch-to-done latency: mostly seconds, a tail to hours. */

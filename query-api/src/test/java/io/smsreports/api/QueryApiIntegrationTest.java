@@ -198,6 +198,34 @@ class QueryApiIntegrationTest {
     // ---- campaigns ----
 
     @Test
+    void shouldReportTheFunnelWithTheRecipientsNotSentToByReason() throws Exception {
+        // Rule 14: A's audience of 100: 12 not sent (8 İYS, 3 opted out, 1 invalid number), 60 Sent (a5, also decided not to
+        // send, counts as Sent only), 28 unaccounted. Every instance answers the same.
+        final String path = "/api/v1/campaigns/" + A + "/funnel";
+        Poll.until("the decisions not to send counted", Duration.ofMinutes(2), Duration.ofMillis(500),
+                () -> json(bases.get(0), path).path("notSent").asLong() == 12, IOException.class);
+        final JsonNode funnel = both(path);
+        assertThat(funnel.path("audience").asLong()).isEqualTo(100);
+        assertThat(funnel.path("sent").asLong()).isEqualTo(60);
+        assertThat(funnel.path("notSentByReason").toString()).isEqualTo("{\"INVALID_NUMBER\":1,\"IYS_NO_CONSENT\":8,\"OPTED_OUT\":3}");
+        assertThat(funnel.path("unaccounted").asLong()).isEqualTo(28);
+        assertThat(funnel.path("delivered").asLong() + funnel.path("failed").asLong() + funnel.path("unconfirmed").asLong()
+                + funnel.path("pending").asLong()).isEqualTo(60);
+        assertThat(both("/api/v1/campaigns/" + A).path("notSent").asLong()).isEqualTo(12);
+        long byRows = 0;
+        for (final JsonNode row : both("/api/v1/campaigns/" + A + "/breakdown?by=platform").path("rows")) {
+            byRows += row.path("notSent").asLong();
+        }
+        assertThat(byRows).as("the platform rows add up to the campaign's not sent").isEqualTo(12);
+        for (final JsonNode row : both("/api/v1/campaigns/" + A + "/breakdown?by=provider").path("rows")) {
+            assertThat(row.path("notSent").asLong()).as("a recipient not sent to was handed to no provider").isZero();
+        }
+        assertThat(get(bases.get(0), "/api/v1/campaigns/no-such-campaign/funnel").statusCode()).isEqualTo(404);
+        assertThat(get(bases.get(0), path, TestTokens.VIEWER).statusCode()).as("campaign figures: a viewer's").isEqualTo(200);
+        assertThat(get(bases.get(0), path, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void shouldReportACampaignsSummaryMetricsLatencyAndReconciliation() throws Exception {
         final JsonNode a = both("/api/v1/campaigns/" + A);
         assertThat(a.path("messageId").asText()).isEqualTo(A);

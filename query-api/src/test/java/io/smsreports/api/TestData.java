@@ -6,7 +6,9 @@ import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.MessageType;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SendMethod;
+import io.smsreports.events.NotSentReason;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsNotSent;
 import io.smsreports.events.Topics;
 import io.smsreports.serde.AvroSerdeConfig;
 import io.smsreports.serde.SpecificAvroSerializer;
@@ -128,6 +130,13 @@ final class TestData {
                 inputs.add(receipt(smsId, ReceiptStatus.ENROUTE, null, null, null, dispatchedA(k).plusSeconds(2)));
             }
         }
+        // Rule 14: twelve of A's audience not sent to (İYS, opt-outs, an invalid number), and one more decision for a5, which
+        // was dispatched: a5 counts as Sent only.
+        for (int k = 0; k < 12; k++) {
+            final NotSentReason reason = k < 8 ? NotSentReason.IYS_NO_CONSENT : k < 11 ? NotSentReason.OPTED_OUT : NotSentReason.INVALID_NUMBER;
+            inputs.add(notSent("an" + k, A, k % 20, k % 2 == 0 ? "android" : "ios", reason, dispatchedA(k)));
+        }
+        inputs.add(notSent("a5", A, 5, "ios", NotSentReason.IYS_REJECTED, dispatchedA(5).minusSeconds(30)));
         for (int k = 0; k < 30; k++) {
             inputs.add(dispatch("b" + k, B, k % 10, "web", dispatchedB(k)));
             inputs.add(receipt("b" + k, ReceiptStatus.DELIVERED, dispatchedB(k).plusSeconds(2), null, null));
@@ -173,6 +182,13 @@ final class TestData {
         return new Input(Topics.DEFAULT_DISPATCHES, smsId, SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(messageId)
                 .setMsisdn(msisdn(person)).setExternalId(externalId(person)).setEmail(email(person)).setPlatform(platform)
                 .setProvider("acme").setCountry("TR").setOperator(null).setSegments(1).setDispatchedAt(at).build(), at);
+    }
+
+    private static Input notSent(final String smsId, final String messageId, final int person, final String platform,
+            final NotSentReason reason, final Instant at) {
+        return new Input(Topics.DEFAULT_NOT_SENT, smsId, SmsNotSent.newBuilder().setSmsId(smsId).setMessageId(messageId)
+                .setMsisdn(msisdn(person)).setExternalId(externalId(person)).setEmail(email(person)).setPlatform(platform)
+                .setCountry("TR").setReason(reason).setDecidedAt(at).build(), at);
     }
 
     private static Input receipt(final String smsId, final ReceiptStatus status, final Instant doneAt, final String errorCode,

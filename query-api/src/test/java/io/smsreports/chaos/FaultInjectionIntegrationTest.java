@@ -379,6 +379,9 @@ class FaultInjectionIntegrationTest {
             env.put(ProcessorConfig.SMS_TOPIC_DLQ, scenario.topics.deadLetters());
             env.put(ProcessorConfig.SMS_TOPIC_AUDIT, scenario.topics.audit());
             env.put(ProcessorConfig.SMS_TOPIC_ALERTS, scenario.topics.alerts());
+            env.put(ProcessorConfig.SMS_TOPIC_NOT_SENT, scenario.topics.notSent());
+            env.put(ProcessorConfig.SMS_TOPIC_CLICKS, scenario.topics.clicks());
+            env.put(ProcessorConfig.SMS_TOPIC_INBOUND, scenario.topics.inbound());
             env.put(ProcessorConfig.SMS_REPLICATION_FACTOR, "3");
             env.put(ProcessorConfig.SMS_STANDBY_REPLICAS, "1");
             env.put(ProcessorConfig.SMS_IDLE_CLOCK_LAG, "365d"); // only stream time moves the clock, as the model assumes

@@ -62,7 +62,10 @@ class DashboardBrowserIntegrationTest {
             final String base = running.baseUrl();
             admin = running.adminToken().orElseThrow();
             Poll.until("the back-fill counted", Duration.ofMinutes(4), Duration.ofMillis(500),
-                    () -> json(base, "/api/v1/campaigns/weekend-newsletter").at("/metrics/sent").asLong() == 4_000, NotServed.class);
+                    () -> {
+                        final JsonNode c = json(base, "/api/v1/campaigns/weekend-newsletter");
+                        return c.at("/metrics/sent").asLong() + c.get("notSent").asLong() == 4_000; // rule 14: Sent or not sent
+                    }, NotServed.class);
             // The back-fill's burst three hours ago, during which provider sinch degraded for ten minutes: the alert opened and
             // resolved in event time, as soon as every task's clock had passed it.
             Poll.until("the back-filled alert resolved", Duration.ofMinutes(3), Duration.ofMillis(500), () -> {
@@ -150,6 +153,23 @@ class DashboardBrowserIntegrationTest {
             assertThat(page.select("#export-csv")).hasSize(1);
             assertThat(page.select("#export-xlsx")).hasSize(1);
             assertThat(page.select("#campaigns li")).hasSizeGreaterThanOrEqualTo(7);
+
+            // Rule 14: the not-sent card and the funnel chart, as the API's funnel has them: a bar per stage, the not-sent bar
+            // in one part per reason.
+            final JsonNode funnel = json(base, "/api/v1/campaigns/weekend-newsletter/funnel");
+            assertThat(cardValue(page, "notSent")).isEqualTo(String.format(Locale.US, "%,d", funnel.get("notSent").asLong()))
+                    .isEqualTo(String.format(Locale.US, "%,d", campaign.get("notSent").asLong()));
+            assertThat(funnel.get("notSent").asLong()).as("the demo's sender keeps some recipients out").isPositive();
+            final java.util.Map<String, Long> reasonsShown = new java.util.TreeMap<>();
+            page.select("#funnel rect[data-reason]").forEach(bar -> reasonsShown.put(bar.attr("data-reason"), Long.parseLong(bar.attr("data-count"))));
+            final java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+            funnel.get("notSentByReason").fields().forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
+            assertThat(reasonsShown).isEqualTo(reasons);
+            for (final String stage : List.of("Sent", "Delivered", "Failed", "Unconfirmed", "Pending")) {
+                assertThat(page.select("#funnel rect[data-stage=" + stage + "]").attr("data-count")).as("funnel %s", stage)
+                        .isEqualTo(funnel.get(stage.toLowerCase(Locale.ROOT)).asText());
+            }
+            assertThat(page.select("#funnel rect[data-stage=Audience]").attr("data-count")).isEqualTo(funnel.get("audience").asText());
 
             // Rule 15: a spend, wasted and cost-per-delivered card per currency, as the API gives them (digits compared:
             // the browser formats the currency), the unpriced count; the demo prices most SMS in TRY and EUR.

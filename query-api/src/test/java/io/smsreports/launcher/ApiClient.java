@@ -92,11 +92,12 @@ final class ApiClient {
         return numbers;
     }
 
-    long sentOverall() throws IOException, InterruptedException {
-        long sent = 0;
+    /** Every recipient decided on over all campaigns: Sent or not sent (rule 14), each smsId once. */
+    long decidedOverall() throws IOException, InterruptedException {
+        long decided = 0;
         for (final JsonNode campaign : json("/api/v1/campaigns?limit=100").get("items")) {
-            sent += campaign.at("/metrics/sent").asLong();
+            decided += campaign.at("/metrics/sent").asLong() + campaign.get("notSent").asLong();
         }
-        return sent;
+        return decided;
     }
 }

@@ -60,7 +60,7 @@ class ExternalModeIntegrationTest {
                 assertThat(running.awaitReady(Duration.ofMinutes(3))).isTrue();
                 final ApiClient api = new ApiClient(running.baseUrl(), io.smsreports.api.auth.TestTokens.ADMIN);
                 Poll.until("demo traffic counted through the external cluster", Duration.ofMinutes(4), Duration.ofMillis(500),
-                        api::sentOverall, sent -> sent == io.smsreports.demo.DemoTraffic.BACKFILL_SMS + 300, ApiClient.Unavailable.class);
+                        api::decidedOverall, decided -> decided == io.smsreports.demo.DemoTraffic.BACKFILL_SMS + 300, ApiClient.Unavailable.class);
                 assertThat(registry.requestCount()).as("the demo and the service used the given registry").isPositive();
             }
             assertThat(Files.exists(dataDir.resolve("kafka"))).as("no embedded broker data").isFalse();

@@ -46,16 +46,25 @@ class LauncherIntegrationTest {
                             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             assertThat(running.adminToken()).isPresent();
 
-            // Every SMS the demo dispatched is counted once: the back-fill and the live traffic.
-            Poll.until("all demo dispatches counted", Duration.ofMinutes(5), Duration.ofMillis(500),
-                    () -> running.demo().orElseThrow().smsSent() == LIVE && api.sentOverall() == BACKFILL + LIVE, ApiClient.Unavailable.class);
+            // Every recipient the demo decided on is counted once, Sent or not sent (rule 14): the back-fill and the live traffic.
+            Poll.until("all demo recipients counted", Duration.ofMinutes(5), Duration.ofMillis(500),
+                    () -> running.demo().orElseThrow().smsSent() == LIVE && api.decidedOverall() == BACKFILL + LIVE, ApiClient.Unavailable.class);
 
             final JsonNode live = api.json("/api/v1/campaigns/bf-flash-sale");
             assertThat(live.at("/metrics/sent").asLong()).isPositive();
             Poll.until("live receipts counted", Duration.ofMinutes(2), Duration.ofMillis(500),
                     () -> api.json("/api/v1/campaigns/bf-flash-sale").at("/metrics/delivered").asLong() > 0, ApiClient.Unavailable.class);
             final JsonNode newsletter = api.json("/api/v1/campaigns/weekend-newsletter");
-            assertThat(newsletter.at("/metrics/sent").asLong()).isEqualTo(4_000);
+            assertThat(newsletter.at("/metrics/sent").asLong() + newsletter.get("notSent").asLong()).isEqualTo(4_000);
+            assertThat(newsletter.get("notSent").asLong()).as("the sender's checks kept some recipients out (rule 14)").isPositive();
+            final JsonNode funnel = api.json("/api/v1/campaigns/weekend-newsletter/funnel");
+            long byReason = 0;
+            for (final JsonNode n : funnel.get("notSentByReason")) {
+                byReason += n.asLong();
+            }
+            assertThat(byReason).as("the funnel's reasons add up").isEqualTo(newsletter.get("notSent").asLong());
+            assertThat(funnel.get("notSentByReason").has("IYS_NO_CONSENT")).as("İYS: most of the audience is Turkish").isTrue();
+            assertThat(funnel.get("unaccounted").asLong()).isEqualTo(newsletter.at("/metrics/targetAudience").asLong() - 4_000);
             assertThat(newsletter.at("/metrics/delivered").asLong()).isGreaterThan(3_000);
             assertThat(newsletter.at("/metrics/failed").asLong()).isPositive();
             assertThat(newsletter.at("/reconciliation/duplicateReceipts").asLong()).isPositive();
@@ -63,7 +72,7 @@ class LauncherIntegrationTest {
             final JsonNode winBack = api.json("/api/v1/campaigns/win-back");
             Poll.until("old unanswered SMS unconfirmed", Duration.ofMinutes(2), Duration.ofMillis(500),
                     () -> api.json("/api/v1/campaigns/win-back").at("/metrics/unconfirmed").asLong() > 0, ApiClient.Unavailable.class);
-            assertThat(winBack.at("/metrics/sent").asLong()).isEqualTo(1_500);
+            assertThat(winBack.at("/metrics/sent").asLong() + winBack.get("notSent").asLong()).isEqualTo(1_500);
             assertThat(api.json("/api/v1/campaigns/weekend-newsletter/platforms").get("platforms")).hasSizeGreaterThanOrEqualTo(3);
             assertThat(api.json("/api/v1/campaigns/weekend-newsletter/heatmap?tz=Europe/Istanbul").get("cells")).isNotEmpty();
             final JsonNode failed = api.json("/api/v1/campaigns/weekend-newsletter/failed?limit=5").get("items");
