@@ -64,6 +64,8 @@ public final class CampaignsResource {
         });
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/funnel", ctx -> federation.routed(ctx, () ->
                 ctx.json(local.funnel(ctx.pathParam("messageId")))));
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/links", ctx -> federation.routed(ctx, () ->
+                ctx.json(local.links(ctx.pathParam("messageId")))));
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/failures", ctx -> {
             final String by = Params.choice(ctx, "by", null, List.of("category", "errorCode", "provider", "operator"));
             if (by == null) {
@@ -97,7 +99,7 @@ public final class CampaignsResource {
         });
         config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(federation.fanOut(QueryApi.INTERNAL + "/reconciliation",
                 new TypeReference<LocalReports.Reconciliation>() { }, local::reconciliation).stream()
-                .reduce(new LocalReports.Reconciliation(0, 0), LocalReports.Reconciliation::plus)));
+                .reduce(new LocalReports.Reconciliation(0, 0, 0), LocalReports.Reconciliation::plus)));
     }
 
     private void campaigns(final Context ctx) {

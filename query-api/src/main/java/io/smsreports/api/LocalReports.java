@@ -231,16 +231,17 @@ public final class LocalReports {
 
     /** This instance's share of the global reconciliation counters. */
     public Reconciliation reconciliation() {
-        return new Reconciliation(reader.orphanReceipts(), reader.clampedTimes());
+        return new Reconciliation(reader.orphanReceipts(), reader.clampedTimes(), reader.orphanClicks());
     }
 
     /**
      * The global reconciliation ({@code GET /reconciliation}): receipts for smsIds never dispatched (rule 7) and input
-     * records whose event time fell back (rule 12). A record, so every instance answers in one key order.
+     * records whose event time fell back (rule 12), clicks for smsIds never dispatched (rule 16). A record, so every instance
+     * answers in one key order.
      */
-    public record Reconciliation(long orphanReceipts, long clampedTimes) {
+    public record Reconciliation(long orphanReceipts, long clampedTimes, long orphanClicks) {
         Reconciliation plus(final Reconciliation other) {
-            return new Reconciliation(orphanReceipts + other.orphanReceipts, clampedTimes + other.clampedTimes);
+            return new Reconciliation(orphanReceipts + other.orphanReceipts, clampedTimes + other.clampedTimes, orphanClicks + other.orphanClicks);
         }
     }
 
@@ -259,7 +260,26 @@ public final class LocalReports {
                 c == null ? null : c.getStatus().name(), c == null ? null : c.getCreatedAt(), c == null ? null : c.getStartedAt(),
                 c == null ? null : c.getEndedAt(), metrics, latency, deliveredWithin, freshness,
                 new CampaignReport.Reconciliation(r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts(), r.badPrices()),
-                cost(stats.costs()), stats.notSentTotal());
+                cost(stats.costs()), stats.notSentTotal(), engagement(stats.engagement(), t.delivered()));
+    }
+
+    /** Rule 16: clicks, and CTR = unique clicks / delivered. */
+    static CampaignReport.Engagement engagement(final io.smsreports.reporting.Engagement e, final long delivered) {
+        return new CampaignReport.Engagement(e.totalClicks(), e.uniqueClicks(), e.botClicks(), ratio(e.uniqueClicks(), delivered));
+    }
+
+    /** A campaign's clicks per link (rule 16), most unique clicks first. */
+    public io.smsreports.api.dto.Links links(final String messageId) {
+        requireKnown(messageId);
+        final CampaignStats found = reader.stats(messageId);
+        final CampaignStats stats = found == null ? CampaignStats.EMPTY : found;
+        final long delivered = stats.totals().delivered();
+        final List<io.smsreports.api.dto.Links.Link> links = new ArrayList<>();
+        stats.engagement().links().forEach((linkId, c) -> links.add(new io.smsreports.api.dto.Links.Link(linkId, c.url(), c.totalClicks(),
+                c.uniqueClicks(), c.botClicks(), ratio(c.uniqueClicks(), delivered))));
+        links.sort(Comparator.comparingLong(io.smsreports.api.dto.Links.Link::uniqueClicks).reversed()
+                .thenComparing(io.smsreports.api.dto.Links.Link::linkId));
+        return new io.smsreports.api.dto.Links(messageId, links, freshness.current());
     }
 
     /** A campaign's funnel (rule 14). */
@@ -295,7 +315,8 @@ public final class LocalReports {
             final SortedMap<Integer, Long> buckets = row.latencyBuckets();
             rows.add(new Breakdown.Row(key, c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.pending(), ratio(c.delivered(), c.sent()),
                     new Breakdown.Latency(LatencyBuckets.quantile(buckets, 0.50), LatencyBuckets.quantile(buckets, 0.95)),
-                    deliveredWithin(row.within(), c.sent()), cost(row.costs()), row.notSentTotal(), row.notSent()));
+                    deliveredWithin(row.within(), c.sent()), cost(row.costs()), row.notSentTotal(), row.notSent(),
+                    engagement(row.clicks(), c.delivered())));
         });
         rows.sort(Comparator.comparingLong(Breakdown.Row::sent).reversed().thenComparing(Breakdown.Row::key));
         return new Breakdown(messageId, dimension.label(), rows, freshness.current());

@@ -80,6 +80,7 @@ public final class QueryApi {
             Map.entry(PREFIX + "/campaigns/{messageId}/breakdown", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/failures", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/funnel", Access.VIEWER),
+            Map.entry(PREFIX + "/campaigns/{messageId}/links", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/latency", Access.VIEWER),
             Map.entry(PREFIX + "/reconciliation", Access.VIEWER),
             Map.entry(PREFIX + "/alerts", Access.VIEWER),

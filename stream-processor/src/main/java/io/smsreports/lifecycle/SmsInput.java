@@ -1,7 +1,8 @@
 package io.smsreports.lifecycle;
 
-/** A validated input of the lifecycle, keyed by smsId: a dispatch, a receipt or a decision not to send. */
-public sealed interface SmsInput permits SmsInput.Dispatched, SmsInput.Received, SmsInput.NotSentDecided {
+/** A validated input of the lifecycle, keyed by smsId: a dispatch, a receipt, a decision not to send or a link click. */
+public sealed interface SmsInput permits SmsInput.Dispatched, SmsInput.Received, SmsInput.NotSentDecided,
+        SmsInput.Clicked {
 
     /** A dispatch of the smsId. */
     record Dispatched(Dispatch dispatch) implements SmsInput {
@@ -13,5 +14,9 @@ public sealed interface SmsInput permits SmsInput.Dispatched, SmsInput.Received,
 
     /** The sender decided not to send the smsId (rule 14). */
     record NotSentDecided(NotSent notSent) implements SmsInput {
+    }
+
+    /** A click on one of the smsId's links (rule 16). */
+    record Clicked(Click click) implements SmsInput {
     }
 }

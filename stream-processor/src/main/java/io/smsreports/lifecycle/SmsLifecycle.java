@@ -94,7 +94,8 @@ public final class SmsLifecycle {
      * @param duplicateDispatch  whether the input was a repeated dispatch (rule 1)
      * @param stale              whether the input was older than the SMS retention and ignored (see the class comment)
      */
-    public record Step(SmsState state, List<Transition> transitions, int orphanReceipts, boolean duplicateDispatch, boolean stale) {
+    public record Step(SmsState state, List<Transition> transitions, int orphanReceipts, boolean duplicateDispatch, boolean stale,
+            int orphanClicks) {
         public Step {
             transitions = List.copyOf(transitions);
         }
@@ -144,7 +145,48 @@ public final class SmsLifecycle {
                 }
             }
         }
+        if (holding != null && !holding.heldClicks().isEmpty()) {
+            // rule 16: clicks held before the dispatch are counted now, in the order they came; those after its retention wait
+            final List<Click> later = new ArrayList<>();
+            for (final Click click : holding.heldClicks()) {
+                if (click.arrivedAt() < dispatch.dispatchedAt() + retentionMs) {
+                    work.countClick(click);
+                } else {
+                    later.add(click);
+                }
+            }
+            if (!later.isEmpty()) {
+                work.state = work.state.withClicks(work.state.clickLog().withHeld(later));
+            }
+        }
         return timedOutIfDue(work, dispatch, now).step(false);
+    }
+
+    /**
+     * Rule 16 for one click: counted once per clickId for its dispatched SMS (a human click in {@code totalClicks}, the SMS's
+     * first human click in {@code uniqueClicks}, the same per link; a bot's in {@code botClicks} only); before the dispatch it is
+     * held like a receipt (rule 4), then an orphan (rule 7).
+     *
+     * @param click the click, {@link Click#arrivedAt()} its record's guarded time
+     * @param now   the watermark
+     */
+    public Step onClick(final String smsId, final SmsState stored, final Click click, final long now) {
+        final Work work = catchUp(smsId, stored, now);
+        final SmsState state = work.state;
+        if (state == null && now >= click.arrivedAt() + retentionMs) {
+            return work.stale(); // rule 13: its SMS, if it had one, is forgotten already (a replay)
+        }
+        if (state != null && state.clickLog().seen(click.clickId())) {
+            return work.step(false); // rule 16: a click counts once per clickId
+        }
+        if (state != null && state.isDispatched() && click.arrivedAt() < state.dispatch().dispatchedAt() + retentionMs) {
+            work.countClick(click);
+            return work.step(false);
+        }
+        // no dispatch yet, or it arrived after this SMS's retention (not its click in any order): it waits
+        work.state = state == null ? SmsState.undispatched(null, null, List.of(click), Long.MAX_VALUE)
+                : state.withClicks(state.clickLog().hold(click));
+        return work.step(false);
     }
 
     private Work timedOutIfDue(final Work work, final Dispatch dispatch, final long now) {
@@ -172,7 +214,7 @@ public final class SmsLifecycle {
             // rule 4: no dispatch yet, hold the receipt
             work.state = state == null ? SmsState.holding(Held.of(finalReceipt, arrivedAt), Long.MAX_VALUE)
                     : SmsState.undispatched(state.held() == null ? Held.of(finalReceipt, arrivedAt) : state.held().add(finalReceipt, arrivedAt),
-                            state.notSent(), state.indexedAt());
+                            state.notSent(), state.heldClicks(), state.indexedAt());
             return work.step(false);
         }
         if (arrivedAt >= state.dispatch().dispatchedAt() + retentionMs) {
@@ -212,7 +254,7 @@ public final class SmsLifecycle {
             work.uncountNotSent(current);
         }
         work.countNotSent(notSent);
-        work.state = state == null ? SmsState.undispatched(null, notSent, Long.MAX_VALUE) : state.withNotSent(notSent);
+        work.state = state == null ? SmsState.undispatched(null, notSent, List.of(), Long.MAX_VALUE) : state.withNotSent(notSent);
         return work.step(false);
     }
 
@@ -233,7 +275,9 @@ public final class SmsLifecycle {
     public long nextDeadline(final SmsState state) {
         if (!state.isDispatched()) {
             final long notSentForgotten = state.notSent() == null ? Long.MAX_VALUE : state.notSent().decidedAt() + retentionMs;
-            return state.held() == null ? notSentForgotten : Math.min(state.held().heldSince() + holdMs, notSentForgotten);
+            final long clicksOrphaned = state.heldClicks().isEmpty() ? Long.MAX_VALUE : state.clickLog().heldSince() + holdMs;
+            return Math.min(state.held() == null ? notSentForgotten : Math.min(state.held().heldSince() + holdMs, notSentForgotten),
+                    clicksOrphaned);
         }
         if (state.outcome() == Outcome.PENDING) {
             return timeoutAt(state.dispatch());
@@ -260,13 +304,25 @@ public final class SmsLifecycle {
             // rule 7: the hold of the earliest receipts ended without a dispatch; later ones may still be waiting
             final Held[] groupAndRest = work.state.held().firstGroup(holdMs);
             work.orphans += groupAndRest[0].receipts();
-            work.state = groupAndRest[1] == null && work.state.notSent() == null ? null
-                    : SmsState.undispatched(groupAndRest[1], work.state.notSent(), work.state.indexedAt());
+            work.state = SmsState.undispatched(groupAndRest[1], work.state.notSent(), work.state.heldClicks(), work.state.indexedAt());
         }
         if (work.state != null && !work.state.isDispatched() && work.state.notSent() != null
                 && now >= work.state.notSent().decidedAt() + retentionMs) {
             // rule 14: a decision kept a retention, so that a dispatch of the same SMS still cancels it; it stays counted
-            work.state = work.state.held() == null ? null : SmsState.holding(work.state.held(), work.state.indexedAt());
+            work.state = SmsState.undispatched(work.state.held(), null, work.state.heldClicks(), work.state.indexedAt());
+        }
+        if (work.state != null && !work.state.isDispatched() && !work.state.heldClicks().isEmpty()
+                && now >= work.state.clickLog().heldSince() + holdMs) {
+            // rule 16: clicks whose hold ended without a dispatch are orphans, like receipts (rule 7)
+            final List<Click> waiting = new ArrayList<>();
+            for (final Click click : work.state.heldClicks()) {
+                if (now >= click.arrivedAt() + holdMs) {
+                    work.orphanClicks++;
+                } else {
+                    waiting.add(click);
+                }
+            }
+            work.state = SmsState.undispatched(work.state.held(), work.state.notSent(), waiting, work.state.indexedAt());
         }
         return work;
     }
@@ -283,7 +339,10 @@ public final class SmsLifecycle {
         Transition forgotten;
         /** Rule 14: not-sent decisions counted (+1) or uncounted (−1) in this step, in order. */
         final List<Transition> notSentChanges = new ArrayList<>(1);
+        /** Rule 16: clicks counted in this step, in order. */
+        final List<Transition> clickChanges = new ArrayList<>(1);
         int orphans;
+        int orphanClicks;
 
         Work(final String smsId, final SmsState stored) {
             this.smsId = smsId;
@@ -303,7 +362,7 @@ public final class SmsLifecycle {
             final Price tariffed = tariff.apply(dispatch);
             if (tariffed != null) {
                 state = new SmsState(state.dispatch(), state.outcome(), state.finalReceipt(), state.held(), state.indexedAt(), tariffed, true,
-                        state.notSent());
+                        state.notSent(), state.clicks());
             }
         }
 
@@ -328,6 +387,16 @@ public final class SmsLifecycle {
             if (!price.equals(current) || state.tariffed()) {
                 state = state.withPrice(price);
             }
+        }
+
+        /** Counts a click for the dispatched SMS (rule 16): is it its first human click, the first on that link? */
+        void countClick(final Click click) {
+            final ClickLog log = state.clickLog();
+            final boolean human = !click.bot();
+            final Transition.ClickChange change = new Transition.ClickChange(click.linkId(), click.url(), click.bot(),
+                    human && !log.humanClicked(null), human && !log.humanClicked(click.linkId()));
+            state = state.withClicks(log.count(click));
+            clickChanges.add(Transition.clicked(smsId, state.dispatch(), state.outcome(), change));
         }
 
         void countNotSent(final NotSent notSent) {
@@ -386,8 +455,7 @@ public final class SmsLifecycle {
         void forget() {
             forgotten = changes.transition(smsId, state);
             changes = new Changes(null);
-            state = state.held() == null && state.notSent() == null ? null
-                    : SmsState.undispatched(state.held(), state.notSent(), state.indexedAt());
+            state = SmsState.undispatched(state.held(), state.notSent(), state.heldClicks(), state.indexedAt());
         }
 
         Step step(final boolean duplicateDispatch) {
@@ -400,7 +468,7 @@ public final class SmsLifecycle {
         }
 
         private Step step(final boolean duplicateDispatch, final boolean stale) {
-            final List<Transition> transitions = new ArrayList<>(2 + notSentChanges.size());
+            final List<Transition> transitions = new ArrayList<>(2 + notSentChanges.size() + clickChanges.size());
             transitions.addAll(notSentChanges);
             if (forgotten != null) {
                 transitions.add(forgotten);
@@ -409,7 +477,8 @@ public final class SmsLifecycle {
             if (current != null) {
                 transitions.add(current);
             }
-            return new Step(state, transitions, orphans, duplicateDispatch, stale);
+            transitions.addAll(clickChanges);
+            return new Step(state, transitions, orphans, duplicateDispatch, stale, orphanClicks);
         }
     }
 

@@ -25,10 +25,24 @@ import java.util.Objects;
  * @param badPrices         prices in this change's inputs that could not be used (negative, not ISO 4217, a currency change)
  * @param notSentReason     for a {@link #NOT_SENT} or {@link #NOT_SENT_UNDONE} change (rule 14): the decision's reason; its
  *                          {@code dispatch} is then {@link NotSent#asDispatch()}, the recipient and rows the decision counts in
+ * @param click             for a {@link #CLICKED} change (rule 16): the click and what it adds
  */
 public record Transition(String smsId, Dispatch dispatch, Outcome outcome, FinalReceipt finalReceipt, int changes,
         int duplicateReceipts, int conflictingFinals, long knownAt, Outcome outcomeBefore, Price priceBefore, Price priceAfter,
-        int badPrices, String notSentReason) {
+        int badPrices, String notSentReason, ClickChange click) {
+
+    /**
+     * What one counted click adds (rule 16).
+     *
+     * @param bot              a bot's click: {@code botClicks} + 1 and nothing else
+     * @param firstHumanOfSms  the SMS's first human click: {@code uniqueClicks} + 1
+     * @param firstHumanOfLink its first human click on this link: the link's {@code uniqueClicks} + 1
+     */
+    public record ClickChange(String linkId, String url, boolean bot, boolean firstHumanOfSms, boolean firstHumanOfLink) {
+    }
+
+    /** Rule 16: a click on one of this Sent SMS's links, counted once per clickId ({@link #click}). Nothing else changes. */
+    public static final int CLICKED = 1 << 8;
 
     /** Became Sent (rule 1): first dispatch of this smsId. */
     public static final int SENT = 1;
@@ -59,12 +73,35 @@ public record Transition(String smsId, Dispatch dispatch, Outcome outcome, Final
             final int duplicateReceipts, final int conflictingFinals, final long knownAt, final Outcome outcomeBefore, final Price priceBefore,
             final Price priceAfter, final int badPrices) {
         this(smsId, dispatch, outcome, finalReceipt, changes, duplicateReceipts, conflictingFinals, knownAt, outcomeBefore, priceBefore,
-                priceAfter, badPrices, null);
+                priceAfter, badPrices, null, null);
+    }
+
+    public Transition(final String smsId, final Dispatch dispatch, final Outcome outcome, final FinalReceipt finalReceipt, final int changes,
+            final int duplicateReceipts, final int conflictingFinals, final long knownAt, final Outcome outcomeBefore, final Price priceBefore,
+            final Price priceAfter, final int badPrices, final String notSentReason) {
+        this(smsId, dispatch, outcome, finalReceipt, changes, duplicateReceipts, conflictingFinals, knownAt, outcomeBefore, priceBefore,
+                priceAfter, badPrices, notSentReason, null);
+    }
+
+    /** A rule 16 change: one counted click of the Sent SMS {@code dispatch}. */
+    public static Transition clicked(final String smsId, final Dispatch dispatch, final Outcome outcome, final ClickChange click) {
+        return new Transition(smsId, dispatch, outcome, null, CLICKED, 0, 0, 0, null, null, null, 0, null, click);
+    }
+
+    /** Whether this is a rule 16 change (a click), which changes no status, count or price. */
+    public boolean isClickChange() {
+        return (changes & CLICKED) != 0;
+    }
+
+    /** Whether this change only counts engagement (rule 16) or the funnel (rule 14): no status, no price, no route, no alert. */
+    public boolean isOutsideDelivery() {
+        return isNotSentChange() || isClickChange();
     }
 
     /** A rule 14 change: {@code change} is {@link #NOT_SENT} or {@link #NOT_SENT_UNDONE}. */
     public static Transition notSent(final String smsId, final NotSent notSent, final int change) {
-        return new Transition(smsId, notSent.asDispatch(), Outcome.PENDING, null, change, 0, 0, 0, null, null, null, 0, notSent.reason());
+        return new Transition(smsId, notSent.asDispatch(), Outcome.PENDING, null, change, 0, 0, 0, null, null, null, 0, notSent.reason(),
+                null);
     }
 
     /** Whether this is a rule 14 change (a not-sent decision counted or uncounted), which counts nothing of an SMS that was Sent. */
@@ -80,6 +117,9 @@ public record Transition(String smsId, Dispatch dispatch, Outcome outcome, Final
     public Transition {
         if ((changes & (NOT_SENT | NOT_SENT_UNDONE)) != 0 && notSentReason == null) {
             throw new IllegalArgumentException("a not-sent change needs its reason");
+        }
+        if ((changes & CLICKED) != 0 && click == null) {
+            throw new IllegalArgumentException("a click change needs its click");
         }
         Objects.requireNonNull(smsId, "smsId");
         Objects.requireNonNull(dispatch, "dispatch");

@@ -309,6 +309,11 @@ public final class ReportReader {
         return lifecycleCounter(LifecycleProcessor.ORPHAN_RECEIPTS_KEY);
     }
 
+    /** This instance's share of the clicks for smsIds never dispatched (rule 16). */
+    public long orphanClicks() {
+        return lifecycleCounter(LifecycleProcessor.ORPHAN_CLICKS_KEY);
+    }
+
     /** Input records whose event time was not believable and fell back (rule 12), counted by this instance's tasks. */
     public long clampedTimes() {
         return lifecycleCounter(LifecycleProcessor.CLAMPED_TIMES_KEY);

@@ -17,11 +17,12 @@ import java.util.TreeMap;
  * @param within  threshold in ms → Delivered SMS whose latency is at most that
  * @param costs   what the row's SMS cost (rule 15)
  * @param notSent the row's recipients not sent to, by reason (rule 14)
+ * @param clicks  the row's clicks (rule 16), without links
  */
 public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Map<Long, Long> within, Costs costs,
-        Map<String, Long> notSent) {
+        Map<String, Long> notSent, Engagement clicks) {
 
-    public static final BreakdownRow EMPTY = new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO, Map.of());
+    public static final BreakdownRow EMPTY = new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO, Map.of(), Engagement.ZERO);
 
     public BreakdownRow {
         latency = Collections.unmodifiableSortedMap(new TreeMap<>(latency));
@@ -30,7 +31,12 @@ public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Ma
     }
 
     public BreakdownRow(final PlatformCounts counts, final Map<Integer, Long> latency, final Map<Long, Long> within, final Costs costs) {
-        this(counts, latency, within, costs, Map.of());
+        this(counts, latency, within, costs, Map.of(), Engagement.ZERO);
+    }
+
+    public BreakdownRow(final PlatformCounts counts, final Map<Integer, Long> latency, final Map<Long, Long> within, final Costs costs,
+            final Map<String, Long> notSent) {
+        this(counts, latency, within, costs, notSent, Engagement.ZERO);
     }
 
     /** Recipients of this row not sent to, all reasons (rule 14). */
@@ -49,13 +55,16 @@ public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Ma
         final Map<Long, Long> delivered = new TreeMap<>(within);
         other.within.forEach((threshold, n) -> delivered.merge(threshold, n, Long::sum));
         return new BreakdownRow(counts.plus(other.counts), buckets, delivered, costs.plus(other.costs),
-                CampaignStats.plusReasons(notSent, other.notSent));
+                CampaignStats.plusReasons(notSent, other.notSent), clicks.plus(other.clicks));
     }
 
     /** What one transition adds to its row, with the delivery-time thresholds (ms) counted. */
     public static BreakdownRow of(final Transition t, final List<Long> thresholdsMs) {
         if (t.isNotSentChange()) {
             return new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO, Map.of(t.notSentReason(), (long) t.notSentDelta()));
+        }
+        if (t.isClickChange()) {
+            return new BreakdownRow(PlatformCounts.ZERO, Map.of(), Map.of(), Costs.ZERO, Map.of(), Engagement.of(t, false));
         }
         final boolean sent = t.has(Transition.SENT);
         final PlatformCounts counts = new PlatformCounts(sent ? 1 : 0, t.has(Transition.DELIVERED) ? 1 : 0, t.has(Transition.FAILED) ? 1 : 0,

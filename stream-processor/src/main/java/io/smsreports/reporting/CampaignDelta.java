@@ -100,8 +100,9 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
             stats = stats.apply(t);
             final BreakdownRow row = BreakdownRow.of(t, thresholdsMs);
             for (final Dimension dimension : Dimension.values()) {
-                if (t.isNotSentChange() && (dimension == Dimension.PROVIDER || dimension == Dimension.ROUTE)) {
-                    continue; // rule 14: a recipient not sent to was handed to no provider
+                if (t.isNotSentChange() && (dimension == Dimension.PROVIDER || dimension == Dimension.ROUTE)
+                        || t.isClickChange() && dimension == Dimension.ROUTE) {
+                    continue; // rule 14: a recipient not sent to was handed to no provider; the route scorecard has no clicks
                 }
                 breakdown.merge(breakdownKey(dimension, dimension.keyOf(t.dispatch())), row, BreakdownRow::plus);
             }

@@ -10,9 +10,10 @@ import java.util.TreeMap;
  * what its SMS cost (rule 15) and the recipients not sent to, by reason (rule 14). The campaign totals are the sum over
  * platforms.
  */
-public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliation reconciliation, Costs costs, Map<String, Long> notSent) {
+public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliation reconciliation, Costs costs, Map<String, Long> notSent,
+        Engagement engagement) {
 
-    public static final CampaignStats EMPTY = new CampaignStats(Map.of(), Reconciliation.ZERO, Costs.ZERO, Map.of());
+    public static final CampaignStats EMPTY = new CampaignStats(Map.of(), Reconciliation.ZERO, Costs.ZERO, Map.of(), Engagement.ZERO);
 
     public CampaignStats {
         platforms = Collections.unmodifiableMap(new TreeMap<>(platforms));
@@ -20,17 +21,21 @@ public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliatio
     }
 
     public CampaignStats(final Map<String, PlatformCounts> platforms, final Reconciliation reconciliation) {
-        this(platforms, reconciliation, Costs.ZERO, Map.of());
+        this(platforms, reconciliation, Costs.ZERO, Map.of(), Engagement.ZERO);
     }
 
     public CampaignStats(final Map<String, PlatformCounts> platforms, final Reconciliation reconciliation, final Costs costs) {
-        this(platforms, reconciliation, costs, Map.of());
+        this(platforms, reconciliation, costs, Map.of(), Engagement.ZERO);
     }
 
     /** Adds what one transition changed. */
     public CampaignStats apply(final Transition t) {
         if (t.isNotSentChange()) {
-            return new CampaignStats(platforms, reconciliation, costs, plusReasons(notSent, Map.of(t.notSentReason(), (long) t.notSentDelta())));
+            return new CampaignStats(platforms, reconciliation, costs, plusReasons(notSent, Map.of(t.notSentReason(), (long) t.notSentDelta())),
+                    engagement);
+        }
+        if (t.isClickChange()) {
+            return new CampaignStats(platforms, reconciliation, costs, notSent, engagement.plus(Engagement.of(t, true)));
         }
         final String platform = t.dispatch().platform();
         final PlatformCounts c = platforms.getOrDefault(platform, PlatformCounts.ZERO);
@@ -44,14 +49,15 @@ public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliatio
         final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
         next.put(platform, updated);
         return new CampaignStats(next, reconciliation.plus(new Reconciliation(t.duplicateReceipts(), t.conflictingFinals(),
-                t.lateReceipt() ? 1 : 0, t.badPrices())), costs.plus(Costs.of(t)), notSent);
+                t.lateReceipt() ? 1 : 0, t.badPrices())), costs.plus(Costs.of(t)), notSent, engagement);
     }
 
     /** Both campaigns' counts, platform by platform, and their reconciliation counters added. */
     public CampaignStats plus(final CampaignStats other) {
         final Map<String, PlatformCounts> next = new TreeMap<>(platforms);
         other.platforms.forEach((platform, counts) -> next.merge(platform, counts, PlatformCounts::plus));
-        return new CampaignStats(next, reconciliation.plus(other.reconciliation), costs.plus(other.costs), plusReasons(notSent, other.notSent));
+        return new CampaignStats(next, reconciliation.plus(other.reconciliation), costs.plus(other.costs), plusReasons(notSent, other.notSent),
+                engagement.plus(other.engagement));
     }
 
     /** Counts by reason added; a reason whose count is back to 0 is dropped. */

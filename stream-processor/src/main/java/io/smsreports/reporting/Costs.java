@@ -66,8 +66,8 @@ public record Costs(Map<String, CurrencySpend> currencies, long unpriced, long g
 
     /** What one transition changes: where its SMS stands now, less where it stood. */
     public static Costs of(final Transition t) {
-        if (t.isNotSentChange()) {
-            return ZERO; // rule 14: a recipient not sent to costs nothing
+        if (t.isOutsideDelivery()) {
+            return ZERO; // rule 14: a recipient not sent to costs nothing; rule 16: a click changes no price
         }
         final boolean sent = t.has(Transition.SENT);
         Costs change = standing(t.outcome(), t.priceAfter());

@@ -4,6 +4,8 @@ import io.smsreports.events.Campaign;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.FinalReceipt;
+import io.smsreports.lifecycle.Click;
+import io.smsreports.lifecycle.ClickLog;
 import io.smsreports.lifecycle.Held;
 import io.smsreports.lifecycle.NotSent;
 import io.smsreports.lifecycle.Outcome;
@@ -13,6 +15,7 @@ import io.smsreports.lifecycle.Transition;
 import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.CampaignStats;
+import io.smsreports.reporting.Engagement;
 import io.smsreports.reporting.Costs;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.FailedRecipient;
@@ -50,6 +53,11 @@ import io.smsreports.state.avro.StoredPrice;
 import io.smsreports.state.avro.StoredReportingEvent;
 import io.smsreports.state.avro.StoredRouteDelta;
 import io.smsreports.state.avro.StoredRouteHour;
+import io.smsreports.state.avro.StoredClick;
+import io.smsreports.state.avro.StoredClickChange;
+import io.smsreports.state.avro.StoredClickLog;
+import io.smsreports.state.avro.StoredEngagement;
+import io.smsreports.state.avro.StoredLinkClicks;
 import io.smsreports.state.avro.StoredNotSent;
 import io.smsreports.state.avro.StoredReasonCount;
 import io.smsreports.state.avro.StoredSmsState;
@@ -157,7 +165,44 @@ public final class StateSerdes {
 
     static StoredSmsState toAvro(final SmsState s) {
         return new StoredSmsState(s.dispatch() == null ? null : toAvro(s.dispatch()), toAvro(s.held()), s.outcome().name(),
-                toAvro(s.finalReceipt()), s.indexedAt(), toAvro(s.price()), s.tariffed(), toAvro(s.notSent()));
+                toAvro(s.finalReceipt()), s.indexedAt(), toAvro(s.price()), s.tariffed(), toAvro(s.notSent()), toAvro(s.clicks()));
+    }
+
+    static StoredClickLog toAvro(final ClickLog log) {
+        return log == null ? null : new StoredClickLog(log.counted().stream().map(StateSerdes::toAvro).toList(),
+                log.held().stream().map(StateSerdes::toAvro).toList());
+    }
+
+    static ClickLog fromAvro(final StoredClickLog log) {
+        return log == null ? null : new ClickLog(log.getCounted().stream().map(StateSerdes::fromAvro).toList(),
+                log.getHeld().stream().map(StateSerdes::fromAvro).toList());
+    }
+
+    static StoredClick toAvro(final Click c) {
+        return new StoredClick(c.clickId(), c.linkId(), c.url(), c.clickedAt(), c.bot(), c.arrivedAt());
+    }
+
+    static Click fromAvro(final StoredClick c) {
+        return new Click(c.getClickId(), c.getLinkId(), c.getUrl(), c.getClickedAt(), c.getBot(), c.getArrivedAt());
+    }
+
+    static StoredEngagement toAvro(final Engagement e) {
+        if (e.equals(Engagement.ZERO)) {
+            return null;
+        }
+        final List<StoredLinkClicks> links = new ArrayList<>(e.links().size());
+        e.links().forEach((link, c) -> links.add(new StoredLinkClicks(link, c.url(), c.totalClicks(), c.uniqueClicks(), c.botClicks())));
+        return new StoredEngagement(e.totalClicks(), e.uniqueClicks(), e.botClicks(), links);
+    }
+
+    static Engagement fromAvro(final StoredEngagement e) {
+        if (e == null) {
+            return Engagement.ZERO;
+        }
+        final Map<String, Engagement.LinkClicks> links = new TreeMap<>();
+        e.getLinks().forEach(l -> links.put(l.getLinkId(), new Engagement.LinkClicks(l.getUrl(), l.getTotalClicks(), l.getUniqueClicks(),
+                l.getBotClicks())));
+        return new Engagement(e.getTotalClicks(), e.getUniqueClicks(), e.getBotClicks(), links);
     }
 
     static StoredNotSent toAvro(final NotSent n) {
@@ -185,7 +230,7 @@ public final class StateSerdes {
     static SmsState fromAvro(final StoredSmsState s) {
         return new SmsState(s.getDispatch() == null ? null : fromAvro(s.getDispatch()), outcome(s.getOutcome()),
                 fromAvro(s.getFinalReceipt()), fromAvro(s.getHeld()), s.getIndexedAt(), fromAvro(s.getPrice()), s.getTariffed(),
-                fromAvro(s.getNotSent()));
+                fromAvro(s.getNotSent()), fromAvro(s.getClicks()));
     }
 
     static StoredHeld toAvro(final Held h) {
@@ -213,14 +258,18 @@ public final class StateSerdes {
     static StoredTransition toAvro(final Transition t) {
         return new StoredTransition(t.smsId(), toAvro(t.dispatch()), t.outcome().name(), toAvro(t.finalReceipt()), t.changes(),
                 t.duplicateReceipts(), t.conflictingFinals(), t.knownAt(), t.outcomeBefore() == null ? null : t.outcomeBefore().name(),
-                toAvro(t.priceBefore()), toAvro(t.priceAfter()), t.badPrices(), t.notSentReason());
+                toAvro(t.priceBefore()), toAvro(t.priceAfter()), t.badPrices(), t.notSentReason(),
+                t.click() == null ? null : new StoredClickChange(t.click().linkId(), t.click().url(), t.click().bot(), t.click().firstHumanOfSms(),
+                        t.click().firstHumanOfLink()));
     }
 
     static Transition fromAvro(final StoredTransition t) {
         return new Transition(t.getSmsId(), fromAvro(t.getDispatch()), outcome(t.getOutcome()), fromAvro(t.getFinalReceipt()),
                 t.getChanges(), t.getDuplicateReceipts(), t.getConflictingFinals(), t.getKnownAt(),
                 t.getOutcomeBefore() == null ? null : outcome(t.getOutcomeBefore()), fromAvro(t.getPriceBefore()),
-                fromAvro(t.getPriceAfter()), t.getBadPrices(), t.getNotSentReason());
+                fromAvro(t.getPriceAfter()), t.getBadPrices(), t.getNotSentReason(), t.getClick() == null ? null
+                        : new Transition.ClickChange(t.getClick().getLinkId(), t.getClick().getUrl(), t.getClick().getBot(),
+                                t.getClick().getFirstHumanOfSms(), t.getClick().getFirstHumanOfLink()));
     }
 
     // ---- reporting ----
@@ -231,7 +280,7 @@ public final class StateSerdes {
                 c.unconfirmed(), c.segments())));
         final Reconciliation r = s.reconciliation();
         return new StoredCampaignStats(platforms, r.duplicateReceipts(), r.conflictingFinals(), r.lateReceipts(), r.badPrices(),
-                toAvro(s.costs()), toAvro(s.notSent()));
+                toAvro(s.costs()), toAvro(s.notSent()), toAvro(s.engagement()));
     }
 
     static StoredCosts toAvro(final Costs c) {
@@ -260,7 +309,7 @@ public final class StateSerdes {
                     c.getSegments()));
         }
         return new CampaignStats(platforms, new Reconciliation(s.getDuplicateReceipts(), s.getConflictingFinals(), s.getLateReceipts(),
-                s.getBadPrices()), fromAvro(s.getCosts()), fromAvro(s.getNotSent()));
+                s.getBadPrices()), fromAvro(s.getCosts()), fromAvro(s.getNotSent()), fromAvro(s.getEngagement()));
     }
 
     static StoredHourlyCounts toAvro(final HourlyCounts h) {
@@ -304,7 +353,7 @@ public final class StateSerdes {
         final List<StoredWithinCount> within = new ArrayList<>(r.within().size());
         r.within().forEach((threshold, count) -> within.add(new StoredWithinCount(threshold, count)));
         return new StoredBreakdownRow(c.sent(), c.delivered(), c.failed(), c.unconfirmed(), c.segments(), latency, within,
-                toAvro(r.costs()), toAvro(r.notSent()));
+                toAvro(r.costs()), toAvro(r.notSent()), toAvro(r.clicks()));
     }
 
     static BreakdownRow fromAvro(final StoredBreakdownRow r) {
@@ -317,7 +366,7 @@ public final class StateSerdes {
             within.put(w.getThresholdMs(), w.getCount());
         }
         return new BreakdownRow(new PlatformCounts(r.getSent(), r.getDelivered(), r.getFailed(), r.getUnconfirmed(), r.getSegments()),
-                latency, within, fromAvro(r.getCosts()), fromAvro(r.getNotSent()));
+                latency, within, fromAvro(r.getCosts()), fromAvro(r.getNotSent()), fromAvro(r.getEngagement()));
     }
 
     static StoredCampaignDelta toAvro(final CampaignDelta d) {

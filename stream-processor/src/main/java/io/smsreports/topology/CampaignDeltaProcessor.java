@@ -109,7 +109,7 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
         final AlertDelta.Builder alerts = new AlertDelta.Builder(alertRules);
         for (final Transition t : mirror) {
             byCampaign.computeIfAbsent(t.dispatch().messageId(), m -> new CampaignDelta.Builder(deliveredWithinMs)).add(t);
-            if (!t.isNotSentChange()) { // rule 14: no route, no delivery to judge
+            if (!t.isOutsideDelivery()) { // rules 14 and 16: no route, no delivery to judge
                 routes.add(t);
                 alerts.add(t);
             }

@@ -3,7 +3,9 @@ package io.smsreports.topology;
 import io.smsreports.events.Campaign;
 import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsLinkClicked;
 import io.smsreports.events.SmsNotSent;
+import io.smsreports.lifecycle.Click;
 import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.NotSent;
 import io.smsreports.lifecycle.FinalReceipt;
@@ -85,6 +87,22 @@ final class Ingestion {
             }
             requireKeyMatches(key, "smsId", notSent.getSmsId());
             return new Valid<>(key, new SmsInput.NotSentDecided(NotSent.from(notSent)));
+        };
+    }
+
+    /** Rule 16: a click; its arrival (record time) is set by the lifecycle, which guards it. */
+    static Decoder<SmsInput> clicks(final Deserializer<SmsLinkClicked> deserializer) {
+        return (topic, rawKey, rawValue) -> {
+            final String key = key(rawKey);
+            final SmsLinkClicked click = deserializer.deserialize(topic, requireValue(rawValue));
+            requireId("smsId", click.getSmsId());
+            requireId("clickId", click.getClickId());
+            requireId("linkId", click.getLinkId());
+            if (click.getUrl() == null) {
+                throw new InvalidRecordException("url is missing");
+            }
+            requireKeyMatches(key, "smsId", click.getSmsId());
+            return new Valid<>(key, new SmsInput.Clicked(Click.from(click, click.getClickedAt().toEpochMilli())));
         };
     }
 

@@ -67,6 +67,8 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     public static final String STALE_INPUTS_KEY = "stale-inputs";
     /** Per-task count of orphan receipts (rule 7); the global figure is the sum over tasks. */
     public static final String ORPHAN_RECEIPTS_KEY = "orphan-receipts";
+    /** Per-task count of clicks for smsIds never dispatched (rule 16, as rule 7); the global figure is the sum over tasks. */
+    public static final String ORPHAN_CLICKS_KEY = "orphan-clicks";
     /** Per-task count of input records whose event time was not believable and fell back (rule 12). */
     public static final String CLAMPED_TIMES_KEY = "clamped-times";
     private static final byte[] PRESENT = new byte[0];
@@ -192,8 +194,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         // Rule 12: times beyond belief are replaced before anything is filed or any clock moves.
         final long wallClock = context.currentSystemTimeMs();
         final long recordTime = Math.min(record.timestamp(), timeGuard.latest(wallClock));
-        // A not-sent decision (rule 14) is the sender's output like a dispatch: it moves the dispatches' input of the watermark.
-        final boolean isDispatch = !(record.value() instanceof SmsInput.Received);
+        // A not-sent decision (rule 14) is the sender's output like a dispatch: it moves the dispatches' input of the watermark; a
+        // click (rule 16) the receipts'.
+        final boolean isDispatch = record.value() instanceof SmsInput.Dispatched || record.value() instanceof SmsInput.NotSentDecided;
         final long now = watermark.onRecord(isDispatch ? Watermark.Input.DISPATCHES : Watermark.Input.RECEIPTS, recordTime, wallClock);
         persistWatermark();
         sharedClock.set(now);
@@ -205,6 +208,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
             final Dispatch guarded = timeGuard.guard(dispatched.dispatch().withPublishedAt(recordTime), record.timestamp(), wallClock);
             clamped = guarded.dispatchedAt() != dispatched.dispatch().dispatchedAt();
             step = lifecycle.onDispatch(smsId, stored, guarded, now);
+        } else if (record.value() instanceof SmsInput.Clicked clicked) {
+            clamped = recordTime != record.timestamp();
+            step = lifecycle.onClick(smsId, stored, clicked.click().arrivedAt(recordTime), now);
         } else if (record.value() instanceof SmsInput.NotSentDecided decided) {
             final NotSent guarded = timeGuard.guard(decided.notSent(), record.timestamp(), wallClock);
             clamped = guarded != decided.notSent();
@@ -288,6 +294,9 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
         if (step.orphanReceipts() > 0) {
             increment(ORPHAN_RECEIPTS_KEY, step.orphanReceipts());
             count(orphanReceipts, step.orphanReceipts());
+        }
+        if (step.orphanClicks() > 0) {
+            increment(ORPHAN_CLICKS_KEY, step.orphanClicks());
         }
         if (step.duplicateDispatch()) {
             duplicateDispatches.record();

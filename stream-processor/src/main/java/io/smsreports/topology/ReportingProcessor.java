@@ -105,7 +105,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
     /** The second phase: one task's batch of the campaign's changes, added to the campaign's stores. */
     private void apply(final String messageId, final CampaignDelta delta) {
         if (!delta.stats().platforms().isEmpty() || !delta.stats().reconciliation().equals(Reconciliation.ZERO)
-                || !delta.stats().notSent().isEmpty()) {
+                || !delta.stats().notSent().isEmpty() || !delta.stats().engagement().equals(io.smsreports.reporting.Engagement.ZERO)) {
             final CampaignStats current = stats.get(messageId);
             stats.put(messageId, current == null ? delta.stats() : current.plus(delta.stats()));
             if (current == null && campaigns.get(messageId) == null) {

@@ -78,13 +78,15 @@ public final class SmsReportsTopology {
         // outage holds them back in one backlog, in the order Kafka Streams would have processed them, and releases them
         // in that order: a dispatch never overtakes or falls behind its receipts. Nothing is dead-lettered for it.
         final OutputSchema output = new OutputSchema(serdes.delivered().serializer(), topics.delivered());
-        // The sender's decisions not to send (rule 14) are co-partitioned with its dispatches and join them here.
+        // The sender's decisions not to send (rule 14) and the link clicks (rule 16) are co-partitioned with the dispatches and
+        // join them here.
         final KStream<String, SmsInput> smsInputs = ingest(builder, "sms-inputs",
-                List.of(topics.dispatches(), topics.receipts(), topics.notSent()),
+                List.of(topics.dispatches(), topics.receipts(), topics.notSent(), topics.clicks()),
                 StoreNames.DECODE_BACKLOG_SMS, Map.of(
                         topics.dispatches(), Ingestion.requiring(output, Ingestion.dispatches(serdes.dispatches().deserializer())),
                         topics.receipts(), Ingestion.requiring(output, Ingestion.receipts(serdes.receipts().deserializer())),
-                        topics.notSent(), Ingestion.requiring(output, Ingestion.notSent(serdes.notSent().deserializer()))),
+                        topics.notSent(), Ingestion.requiring(output, Ingestion.notSent(serdes.notSent().deserializer())),
+                        topics.clicks(), Ingestion.requiring(output, Ingestion.clicks(serdes.clicks().deserializer()))),
                 topics.deadLetters(), monitor);
         final KStream<String, ReportingEvent> campaigns = ingest(builder, topics.campaigns(), List.of(topics.campaigns()),
                 StoreNames.DECODE_BACKLOG_CAMPAIGNS, Map.of(topics.campaigns(), Ingestion.campaigns(serdes.campaigns().deserializer())),
@@ -93,9 +95,11 @@ public final class SmsReportsTopology {
         // 2. Lifecycle
         final TaskClocks clocks = new TaskClocks();
         final KStream<String, Transition> transitions = smsInputs
-                // The not-sent decisions come from the sender like the dispatches: they share the dispatches' watermark input.
+                // The not-sent decisions come from the sender like the dispatches: they share the dispatches' watermark input; the
+                // clicks follow deliveries like the receipts: they share the receipts'.
                 .process(queryable.marking(lifecycle(settings, (task, input) -> monitor.caughtUp(task,
-                        input == Watermark.Input.DISPATCHES ? List.of(topics.dispatches(), topics.notSent()) : List.of(topics.receipts())),
+                        input == Watermark.Input.DISPATCHES ? List.of(topics.dispatches(), topics.notSent())
+                                : List.of(topics.receipts(), topics.clicks())),
                         clocks)),
                         Named.as("lifecycle"));
 

@@ -309,6 +309,58 @@ class CountingRulesTest {
     }
 
     @Nested
+    class Rule16Clicks {
+        private io.smsreports.reporting.Engagement clicks() {
+            return fx.stats(M).engagement();
+        }
+
+        @Test
+        void shouldCountEachClickIdOnceUniqueClicksPerSmsAndPerLinkAndBotsApart() {
+            fx.sendAndReceipt("s1", M, "android", T0, ReceiptStatus.DELIVERED, at("PT5S"));
+            fx.sendAndReceipt("s2", M, "ios", T0, ReceiptStatus.DELIVERED, at("PT5S"));
+            fx.pipe(TopologyFixture.click("c0", "s1", "shop", true, at("PT6S"))); // a link preview: a bot
+            fx.pipe(TopologyFixture.click("c1", "s1", "shop", false, at("PT1M")));
+            fx.pipe(TopologyFixture.click("c1", "s1", "shop", false, at("PT1M"))); // the same click again
+            fx.pipe(TopologyFixture.click("c2", "s1", "shop", false, at("PT2M"))); // clicked again: not unique
+            fx.pipe(TopologyFixture.click("c3", "s1", "terms", false, at("PT3M"))); // another link of the same SMS
+            fx.pipe(TopologyFixture.click("c4", "s2", "shop", false, at("PT4M")));
+            final var e = clicks();
+            assertThat(List.of(e.totalClicks(), e.uniqueClicks(), e.botClicks())).containsExactly(4L, 2L, 1L);
+            assertThat(e.links().get("shop")).isEqualTo(new io.smsreports.reporting.Engagement.LinkClicks("https://ex.co/shop", 3, 2, 1));
+            assertThat(e.links().get("terms")).isEqualTo(new io.smsreports.reporting.Engagement.LinkClicks("https://ex.co/terms", 1, 1, 0));
+            assertThat(fx.breakdown(M, Dimension.PLATFORM).get("android").clicks().uniqueClicks()).isEqualTo(1);
+            assertThat(fx.breakdown(M, Dimension.PLATFORM).get("ios").clicks().totalClicks()).isEqualTo(1);
+            assertThat(fx.totals(M).sent()).as("a click changes no status").isEqualTo(2);
+            assertThat(fx.stats(M).costs().unpriced()).as("nor any cost").isEqualTo(2);
+        }
+
+        @Test
+        void shouldHoldAClickBeforeItsDispatchAndCountItOnceTheDispatchComes() {
+            fx.pipe(TopologyFixture.click("c1", "s1", "shop", false, at("PT10S")));
+            fx.pipe(TopologyFixture.click("c1", "s1", "shop", false, at("PT10S"))); // held twice: still once
+            fx.pipe(dispatch("s1", M, "android", T0));
+            final var e = clicks();
+            assertThat(List.of(e.totalClicks(), e.uniqueClicks(), e.botClicks())).containsExactly(1L, 1L, 0L);
+            assertThat(fx.orphanClicks()).isZero();
+        }
+
+        @Test
+        void shouldCountAClickThatNoDispatchClaimsAsAnOrphan() {
+            fx.pipe(TopologyFixture.click("c1", "ghost", "shop", false, at("PT10S")));
+            fx.advanceStreamTimeTo(at("P4DT1M")); // the hold (the receipt timeout) passed
+            assertThat(fx.orphanClicks()).isEqualTo(1);
+            fx.pipe(dispatch("ghost", M, "android", at("P4DT2M")));
+            assertThat(fx.stats(M).engagement().totalClicks()).as("an orphan is not counted later").isZero();
+        }
+
+        @Test
+        void shouldDeadLetterAClickWithoutItsIds() {
+            fx.pipe(io.smsreports.events.SmsLinkClicked.newBuilder(TopologyFixture.click("c1", "s1", "shop", false, T0)).setClickId(" ").build());
+            assertThat(fx.deadLetters.readRecordsToList()).hasSize(1);
+        }
+    }
+
+    @Nested
     class Rule15Spend {
         private static SmsDispatched priced(final String smsId, final Long micros, final String currency, final String encoding,
                 final int parts, final Instant at) {

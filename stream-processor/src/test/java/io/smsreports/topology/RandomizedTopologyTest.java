@@ -91,11 +91,15 @@ class RandomizedTopologyTest {
         final ReferenceModel model = new ReferenceModel(settings.receiptTimeout().toMillis(), settings.earlyReceiptHold().toMillis(),
                 settings.smsRetention().toMillis(), reached);
         final long orphansBefore = fx.orphanReceipts();
+        final long orphanClicksBefore = fx.orphanClicks();
         int poison = 0;
         for (final Event event : scenario.events) {
             if (event.payload instanceof SmsDispatched d) {
                 fx.dispatches.pipeInput(d.getSmsId(), d, event.timestamp);
                 model.dispatch(d, event.timestamp);
+            } else if (event.payload instanceof io.smsreports.events.SmsLinkClicked c) {
+                fx.clicks.pipeInput(c.getSmsId(), c, event.timestamp);
+                model.click(c, event.timestamp);
             } else if (event.payload instanceof io.smsreports.events.SmsNotSent n) {
                 fx.notSent.pipeInput(n.getSmsId(), n, event.timestamp);
                 model.notSent(n, event.timestamp);
@@ -129,6 +133,7 @@ class RandomizedTopologyTest {
         assertThat(delivered.stream().map(kv -> line(kv.key, kv.value)).sorted().toList()).as("sms.delivered")
                 .isEqualTo(model.delivered.stream().sorted().toList());
         assertThat(fx.orphanReceipts() - orphansBefore).as("orphan receipts").isEqualTo(model.orphanReceipts);
+        assertThat(fx.orphanClicks() - orphanClicksBefore).as("orphan clicks (rule 16)").isEqualTo(model.orphanClicks);
     }
 
     private static void compare(final TopologyFixture fx, final Scenario scenario, final ReferenceModel model, final String when) {
@@ -154,6 +159,23 @@ class RandomizedTopologyTest {
             });
             assertThat(notSentRows).as("not sent by platform of %s %s (rule 14)", m, when)
                     .isEqualTo(model.notSentByPlatform.getOrDefault(m, Map.of()));
+            final io.smsreports.reporting.Engagement e = stats == null ? io.smsreports.reporting.Engagement.ZERO : stats.engagement();
+            assertThat(List.of(e.totalClicks(), e.uniqueClicks(), e.botClicks())).as("clicks of %s %s (rule 16)", m, when)
+                    .isEqualTo(java.util.Arrays.stream(model.engagement.getOrDefault(m, new long[3])).boxed().toList());
+            final Map<String, List<Long>> links = new TreeMap<>();
+            e.links().forEach((link, c) -> links.put(link, List.of(c.totalClicks(), c.uniqueClicks(), c.botClicks())));
+            final Map<String, List<Long>> expectedLinks = new TreeMap<>();
+            model.linkClicks.getOrDefault(m, Map.of()).forEach((link, c) -> expectedLinks.put(link, java.util.Arrays.stream(c).boxed().toList()));
+            assertThat(links).as("clicks per link of %s %s (rule 16)", m, when).isEqualTo(expectedLinks);
+            final Map<String, List<Long>> clickRows = new TreeMap<>();
+            fx.breakdown(m, io.smsreports.reporting.Dimension.PLATFORM).forEach((platform, row) -> {
+                if (!row.clicks().equals(io.smsreports.reporting.Engagement.ZERO)) {
+                    clickRows.put(platform, List.of(row.clicks().totalClicks(), row.clicks().uniqueClicks(), row.clicks().botClicks()));
+                }
+            });
+            final Map<String, List<Long>> expectedRows = new TreeMap<>();
+            model.platformClicks.getOrDefault(m, Map.of()).forEach((platform, c) -> expectedRows.put(platform, java.util.Arrays.stream(c).boxed().toList()));
+            assertThat(clickRows).as("clicks per platform of %s %s (rule 16)", m, when).isEqualTo(expectedRows);
             final long[] rec = model.reconciliation.getOrDefault(m, new long[3]);
             if (stats != null) {
                 assertThat(List.of(stats.reconciliation().duplicateReceipts(), stats.reconciliation().conflictingFinals(),
@@ -355,6 +377,26 @@ class RandomizedTopologyTest {
                     s.add(r, decision, decidedAt, wildOrder ? 2 * HOUR : 20 * 60_000L);
                 }
             }
+            // Rule 16: clicks on delivered-looking SMS (a link or two, bots, a repeated clickId), some before their dispatch, some
+            // long after it (after its retention: not its clicks), and clicks for smsIds never dispatched (orphans).
+            final int clickCount = r.nextInt(2 * smsCount + 1);
+            for (int i = 0; i < clickCount; i++) {
+                final boolean ghost = r.nextDouble() < 0.1;
+                final String smsId = ghost ? prefix + "clickghost" + r.nextInt(3) : prefix + "s" + r.nextInt(smsCount);
+                // Around its SMS's dispatch (a click before it is held), later that week, or hours after its retention ended; never
+                // within a few hours of a deadline (the model judges by event time alone).
+                final long from = ghost ? base : s.dispatchedAtOf(smsId);
+                final double when = r.nextDouble();
+                final long at = from + (when < 0.85 ? -30 * 60_000L + r.nextInt((int) (8 * HOUR)) : when < 0.95 ? r.nextInt((int) (3 * DAY))
+                        : 7 * DAY + 4 * HOUR + r.nextInt((int) DAY));
+                final io.smsreports.events.SmsLinkClicked click = io.smsreports.events.SmsLinkClicked.newBuilder()
+                        .setClickId(prefix + "c" + i).setSmsId(smsId).setLinkId(r.nextDouble() < 0.7 ? "shop" : "terms")
+                        .setUrl("https://ex.co/" + i % 2).setClickedAt(Instant.ofEpochMilli(at)).setBot(r.nextDouble() < 0.2).build();
+                s.add(r, click, at, wildOrder ? 2 * HOUR : 20 * 60_000L);
+                if (r.nextDouble() < 0.1) {
+                    s.add(r, click, at + r.nextInt(600_000), 20 * 60_000L); // the tracker sent it twice
+                }
+            }
             final int ghosts = r.nextInt(3);
             for (int g = 0; g < ghosts; g++) {
                 final long at = base + r.nextInt((int) (5 * DAY));
@@ -400,6 +442,17 @@ class RandomizedTopologyTest {
                 return DeliveryReceipt.newBuilder(receipt).setPriceMicros(-5L).setCurrency("TRY").build();
             }
             return receipt;
+        }
+
+        /** When a dispatched smsId of this scenario was first dispatched. */
+        long dispatchedAtOf(final String smsId) {
+            long at = Long.MAX_VALUE;
+            for (final Event e : events) {
+                if (e.payload instanceof SmsDispatched d && d.getSmsId().equals(smsId)) {
+                    at = Math.min(at, d.getDispatchedAt().toEpochMilli());
+                }
+            }
+            return at;
         }
 
         /** The campaign of a dispatched smsId of this scenario. */
@@ -459,7 +512,8 @@ class RandomizedTopologyTest {
 
         /** Receipts and poison meant for the receipts topic; everything else (dispatches, campaigns) is the other side. */
         private static boolean isReceiptInput(final Event e) {
-            return e.payload instanceof DeliveryReceipt || e.payload instanceof Poison p && !p.onDispatches;
+            return e.payload instanceof DeliveryReceipt || e.payload instanceof io.smsreports.events.SmsLinkClicked
+                    || e.payload instanceof Poison p && !p.onDispatches;
         }
 
         private void add(final Random r, final Object payload, final long timestamp, final long jitter) {

@@ -47,6 +47,7 @@ final class ReferenceModel {
     private final Map<String, List<Arrival<SmsDispatched>>> dispatches = new LinkedHashMap<>();
     private final Map<String, List<Arrival<DeliveryReceipt>>> receipts = new LinkedHashMap<>();
     private final Map<String, List<io.smsreports.events.SmsNotSent>> decisions = new LinkedHashMap<>();
+    private final Map<String, List<Arrival<io.smsreports.events.SmsLinkClicked>>> clicks = new LinkedHashMap<>();
     private long dispatchesReached;
     private long receiptsReached;
 
@@ -62,6 +63,11 @@ final class ReferenceModel {
     long orphanReceipts;
     /** Rule 15: campaign → currency → {spend, wasted, delivered} (micros, micros, SMS). */
     final Map<String, Map<String, long[]>> spend = new TreeMap<>();
+    /** Rule 16: campaign → {total, unique, bot}; campaign → link → {total, unique, bot}; campaign → platform → {total, unique, bot}. */
+    final Map<String, long[]> engagement = new TreeMap<>();
+    final Map<String, Map<String, long[]>> linkClicks = new TreeMap<>();
+    final Map<String, Map<String, long[]>> platformClicks = new TreeMap<>();
+    long orphanClicks;
     /** Rule 14: campaign → reason → recipients not sent to. */
     final Map<String, Map<String, Long>> notSent = new TreeMap<>();
     /** Rule 14: campaign → platform → reason → recipients not sent to. */
@@ -93,6 +99,12 @@ final class ReferenceModel {
         dispatchesReached = Math.max(dispatchesReached, recordTime);
     }
 
+    /** A click (rule 16); it moves the receipts' input, as in the topology. */
+    void click(final io.smsreports.events.SmsLinkClicked c, final long recordTime) {
+        clicks.computeIfAbsent(c.getSmsId(), k -> new ArrayList<>()).add(new Arrival<>(c, recordTime));
+        receiptsReached = Math.max(receiptsReached, recordTime);
+    }
+
     void receipt(final DeliveryReceipt r, final long recordTime) {
         receipts.computeIfAbsent(r.getSmsId(), k -> new ArrayList<>()).add(new Arrival<>(r, recordTime));
         receiptsReached = Math.max(receiptsReached, recordTime);
@@ -117,16 +129,23 @@ final class ReferenceModel {
         pricing.clear();
         notSent.clear();
         notSentByPlatform.clear();
+        engagement.clear();
+        linkClicks.clear();
+        platformClicks.clear();
+        orphanClicks = 0;
         orphanReceipts = 0;
         decisions.forEach(this::decided);
         final Set<String> ids = new LinkedHashSet<>(dispatches.keySet());
         ids.addAll(receipts.keySet());
+        ids.addAll(clicks.keySet());
         for (final String smsId : ids) {
             final List<Arrival<SmsDispatched>> ds = dispatches.getOrDefault(smsId, List.of());
             final List<Arrival<DeliveryReceipt>> rs = receipts.getOrDefault(smsId, List.of());
             final List<Arrival<DeliveryReceipt>> unclaimed = new ArrayList<>();
+            final List<Arrival<io.smsreports.events.SmsLinkClicked>> cs = clicks.getOrDefault(smsId, List.of());
             if (ds.isEmpty()) {
                 unclaimed.addAll(rs);
+                orphanClicks(cs, w);
             } else {
                 final SmsDispatched d = ds.get(0).event();
                 final long lifeEnd = d.getDispatchedAt().toEpochMilli() + retentionMs;
@@ -144,6 +163,17 @@ final class ReferenceModel {
                     }
                 }
                 life(d, own, w);
+                final List<Arrival<io.smsreports.events.SmsLinkClicked>> unclaimedClicks = new ArrayList<>();
+                final Map<String, io.smsreports.events.SmsLinkClicked> ownClicks = new LinkedHashMap<>();
+                for (final Arrival<io.smsreports.events.SmsLinkClicked> c : cs) {
+                    if (c.at() < lifeEnd) {
+                        ownClicks.putIfAbsent(c.event().getClickId(), c.event());
+                    } else {
+                        unclaimedClicks.add(c);
+                    }
+                }
+                clicked(d, ownClicks.values());
+                orphanClicks(unclaimedClicks, w);
             }
             orphans(unclaimed, w);
         }
@@ -306,6 +336,45 @@ final class ReferenceModel {
 
     private static String platformOf(final io.smsreports.events.SmsNotSent n) {
         return n.getPlatform() == null || n.getPlatform().isBlank() ? "unknown" : n.getPlatform().trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Rule 16 from the data: each clickId once; an SMS with a human click is unique, per link the same; bots apart. */
+    private void clicked(final SmsDispatched d, final java.util.Collection<io.smsreports.events.SmsLinkClicked> own) {
+        if (own.isEmpty()) {
+            return;
+        }
+        final String m = d.getMessageId();
+        final String platform = d.getPlatform() == null || d.getPlatform().isBlank() ? "unknown"
+                : d.getPlatform().trim().toLowerCase(java.util.Locale.ROOT);
+        final long[] total = engagement.computeIfAbsent(m, k -> new long[3]);
+        final long[] row = platformClicks.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(platform, k -> new long[3]);
+        final Set<String> humanLinks = new java.util.TreeSet<>();
+        for (final io.smsreports.events.SmsLinkClicked c : own) {
+            final long[] link = linkClicks.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(c.getLinkId(), k -> new long[3]);
+            final int i = c.getBot() ? 2 : 0;
+            total[i]++;
+            row[i]++;
+            link[i]++;
+            if (!c.getBot()) {
+                humanLinks.add(c.getLinkId());
+            }
+        }
+        if (!humanLinks.isEmpty()) {
+            total[1]++;
+            row[1]++;
+            humanLinks.forEach(l -> linkClicks.get(m).get(l)[1]++);
+        }
+    }
+
+    /** Clicks no dispatch claims: each an orphan once its hold has passed (a clickId once). */
+    private void orphanClicks(final List<Arrival<io.smsreports.events.SmsLinkClicked>> unclaimed, final long w) {
+        final Map<String, Long> firstArrival = new LinkedHashMap<>();
+        unclaimed.forEach(c -> firstArrival.merge(c.event().getClickId(), c.at(), Math::min));
+        for (final long at : firstArrival.values()) {
+            if (w >= at + holdMs) {
+                orphanClicks++;
+            }
+        }
     }
 
     static String personId(final SmsDispatched d) {

@@ -62,6 +62,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, DeliveryReceipt> receipts;
     final TestInputTopic<String, Campaign> campaigns;
     final TestInputTopic<String, io.smsreports.events.SmsNotSent> notSent;
+    final TestInputTopic<String, io.smsreports.events.SmsLinkClicked> clicks;
     final TestInputTopic<byte[], byte[]> rawDispatches;
     final TestInputTopic<byte[], byte[]> rawReceipts;
     final TestInputTopic<byte[], byte[]> rawCampaigns;
@@ -128,6 +129,7 @@ final class TopologyFixture implements AutoCloseable {
         receipts = driver.createInputTopic(TOPICS.receipts(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         campaigns = driver.createInputTopic(TOPICS.campaigns(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         notSent = driver.createInputTopic(TOPICS.notSent(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
+        clicks = driver.createInputTopic(TOPICS.clicks(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         rawDispatches = driver.createInputTopic(TOPICS.dispatches(), new ByteArraySerializer(), new ByteArraySerializer());
         rawReceipts = driver.createInputTopic(TOPICS.receipts(), new ByteArraySerializer(), new ByteArraySerializer());
         rawCampaigns = driver.createInputTopic(TOPICS.campaigns(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -191,6 +193,18 @@ final class TopologyFixture implements AutoCloseable {
         notSent.pipeInput(decision.getSmsId(), decision, decision.getDecidedAt());
     }
 
+    /** A click on link {@code linkId} of {@code smsId}. */
+    static io.smsreports.events.SmsLinkClicked click(final String clickId, final String smsId, final String linkId, final boolean bot,
+            final Instant at) {
+        return io.smsreports.events.SmsLinkClicked.newBuilder().setClickId(clickId).setSmsId(smsId).setLinkId(linkId)
+                .setUrl("https://ex.co/" + linkId).setClickedAt(at).setUserAgent(bot ? "facebookexternalhit/1.1" : "Mozilla/5.0")
+                .setBot(bot).build();
+    }
+
+    void pipe(final io.smsreports.events.SmsLinkClicked click) {
+        clicks.pipeInput(click.getSmsId(), click, click.getClickedAt());
+    }
+
     void pipe(final Campaign campaign) {
         campaigns.pipeInput(campaign.getMessageId(), campaign, campaign.getCreatedAt());
     }
@@ -222,6 +236,13 @@ final class TopologyFixture implements AutoCloseable {
         pipe(dispatch(smsId, CLOCK_CAMPAIGN, "web", at));
         pipe(receipt(smsId, ReceiptStatus.ACCEPTED, null, at));
         driver.advanceWallClockTime(settings.expiryScanInterval());
+    }
+
+    /** Clicks for smsIds never dispatched, summed over the lifecycle task (rule 16). */
+    long orphanClicks() {
+        final KeyValueStore<String, Long> meta = driver.getKeyValueStore(StoreNames.LIFECYCLE_META);
+        final Long n = meta.get(LifecycleProcessor.ORPHAN_CLICKS_KEY);
+        return n == null ? 0 : n;
     }
 
     // ---- stores ----

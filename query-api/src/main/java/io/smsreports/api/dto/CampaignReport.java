@@ -12,7 +12,19 @@ import java.util.Map;
  */
 public record CampaignReport(String messageId, String name, String messageType, String text, String creator, String method,
         String status, Instant createdAt, Instant startedAt, Instant endedAt, Metrics metrics, Latency latency,
-        Map<String, Double> deliveredWithin, Freshness freshness, Reconciliation reconciliation, Cost cost, long notSent) {
+        Map<String, Double> deliveredWithin, Freshness freshness, Reconciliation reconciliation, Cost cost, long notSent,
+        Engagement engagement) {
+
+    /**
+     * Clicks on the campaign's tracked links (rule 16).
+     *
+     * @param totalClicks  human clicks, each clickId once
+     * @param uniqueClicks Sent SMS with a human click
+     * @param botClicks    clicks judged a bot's (link previews, scanners)
+     * @param ctr          uniqueClicks / delivered, null when nothing was delivered
+     */
+    public record Engagement(long totalClicks, long uniqueClicks, long botClicks, Double ctr) {
+    }
 
     /**
      * @param targetAudience the campaign's target audience, null when unknown
