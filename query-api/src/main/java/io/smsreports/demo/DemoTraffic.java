@@ -8,6 +8,7 @@ import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SendMethod;
 import io.smsreports.events.NotSentReason;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsLinkClicked;
 import io.smsreports.events.SmsNotSent;
 import io.smsreports.events.SmsEncoding;
 import io.smsreports.events.Topics;
@@ -342,6 +343,7 @@ public final class DemoTraffic implements AutoCloseable {
             }
         } else {
             priced(receiptPrice, currency, () -> receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt));
+            clicks(smsId, campaign, doneAt);
             if (random.nextDouble() < 0.03) {
                 receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt + 1_000 + random.nextInt(29_000));
             }
@@ -352,6 +354,40 @@ public final class DemoTraffic implements AutoCloseable {
         if (random.nextDouble() < 0.0002) {
             queue.add(new Scheduled(receivedAt, seq++, topics.receipts(), smsId, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)));
         }
+    }
+
+    private static final java.util.regex.Pattern LINK = java.util.regex.Pattern.compile("https://\\S+");
+
+    /**
+     * Rule 16: clicks on a delivered SMS's links (a campaign's links are the URLs in its text): about one in eight recipients
+     * clicks, some twice or on the second link; a messenger's link preview (a bot) fetches some links a second after delivery;
+     * the tracker now and then sends a click twice.
+     */
+    private void clicks(final String smsId, final DemoCampaign campaign, final long deliveredAt) {
+        final List<String> urls = LINK.matcher(campaign.campaign().getText()).results().map(java.util.regex.MatchResult::group).toList();
+        if (urls.isEmpty()) {
+            return;
+        }
+        if (random.nextDouble() < 0.06) {
+            click(smsId + "-preview", smsId, urls.get(0), deliveredAt + 500 + random.nextInt(2_000), true);
+        }
+        if (random.nextDouble() >= 0.13) {
+            return;
+        }
+        final long first = deliveredAt + 5_000 + (long) (random.nextDouble() * random.nextDouble() * 7_200_000L);
+        click(smsId + "-c1", smsId, urls.get(0), first, false);
+        if (random.nextDouble() < 0.25) {
+            click(smsId + "-c2", smsId, urls.get(random.nextInt(urls.size())), first + 20_000 + random.nextInt(600_000), false);
+        }
+        if (random.nextDouble() < 0.02) {
+            click(smsId + "-c1", smsId, urls.get(0), first, false); // the tracker's retry: the same clickId
+        }
+    }
+
+    private void click(final String clickId, final String smsId, final String url, final long at, final boolean bot) {
+        schedule(at, topics.clicks(), smsId, SmsLinkClicked.newBuilder().setClickId(clickId).setSmsId(smsId)
+                .setLinkId(url.substring(url.lastIndexOf('/') + 1)).setUrl(url).setClickedAt(Instant.ofEpochMilli(at))
+                .setUserAgent(bot ? "WhatsApp/2.23 link preview" : "Mozilla/5.0 (Linux; Android 14)").setBot(bot).build());
     }
 
     /** Why the sender does not send to a recipient, or null (it sends): about 9 % of Turkish recipients, 4 % of others. */
@@ -501,17 +537,17 @@ public final class DemoTraffic implements AutoCloseable {
         final List<DemoCampaign> campaigns = new ArrayList<>();
         campaigns.add(new DemoCampaign(campaign("bf-flash-sale", "Black Friday Flash Sale", MessageType.CAMPAIGN, SendMethod.BROADCAST,
                 CampaignStatus.SENDING, now.minus(Duration.ofHours(3)), true, 120_000,
-                "BLACK FRIDAY: 50% off everything until midnight! Shop now: https://ex.co/bf"), 0.45));
+                "BLACK FRIDAY: 50% off everything until midnight! Shop now: https://ex.co/bf - terms: https://ex.co/bf-terms"), 0.45));
         campaigns.add(new DemoCampaign(campaign("login-otp", "Login one-time codes", MessageType.TRANSACTIONAL, SendMethod.TARGETED,
                 CampaignStatus.SENDING, now.minus(Duration.ofDays(30)), true, 40_000, "Your login code is {code}"), 0.30));
         campaigns.add(new DemoCampaign(campaign("delivery-update", "Parcel delivery updates", MessageType.NOTIFICATION,
                 SendMethod.TARGETED, CampaignStatus.SENDING, now.minus(Duration.ofDays(10)), true, 25_000,
                 "Your parcel {id} is out for delivery today"), 0.25));
         campaigns.add(new DemoCampaign(campaign("weekend-newsletter", "Weekend newsletter", MessageType.CAMPAIGN, SendMethod.BROADCAST,
-                CampaignStatus.FINISHED, now.minus(Duration.ofHours(26)), true, 4_500, "This weekend: new arrivals and events near you"), 0));
+                CampaignStatus.FINISHED, now.minus(Duration.ofHours(26)), true, 4_500, "This weekend: new arrivals and events near you: https://ex.co/weekend"), 0));
         campaigns.add(new DemoCampaign(campaign("win-back", "Win-back offer", MessageType.CAMPAIGN, SendMethod.TARGETED,
                 CampaignStatus.FINISHED, now.minus(Duration.ofDays(5)).minus(Duration.ofHours(1)), true, 1_800,
-                "We miss you! Here is 20% off your next order"), 0));
+                "We miss you! Here is 20% off your next order: https://ex.co/back"), 0));
         campaigns.add(new DemoCampaign(campaign("spring-teaser", "Spring collection teaser", MessageType.CAMPAIGN, SendMethod.BROADCAST,
                 CampaignStatus.DRAFT, now.minus(Duration.ofMinutes(40)), false, 50_000, "Spring is coming..."), 0));
         campaigns.add(new DemoCampaign(campaign("price-alert", "Price drop alert", MessageType.NOTIFICATION, SendMethod.BROADCAST,

@@ -226,6 +226,36 @@ class QueryApiIntegrationTest {
     }
 
     @Test
+    void shouldReportClicksPerCampaignLinkAndPlatformWithOrphans() throws Exception {
+        // Rule 16: 4 human clicks (a0's repeated clickId once), 3 SMS clicked, 1 bot; per link shop 3/2/1, terms 1/1/0; CTR over
+        // A's 40 delivered.
+        final String path = "/api/v1/campaigns/" + A + "/links";
+        Poll.until("the clicks counted", Duration.ofMinutes(2), Duration.ofMillis(500),
+                () -> json(bases.get(0), "/api/v1/campaigns/" + A).at("/engagement/totalClicks").asLong() == 4
+                        && json(bases.get(0), "/api/v1/reconciliation").path("orphanClicks").asLong() == 1, IOException.class);
+        final JsonNode e = both("/api/v1/campaigns/" + A).path("engagement");
+        assertThat(List.of(e.path("totalClicks").asLong(), e.path("uniqueClicks").asLong(), e.path("botClicks").asLong()))
+                .containsExactly(4L, 3L, 1L);
+        assertThat(e.path("ctr").asDouble()).isEqualTo(3 / 40.0);
+        final JsonNode links = both(path).path("links");
+        assertThat(texts(links, "linkId")).containsExactly("shop", "terms");
+        assertThat(List.of(links.at("/0/totalClicks").asLong(), links.at("/0/uniqueClicks").asLong(), links.at("/0/botClicks").asLong()))
+                .containsExactly(3L, 2L, 1L);
+        assertThat(links.at("/0/url").asText()).isEqualTo("https://ex.co/shop");
+        assertThat(List.of(links.at("/1/totalClicks").asLong(), links.at("/1/uniqueClicks").asLong(), links.at("/1/botClicks").asLong()))
+                .containsExactly(1L, 1L, 0L);
+        long uniqueByPlatform = 0;
+        for (final JsonNode row : both("/api/v1/campaigns/" + A + "/breakdown?by=platform").path("rows")) {
+            uniqueByPlatform += row.at("/clicks/uniqueClicks").asLong();
+        }
+        assertThat(uniqueByPlatform).as("the platform rows add up").isEqualTo(3);
+        assertThat(both("/api/v1/reconciliation").path("orphanClicks").asLong()).isEqualTo(1);
+        assertThat(both("/api/v1/campaigns/" + B + "/links").path("links")).as("no click, no link").isEmpty();
+        assertThat(get(bases.get(0), "/api/v1/campaigns/no-such-campaign/links").statusCode()).isEqualTo(404);
+        assertThat(get(bases.get(0), path, TestTokens.VIEWER).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldReportACampaignsSummaryMetricsLatencyAndReconciliation() throws Exception {
         final JsonNode a = both("/api/v1/campaigns/" + A);
         assertThat(a.path("messageId").asText()).isEqualTo(A);

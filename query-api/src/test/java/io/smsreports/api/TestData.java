@@ -8,6 +8,7 @@ import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SendMethod;
 import io.smsreports.events.NotSentReason;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsLinkClicked;
 import io.smsreports.events.SmsNotSent;
 import io.smsreports.events.Topics;
 import io.smsreports.serde.AvroSerdeConfig;
@@ -137,6 +138,15 @@ final class TestData {
             inputs.add(notSent("an" + k, A, k % 20, k % 2 == 0 ? "android" : "ios", reason, dispatchedA(k)));
         }
         inputs.add(notSent("a5", A, 5, "ios", NotSentReason.IYS_REJECTED, dispatchedA(5).minusSeconds(30)));
+        // Rule 16: clicks on A's delivered SMS: a0 once on "shop" (sent twice by the tracker), a1 a link preview (a bot) on "shop"
+        // and a human on "terms", a2 twice on "shop"; and a click for an smsId never dispatched, days ago (an orphan).
+        inputs.add(click("a0-1", "a0", "shop", false, doneA(0).plusSeconds(30)));
+        inputs.add(click("a0-1", "a0", "shop", false, doneA(0).plusSeconds(30)));
+        inputs.add(click("a1-preview", "a1", "shop", true, doneA(1).plusSeconds(1)));
+        inputs.add(click("a1-1", "a1", "terms", false, doneA(1).plusSeconds(60)));
+        inputs.add(click("a2-1", "a2", "shop", false, doneA(2).plusSeconds(40)));
+        inputs.add(click("a2-2", "a2", "shop", false, doneA(2).plusSeconds(90)));
+        inputs.add(click("nobody-1", "never-dispatched", "shop", false, OLD.plusSeconds(300)));
         for (int k = 0; k < 30; k++) {
             inputs.add(dispatch("b" + k, B, k % 10, "web", dispatchedB(k)));
             inputs.add(receipt("b" + k, ReceiptStatus.DELIVERED, dispatchedB(k).plusSeconds(2), null, null));
@@ -182,6 +192,11 @@ final class TestData {
         return new Input(Topics.DEFAULT_DISPATCHES, smsId, SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(messageId)
                 .setMsisdn(msisdn(person)).setExternalId(externalId(person)).setEmail(email(person)).setPlatform(platform)
                 .setProvider("acme").setCountry("TR").setOperator(null).setSegments(1).setDispatchedAt(at).build(), at);
+    }
+
+    private static Input click(final String clickId, final String smsId, final String linkId, final boolean bot, final Instant at) {
+        return new Input(Topics.DEFAULT_CLICKS, smsId, SmsLinkClicked.newBuilder().setClickId(clickId).setSmsId(smsId).setLinkId(linkId)
+                .setUrl("https://ex.co/" + linkId).setClickedAt(at).setBot(bot).build(), at);
     }
 
     private static Input notSent(final String smsId, final String messageId, final int person, final String platform,

@@ -171,6 +171,21 @@ class DashboardBrowserIntegrationTest {
             }
             assertThat(page.select("#funnel rect[data-stage=Audience]").attr("data-count")).isEqualTo(funnel.get("audience").asText());
 
+            // Rule 16: the click cards and the links table, as the API has them; the demo's recipients click the newsletter's link.
+            final JsonNode engagement = campaign.get("engagement");
+            assertThat(engagement.get("uniqueClicks").asLong()).as("the demo's recipients click").isPositive();
+            for (final String metric : List.of("totalClicks", "uniqueClicks", "botClicks")) {
+                assertThat(page.select("#engagement-cards [data-metric=" + metric + "] .value").text()).as(metric)
+                        .isEqualTo(String.format(Locale.US, "%,d", engagement.get(metric).asLong()));
+            }
+            assertThat(page.select("#engagement-cards [data-metric=ctr] .value").text())
+                    .isEqualTo(String.format(Locale.US, "%.1f %%", 100 * engagement.get("ctr").asDouble()));
+            final JsonNode links = json(base, "/api/v1/campaigns/weekend-newsletter/links").get("links");
+            assertThat(page.select("#links tbody tr").eachAttr("data-link"))
+                    .containsExactlyElementsOf(java.util.stream.StreamSupport.stream(links.spliterator(), false).map(l -> l.get("linkId").asText()).toList());
+            assertThat(page.select("#links tbody tr").get(0).child(2).text())
+                    .isEqualTo(String.format(Locale.US, "%,d", links.get(0).get("uniqueClicks").asLong()));
+
             // Rule 15: a spend, wasted and cost-per-delivered card per currency, as the API gives them (digits compared:
             // the browser formats the currency), the unpriced count; the demo prices most SMS in TRY and EUR.
             final JsonNode cost = campaign.get("cost");

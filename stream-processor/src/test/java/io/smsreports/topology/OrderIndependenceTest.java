@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smsreports.events.DeliveryAlert;
 import io.smsreports.events.DeliveryReceipt;
+import io.smsreports.events.NotSentReason;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SmsDelivered;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsLinkClicked;
+import io.smsreports.events.SmsNotSent;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.Dimension;
 import java.time.Duration;
@@ -39,9 +42,10 @@ class OrderIndependenceTest {
     private static final Instant START = TopologyFixture.T0;
     private static final List<String> CAMPAIGNS = List.of("daily", "burst");
 
+    /** An input record; the receipts' side also carries the clicks (rule 16), the dispatches' the not-sent decisions (rule 14). */
     private record Input(Object payload, long timestamp) {
         boolean isReceipt() {
-            return payload instanceof DeliveryReceipt;
+            return payload instanceof DeliveryReceipt || payload instanceof SmsLinkClicked;
         }
     }
 
@@ -63,6 +67,7 @@ class OrderIndependenceTest {
             final Figures other = figures.get(order);
             assertThat(other.counts()).as("counts, hours, breakdowns and failures, %s", order).isEqualTo(merged.counts());
             assertThat(other.orphans()).as("orphan receipts, %s", order).isEqualTo(merged.orphans());
+            assertThat(other.orphanClicks()).as("orphan clicks, %s", order).isEqualTo(merged.orphanClicks());
             assertThat(other.delivered()).as("sms.delivered, %s", order).isEqualTo(merged.delivered());
             assertThat(other.alerts()).as("sms.alerts, %s", order).isEqualTo(merged.alerts());
         }
@@ -71,6 +76,10 @@ class OrderIndependenceTest {
         for (final Input input : data) { // each input in its own order; the model never sees how they were interleaved
             if (input.payload() instanceof SmsDispatched d) {
                 model.dispatch(d, input.timestamp());
+            } else if (input.payload() instanceof SmsNotSent n) {
+                model.notSent(n, input.timestamp());
+            } else if (input.payload() instanceof SmsLinkClicked c) {
+                model.click(c, input.timestamp());
             } else {
                 model.receipt((DeliveryReceipt) input.payload(), input.timestamp());
             }
@@ -82,14 +91,20 @@ class OrderIndependenceTest {
             assertThat(merged.platformCounts().get(m)).as("counts of %s: the model's", m).isEqualTo(expected);
             assertThat(merged.counts().get(m).get("reconciliation")).as("reconciliation of %s: the model's", m)
                     .isEqualTo(java.util.Arrays.toString(model.reconciliation.get(m)));
+            assertThat(merged.counts().get(m).get("notSent")).as("not sent of %s (rule 14): the model's", m)
+                    .isEqualTo(model.notSent.getOrDefault(m, Map.of()).toString());
+            assertThat(merged.counts().get(m).get("clicks")).as("clicks of %s (rule 16): the model's", m)
+                    .isEqualTo(java.util.Arrays.toString(model.engagement.getOrDefault(m, new long[3])));
         }
+        assertThat(merged.counts().get("daily").get("notSent")).as("the data has recipients not sent to").isNotEqualTo("{}");
+        assertThat(merged.orphanClicks()).as("orphan clicks: the model's").isEqualTo(model.orphanClicks).isPositive();
         assertThat(merged.orphans()).as("orphans: the model's").isEqualTo(model.orphanReceipts);
         assertThat(merged.delivered()).as("sms.delivered: the model's").isEqualTo(model.delivered.stream().sorted().toList());
     }
 
     /** What a run leaves: every figure as text, comparable between runs. */
     private record Figures(Map<String, Map<String, String>> counts, Map<String, Map<String, String>> platformCounts, long orphans,
-            List<String> delivered, List<String> alerts) {
+            List<String> delivered, List<String> alerts, long orphanClicks) {
     }
 
     private static Figures run(final List<Input> inputs) {
@@ -99,6 +114,10 @@ class OrderIndependenceTest {
             for (final Input input : inputs) {
                 if (input.payload() instanceof SmsDispatched d) {
                     fx.dispatches.pipeInput(d.getSmsId(), d, input.timestamp());
+                } else if (input.payload() instanceof SmsNotSent n) {
+                    fx.notSent.pipeInput(n.getSmsId(), n, input.timestamp());
+                } else if (input.payload() instanceof SmsLinkClicked c) {
+                    fx.clicks.pipeInput(c.getSmsId(), c, input.timestamp());
                 } else {
                     final DeliveryReceipt r = (DeliveryReceipt) input.payload();
                     fx.receipts.pipeInput(r.getSmsId(), r, input.timestamp());
@@ -121,6 +140,10 @@ class OrderIndependenceTest {
                 figures.put("platforms", platforms.toString());
                 figures.put("reconciliation", java.util.Arrays.toString(new long[] {stats.reconciliation().duplicateReceipts(),
                     stats.reconciliation().conflictingFinals(), stats.reconciliation().lateReceipts()}));
+                figures.put("notSent", stats.notSent().toString());
+                figures.put("clicks", java.util.Arrays.toString(new long[] {stats.engagement().totalClicks(),
+                    stats.engagement().uniqueClicks(), stats.engagement().botClicks()}));
+                figures.put("links", stats.engagement().links().toString());
                 figures.put("hourly", fx.hourly(m).toString());
                 figures.put("latency", fx.latencyBuckets(m).toString());
                 figures.put("failed", sorted(fx.failed(m), Object::toString).toString());
@@ -137,7 +160,7 @@ class OrderIndependenceTest {
             }
             delivered.sort(null);
             final List<String> alerts = sorted(fx.alerts.readValuesToList(), DeliveryAlert::toString);
-            return new Figures(counts, platformCounts, fx.orphanReceipts(), delivered, alerts);
+            return new Figures(counts, platformCounts, fx.orphanReceipts(), delivered, alerts, fx.orphanClicks());
         }
     }
 
@@ -181,6 +204,21 @@ class OrderIndependenceTest {
             final long at = t0 + r.nextInt((int) (7 * DAY));
             inputs.add(new Input(receipt("ghost-" + g, "acme", ReceiptStatus.DELIVERED, at, at), at));
         }
+        for (int g = 0; g < 10; g++) { // clicks for SMS never dispatched (rule 16)
+            final long at = t0 + r.nextInt((int) (7 * DAY));
+            inputs.add(new Input(click("ghost-click-" + g, "ghost-clicked-" + g, false, at), at));
+        }
+        // Rule 14: recipients of the daily campaign the sender did not send to, every forty minutes; now and then a decision
+        // for an SMS that was dispatched after all (a minute later).
+        int d = 0;
+        for (long at = t0; at < t0 + 8 * DAY; at += 40 * MINUTE) {
+            final String smsId = r.nextDouble() < 0.1 ? "daily-" + (d * 4) : "daily-not-sent-" + d;
+            inputs.add(new Input(SmsNotSent.newBuilder().setSmsId(smsId).setMessageId("daily").setMsisdn("+9055" + String.format("%07d", d))
+                    .setPlatform(List.of("android", "ios", "web").get(r.nextInt(3))).setCountry("TR").setOperator("286-01")
+                    .setReason(NotSentReason.values()[r.nextInt(NotSentReason.values().length)])
+                    .setDecidedAt(Instant.ofEpochMilli(at - MINUTE)).build(), at - MINUTE));
+            d++;
+        }
         return inputs;
     }
 
@@ -207,6 +245,14 @@ class OrderIndependenceTest {
         final long done = at + latency;
         final long received = done + r.nextInt(30_000);
         inputs.add(new Input(receipt(smsId, provider, status, done, received), received));
+        if (status == ReceiptStatus.DELIVERED && r.nextDouble() < 0.2) { // rule 16: a click, sometimes a preview bot's, now and then twice
+            final boolean bot = r.nextDouble() < 0.25;
+            final long clickAt = received + 1_000 + r.nextInt((int) HOUR);
+            inputs.add(new Input(click(smsId + "-click", smsId, bot, clickAt), clickAt));
+            if (r.nextDouble() < 0.1) {
+                inputs.add(new Input(click(smsId + "-click", smsId, bot, clickAt), clickAt + 5_000));
+            }
+        }
         if (r.nextDouble() < 0.1) { // a duplicate
             inputs.add(new Input(receipt(smsId, provider, status, done, received + 7_000), received + 7_000));
         }
@@ -214,6 +260,11 @@ class OrderIndependenceTest {
             final ReceiptStatus other = status == ReceiptStatus.DELIVERED ? ReceiptStatus.EXPIRED : ReceiptStatus.DELIVERED;
             inputs.add(new Input(receipt(smsId, provider, other, received + 9_000, received + 9_000), received + 9_000));
         }
+    }
+
+    private static SmsLinkClicked click(final String clickId, final String smsId, final boolean bot, final long at) {
+        return SmsLinkClicked.newBuilder().setClickId(clickId).setSmsId(smsId).setLinkId("offer").setUrl("https://ex.co/offer")
+                .setClickedAt(Instant.ofEpochMilli(at)).setBot(bot).build();
     }
 
     private static DeliveryReceipt receipt(final String smsId, final String provider, final ReceiptStatus status, final long doneAt,
