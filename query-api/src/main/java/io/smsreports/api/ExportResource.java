@@ -8,6 +8,7 @@ import io.smsreports.events.AuditAction;
 import io.smsreports.export.ExportFormat;
 import io.smsreports.export.FailedUsersExport;
 import io.smsreports.export.IdColumn;
+import io.smsreports.export.NotSentExport;
 import io.smsreports.reporting.FailureTaxonomy;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,6 +45,41 @@ public final class ExportResource {
     /** Registers this resource's routes. */
     void register(final JavalinConfig config) {
         config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/failed/export", this::export);
+        config.routes.get(QueryApi.PREFIX + "/campaigns/{messageId}/not-sent/export", this::exportNotSent);
+    }
+
+    /** Rule 14: the campaign's recipients not sent to, optionally of one reason: the same limits, audit and streaming. */
+    private void exportNotSent(final Context ctx) throws Exception {
+        final ExportFormat format = ExportFormat.valueOf(Params.choice(ctx, "format", "csv", List.of("csv", "xlsx")).toUpperCase());
+        final List<IdColumn> ids = Params.subset(ctx, "ids", ID_COLUMNS, ID_COLUMNS).stream().map(IdColumn::valueOf).toList();
+        final List<String> reasons = java.util.Arrays.stream(io.smsreports.events.NotSentReason.values()).map(Enum::name).toList();
+        final String reason = Params.choice(ctx, "reason", null, reasons);
+        if (!auth.fromCluster(ctx)) {
+            exports.acquire(Authenticator.principal(ctx).name());
+        }
+        federation.routed(ctx, () -> {
+            final String messageId = ctx.pathParam("messageId");
+            if (!local.knows(messageId)) {
+                throw ApiErrors.unknownCampaign(messageId);
+            }
+            final String file = "not-sent-" + messageId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + FILE_TIME.format(Instant.now(clock)) + "."
+                    + format.extension();
+            ctx.contentType(format.contentType());
+            ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+            final String detail = "format=" + format.extension() + " ids=" + ids + (reason == null ? "" : " reason=" + reason);
+            audit.audited(ctx, AuditAction.EXPORT_NOT_SENT, messageId, 0, "started " + detail);
+            final long rows = NotSentExport.write(format, ids, sink -> local.eachNotSent(messageId, r -> {
+                if (reason == null || reason.equals(r.reason())) {
+                    sink.accept(r);
+                }
+            }), ctx.outputStream());
+            try {
+                audit.audited(ctx, AuditAction.EXPORT_NOT_SENT, messageId, rows, "finished " + detail);
+            } catch (AuditUnavailableException e) {
+                LOG.warn("The row count of a not-sent export of {} is missing from the audit trail (its start is recorded)", messageId);
+            }
+            LOG.info("Exported {} recipients not sent to of {} as {}", rows, messageId, format);
+        });
     }
 
     private void export(final Context ctx) throws Exception {

@@ -200,6 +200,11 @@ public final class LocalReports {
         });
     }
 
+    /** Streams every recipient of a campaign not sent to (rule 14) to {@code sink}. */
+    public void eachNotSent(final String messageId, final Consumer<io.smsreports.reporting.NotSentRecipient> sink) {
+        reader.notSent(messageId, sink);
+    }
+
     /** Every SMS Delivered event of a campaign, in delivery order. */
     public void eachDelivered(final String messageId, final Consumer<DeliveredRecord> sink) {
         reader.delivered(messageId, sink);

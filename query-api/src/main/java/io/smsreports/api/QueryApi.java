@@ -87,6 +87,7 @@ public final class QueryApi {
             Map.entry(PREFIX + "/routes", Access.VIEWER),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed", Access.ANALYST),
             Map.entry(PREFIX + "/campaigns/{messageId}/failed/export", Access.ANALYST),
+            Map.entry(PREFIX + "/campaigns/{messageId}/not-sent/export", Access.ANALYST),
             Map.entry(PREFIX + "/people", Access.ANALYST),
             Map.entry(PREFIX + "/people/{personId}/messages", Access.ANALYST),
             Map.entry(PREFIX + "/events/sms-delivered", Access.ANALYST),

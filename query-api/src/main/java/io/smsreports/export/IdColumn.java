@@ -24,4 +24,13 @@ public enum IdColumn {
     public String valueOf(final FailedRecipient recipient) {
         return value.apply(recipient);
     }
+
+    /** The same identifier of a recipient not sent to (rule 14). */
+    public String valueOf(final io.smsreports.reporting.NotSentRecipient recipient) {
+        return switch (this) {
+            case externalId -> recipient.externalId();
+            case msisdn -> recipient.msisdn();
+            case email -> recipient.email();
+        };
+    }
 }

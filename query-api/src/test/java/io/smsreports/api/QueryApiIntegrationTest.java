@@ -16,6 +16,7 @@ import io.smsreports.config.Settings;
 import io.smsreports.embedded.EmbeddedKafkaBroker;
 import io.smsreports.events.Topics;
 import io.smsreports.export.FailedUsersExport;
+import io.smsreports.export.NotSentExport;
 import io.smsreports.registry.DevSchemaRegistryServer;
 import io.smsreports.reporting.LatencyBuckets;
 import io.smsreports.service.ServiceConfig;
@@ -534,6 +535,58 @@ class QueryApiIntegrationTest {
                 }
             }
         }
+    }
+
+    @Test
+    void shouldExportTheRecipientsNotSentToByReasonAsCsvAndXlsx() throws Exception {
+        // Rule 14: A's twelve recipients not sent to (a5, decided too but dispatched, is not among them), from either instance.
+        Poll.until("the decisions not to send counted", Duration.ofMinutes(2), Duration.ofMillis(500),
+                () -> json(bases.get(0), "/api/v1/campaigns/" + A + "/funnel").path("notSent").asLong() == 12, IOException.class);
+        for (final String base : bases) {
+            final HttpResponse<byte[]> response = get(base, "/api/v1/campaigns/" + A + "/not-sent/export?format=csv&ids=msisdn,externalId",
+                    TestTokens.ANALYST);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Disposition").orElse(""))
+                    .matches("attachment; filename=\"not-sent-" + A + "-\\d{8}T\\d{4}Z\\.csv\"");
+            try (Reader reader = new InputStreamReader(new ByteArrayInputStream(response.body()), StandardCharsets.UTF_8);
+                 CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                assertThat(csv.getHeaderNames()).containsExactly("MSISDN", "External ID", NotSentExport.REASON, "Platform", "Country",
+                        "Operator", NotSentExport.DECIDED_AT);
+                final Map<String, CSVRecord> rows = new TreeMap<>();
+                for (final CSVRecord row : csv.getRecords()) {
+                    rows.put(row.get("MSISDN") + "|" + row.get(NotSentExport.DECIDED_AT), row);
+                }
+                assertThat(rows).hasSize(12);
+                for (int k = 0; k < 12; k++) {
+                    final CSVRecord row = rows.get(TestData.msisdn(k % 20) + "|" + TestData.dispatchedA(k));
+                    assertThat(row).as("an%d", k).isNotNull();
+                    assertThat(row.get(NotSentExport.REASON)).isEqualTo(k < 8 ? "IYS_NO_CONSENT" : k < 11 ? "OPTED_OUT" : "INVALID_NUMBER");
+                    assertThat(row.get("Platform")).isEqualTo(k % 2 == 0 ? "android" : "ios");
+                    assertThat(row.get("Country")).isEqualTo("TR");
+                }
+            }
+        }
+        final String optedOut = new String(get(bases.get(1), "/api/v1/campaigns/" + A + "/not-sent/export?ids=msisdn&reason=OPTED_OUT",
+                TestTokens.ANALYST).body(), StandardCharsets.UTF_8);
+        assertThat(optedOut.lines().count()).as("a header and the three opted out").isEqualTo(4);
+        final HttpResponse<byte[]> xlsx = get(bases.get(0), "/api/v1/campaigns/" + A + "/not-sent/export?format=xlsx&ids=email",
+                TestTokens.ANALYST);
+        try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(xlsx.body()))) {
+            final Sheet sheet = workbook.getSheetAt(0);
+            assertThat(sheet.getRow(0).getCell(1).getStringCellValue()).isEqualTo(NotSentExport.REASON);
+            assertThat(sheet.getLastRowNum()).isEqualTo(12);
+        }
+        assertThat(get(bases.get(0), "/api/v1/campaigns/" + A + "/not-sent/export?reason=NOPE", TestTokens.ANALYST).statusCode())
+                .as("a bad reason is named").isEqualTo(400);
+        assertThat(get(bases.get(0), "/api/v1/campaigns/" + A + "/not-sent/export", TestTokens.VIEWER).statusCode())
+                .as("personal data: not a viewer's").isEqualTo(403);
+        Poll.untilPasses("the not-sent export on the audit trail", Duration.ofMinutes(1), Duration.ofMillis(500), () ->
+                assertThat(Json.MAPPER.readTree(get(bases.get(0), "/api/v1/audit?limit=1000", TestTokens.ADMIN).body()).get("items"))
+                        .anySatisfy(e -> {
+                            assertThat(e.path("action").asText()).isEqualTo("EXPORT_NOT_SENT");
+                            assertThat(e.path("target").asText()).isEqualTo(A);
+                            assertThat(e.path("rows").asLong()).isEqualTo(12);
+                        }), IOException.class);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.Dimension;
 import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.NotSentRecipient;
 import io.smsreports.reporting.FailureKey;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.PersonMessage;
@@ -155,6 +156,16 @@ public final class ReportReader {
                     return;
                 }
             }
+        }
+    }
+
+    /** Every recipient of the campaign not sent to (rule 14), in smsId order. */
+    public void notSent(final String messageId, final Consumer<NotSentRecipient> sink) {
+        final ReadOnlyWindowStore<String, NotSentRecipient> store = campaignStore(StoreNames.CAMPAIGN_NOT_SENT,
+                QueryableStoreTypes.windowStore(), messageId);
+        final String prefix = io.smsreports.topology.CampaignKeys.prefix(messageId);
+        try (var it = store.fetch(prefix, prefix + '\uffff', Instant.EPOCH, END_OF_TIME)) {
+            it.forEachRemaining(kv -> sink.accept(kv.value));
         }
     }
 

@@ -24,12 +24,20 @@ import java.util.TreeMap;
  * @param breakdown {@link #breakdownKey (dimension, row)} → what the batch adds to that row of the campaign's breakdowns
  * @param failures  {@link FailureKey} → SMS that became Failed with it (rule 11 classifies them when read, by the table
  *                  in force then)
+ * @param notSent   rows of recipients not sent to (rule 14) added or removed, in the order of their changes
  */
 public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly, Map<Integer, Long> latency,
-        List<FailedRecipient> failed, List<DeliveredRecord> delivered, Map<String, BreakdownRow> breakdown, Map<String, Long> failures) {
+        List<FailedRecipient> failed, List<DeliveredRecord> delivered, Map<String, BreakdownRow> breakdown, Map<String, Long> failures,
+        List<NotSentRecipient> notSent) {
 
     public static final CampaignDelta EMPTY = new CampaignDelta(CampaignStats.EMPTY, Map.of(), Map.of(), List.of(), List.of(), Map.of(),
-            Map.of());
+            Map.of(), List.of());
+
+    public CampaignDelta(final CampaignStats stats, final Map<Long, HourlyCounts> hourly, final Map<Integer, Long> latency,
+            final List<FailedRecipient> failed, final List<DeliveredRecord> delivered, final Map<String, BreakdownRow> breakdown,
+            final Map<String, Long> failures) {
+        this(stats, hourly, latency, failed, delivered, breakdown, failures, List.of());
+    }
     private static final char SEPARATOR = '\u0000';
 
     public CampaignDelta {
@@ -39,6 +47,7 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
         delivered = List.copyOf(delivered);
         breakdown = Collections.unmodifiableMap(new TreeMap<>(breakdown));
         failures = Collections.unmodifiableMap(new TreeMap<>(failures));
+        notSent = List.copyOf(notSent);
     }
 
     /** The key of a breakdown row: the dimension, a NUL, the row's key. */
@@ -62,11 +71,16 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
 
     /** The same delta with its rows in chunks of at most {@code maxRows} (so that no record outgrows a broker's limit). */
     public List<CampaignDelta> chunked(final int maxRows) {
-        if (failed.size() + delivered.size() <= maxRows) {
+        if (failed.size() + delivered.size() + notSent.size() <= maxRows) {
             return List.of(this);
         }
         final List<CampaignDelta> chunks = new ArrayList<>();
         CampaignDelta head = new CampaignDelta(stats, hourly, latency, List.of(), List.of(), breakdown, failures);
+        for (int i = 0; i < notSent.size(); i += maxRows) { // in order: a removal follows the row it removes
+            chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, List.of(), List.of(), head.breakdown, head.failures,
+                    notSent.subList(i, Math.min(notSent.size(), i + maxRows))));
+            head = EMPTY;
+        }
         for (int i = 0; i < failed.size(); i += maxRows) {
             chunks.add(new CampaignDelta(head.stats, head.hourly, head.latency, failed.subList(i, Math.min(failed.size(), i + maxRows)),
                     List.of(), head.breakdown, head.failures));
@@ -90,6 +104,7 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
         private final Map<Integer, Long> latency = new TreeMap<>();
         private final List<FailedRecipient> failed = new ArrayList<>();
         private final List<DeliveredRecord> delivered = new ArrayList<>();
+        private final List<NotSentRecipient> notSent = new ArrayList<>();
 
         /** @param thresholdsMs the delivery-time thresholds whose Delivered SMS are counted per breakdown row */
         public Builder(final List<Long> thresholdsMs) {
@@ -108,6 +123,10 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
             }
             final Dispatch dispatch = t.dispatch();
             final FinalReceipt receipt = t.finalReceipt();
+            if (t.isNotSentChange()) { // rule 14: the export's row, added or removed
+                notSent.add(new NotSentRecipient(t.smsId(), dispatch.externalId(), dispatch.msisdn(), dispatch.email(), dispatch.platform(),
+                        dispatch.country(), dispatch.operator(), t.notSentReason(), dispatch.dispatchedAt(), t.notSentDelta() < 0));
+            }
             if (t.has(Transition.SENT)) {
                 addHourly(dispatch.platform(), dispatch.dispatchedAt(), new HourlyCounts.Counts(1, 0, 0)); // rule 8
             }
@@ -130,7 +149,7 @@ public record CampaignDelta(CampaignStats stats, Map<Long, HourlyCounts> hourly,
         }
 
         public CampaignDelta build() {
-            return new CampaignDelta(stats, hourly, latency, failed, delivered, breakdown, failures);
+            return new CampaignDelta(stats, hourly, latency, failed, delivered, breakdown, failures, notSent);
         }
 
         private void addHourly(final String platform, final long at, final HourlyCounts.Counts delta) {

@@ -16,6 +16,7 @@ import io.smsreports.reporting.BreakdownRow;
 import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.Engagement;
+import io.smsreports.reporting.NotSentRecipient;
 import io.smsreports.reporting.Costs;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.FailedRecipient;
@@ -59,6 +60,7 @@ import io.smsreports.state.avro.StoredClickLog;
 import io.smsreports.state.avro.StoredEngagement;
 import io.smsreports.state.avro.StoredLinkClicks;
 import io.smsreports.state.avro.StoredNotSent;
+import io.smsreports.state.avro.StoredNotSentRecipient;
 import io.smsreports.state.avro.StoredReasonCount;
 import io.smsreports.state.avro.StoredSmsState;
 import io.smsreports.state.avro.StoredTransition;
@@ -111,6 +113,10 @@ public final class StateSerdes {
     public static final Serde<DeliveredRecord> DELIVERED_RECORD = new AvroStateSerde<>(StoredDeliveredRecord.getClassSchema(),
             StateSerdes::toAvro, StateSerdes::fromAvro,
             bytes -> LegacyStateCodec.read(bytes, "DeliveredRecord", LegacyStateCodec::readDelivered));
+
+    /** A row of the not-sent export (rule 14). */
+    public static final Serde<NotSentRecipient> NOT_SENT_RECIPIENT = new AvroStateSerde<>(StoredNotSentRecipient.getClassSchema(),
+            StateSerdes::toAvro, StateSerdes::fromAvro, null);
 
     public static final Serde<BreakdownRow> BREAKDOWN_ROW = new AvroStateSerde<>(StoredBreakdownRow.getClassSchema(),
             StateSerdes::toAvro, StateSerdes::fromAvro, null);
@@ -379,7 +385,8 @@ public final class StateSerdes {
         final List<StoredFailureCount> failures = new ArrayList<>(d.failures().size());
         d.failures().forEach((key, count) -> failures.add(new StoredFailureCount(key, count)));
         return new StoredCampaignDelta(toAvro(d.stats()), hourly, latency, d.failed().stream().map(StateSerdes::toAvro).toList(),
-                d.delivered().stream().map(StateSerdes::toAvro).toList(), breakdown, failures);
+                d.delivered().stream().map(StateSerdes::toAvro).toList(), breakdown, failures,
+                d.notSent().stream().map(StateSerdes::toAvro).toList());
     }
 
     static CampaignDelta fromAvro(final StoredCampaignDelta d) {
@@ -400,7 +407,18 @@ public final class StateSerdes {
             failures.put(f.getKey(), f.getCount());
         }
         return new CampaignDelta(fromAvro(d.getStats()), hourly, latency, d.getFailed().stream().map(StateSerdes::fromAvro).toList(),
-                d.getDelivered().stream().map(StateSerdes::fromAvro).toList(), breakdown, failures);
+                d.getDelivered().stream().map(StateSerdes::fromAvro).toList(), breakdown, failures,
+                d.getNotSent().stream().map(StateSerdes::fromAvro).toList());
+    }
+
+    static StoredNotSentRecipient toAvro(final NotSentRecipient r) {
+        return new StoredNotSentRecipient(r.smsId(), r.externalId(), r.msisdn(), r.email(), r.platform(), r.country(), r.operator(),
+                r.reason(), r.decidedAt(), r.removed());
+    }
+
+    static NotSentRecipient fromAvro(final StoredNotSentRecipient r) {
+        return new NotSentRecipient(r.getSmsId(), r.getExternalId(), r.getMsisdn(), r.getEmail(), r.getPlatform(), r.getCountry(),
+                r.getOperator(), r.getReason(), r.getDecidedAt(), r.getRemoved());
     }
 
     static StoredReportingEvent toAvro(final ReportingEvent e) {
@@ -473,7 +491,8 @@ public final class StateSerdes {
         schemas.addAll(List.of(StoredSmsState.getClassSchema(), StoredTransition.getClassSchema(), Campaign.getClassSchema(),
                 StoredReportingEvent.getClassSchema(), StoredCampaignStats.getClassSchema(), StoredHourlyCounts.getClassSchema(),
                 StoredFailedRecipient.getClassSchema(), StoredDeliveredRecord.getClassSchema(), StoredPersonMessage.getClassSchema(),
-                StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema(), StoredRouteDelta.getClassSchema()));
+                StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema(), StoredRouteDelta.getClassSchema(),
+                StoredNotSentRecipient.getClassSchema()));
         return schemas;
     }
 

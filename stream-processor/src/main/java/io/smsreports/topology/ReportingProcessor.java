@@ -5,6 +5,7 @@ import io.smsreports.reporting.CampaignDelta;
 import io.smsreports.reporting.CampaignStats;
 import io.smsreports.reporting.DeliveredRecord;
 import io.smsreports.reporting.FailedRecipient;
+import io.smsreports.reporting.NotSentRecipient;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.Reconciliation;
 import io.smsreports.reporting.ReportingEvent;
@@ -39,6 +40,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
     private KeyValueStore<String, CampaignStats> stats;
     private WindowStore<String, HourlyCounts> hourly;
     private WindowStore<String, FailedRecipient> failed;
+    private WindowStore<String, NotSentRecipient> notSent;
     private WindowStore<String, DeliveredRecord> delivered;
     private KeyValueStore<LatencyKey, Long> latency;
 
@@ -55,6 +57,7 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
         stats = context.getStateStore(StoreNames.CAMPAIGN_STATS);
         hourly = context.getStateStore(StoreNames.CAMPAIGN_HOURLY);
         failed = context.getStateStore(StoreNames.CAMPAIGN_FAILED);
+        notSent = context.getStateStore(StoreNames.CAMPAIGN_NOT_SENT);
         delivered = context.getStateStore(StoreNames.CAMPAIGN_DELIVERED);
         latency = context.getStateStore(StoreNames.CAMPAIGN_LATENCY);
         if (order.get(INDEX_BUILT) == null) {
@@ -136,6 +139,9 @@ public final class ReportingProcessor implements Processor<String, ReportingEven
         }
         for (final DeliveredRecord row : delta.delivered()) {
             delivered.put(messageId, row, row.deliveredAt());
+        }
+        for (final NotSentRecipient row : delta.notSent()) { // rule 14: in order, a removal after the row it removes
+            notSent.put(CampaignKeys.of(messageId, row.smsId()), row.removed() ? null : row, row.decidedAt());
         }
     }
 }

@@ -270,6 +270,8 @@ public final class SmsReportsTopology {
                         StateSerdes.FAILED_RECIPIENT),
                 window(StoreNames.CAMPAIGN_DELIVERED, settings.historyRetention(), Duration.ofMillis(1), true,
                         StateSerdes.DELIVERED_RECORD),
+                window(StoreNames.CAMPAIGN_NOT_SENT, settings.historyRetention(), Duration.ofMillis(1), false,
+                        StateSerdes.NOT_SENT_RECIPIENT),
                 keyValue(StoreNames.CAMPAIGN_LATENCY, LatencyKey.SERDE, Serdes.Long()));
         return new ProcessorSupplier<>() {
             @Override

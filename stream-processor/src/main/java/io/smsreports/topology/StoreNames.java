@@ -48,6 +48,8 @@ public final class StoreNames {
     public static final String CAMPAIGN_HOURLY = "campaign-hourly";
     /** Window store (duplicates kept) messageId → {@code FailedRecipient} at failedAt (6 months). */
     public static final String CAMPAIGN_FAILED = "campaign-failed";
+    /** Rule 14: the campaign's recipients not sent to, one row per smsId (key: campaign, NUL, smsId; time: decidedAt). */
+    public static final String CAMPAIGN_NOT_SENT = "campaign-not-sent";
     /** Window store (duplicates kept) messageId → {@code DeliveredRecord} at deliveredAt (6 months): event insight. */
     public static final String CAMPAIGN_DELIVERED = "campaign-delivered";
     /** (messageId, latency bucket) → count: the delivery-latency distribution of each campaign. */

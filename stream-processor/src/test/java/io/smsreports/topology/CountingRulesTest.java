@@ -301,6 +301,17 @@ class CountingRulesTest {
         }
 
         @Test
+        void shouldKeepOneExportRowPerRecipientNotSentToWithItsLatestReason() {
+            fx.pipe(TopologyFixture.notSent("n1", M, "android", IYS, T0));
+            fx.pipe(TopologyFixture.notSent("n2", M, "ios", IYS, T0));
+            fx.pipe(TopologyFixture.notSent("s1", M, "ios", IYS, T0));
+            assertThat(fx.notSentRows(M)).isEqualTo(Map.of("n1", "IYS_NO_CONSENT", "n2", "IYS_NO_CONSENT", "s1", "IYS_NO_CONSENT"));
+            fx.pipe(dispatch("s1", M, "ios", T0.plusSeconds(60))); // dispatched after all: its row goes
+            fx.pipe(TopologyFixture.notSent("n2", M, "ios", OPTED_OUT, T0.plusSeconds(90))); // a later decision replaces the row
+            assertThat(fx.notSentRows(M)).isEqualTo(Map.of("n1", "IYS_NO_CONSENT", "n2", "OPTED_OUT"));
+        }
+
+        @Test
         void shouldDeadLetterADecisionWithoutItsIds() {
             fx.pipe(io.smsreports.events.SmsNotSent.newBuilder(TopologyFixture.notSent("s1", M, "ios", IYS, T0)).setMessageId("").build());
             assertThat(fx.deadLetters.readRecordsToList()).hasSize(1);

@@ -245,6 +245,18 @@ final class TopologyFixture implements AutoCloseable {
         return n == null ? 0 : n;
     }
 
+    /** The campaign's rows of recipients not sent to (rule 14): smsId → reason, as the export reads them. */
+    Map<String, String> notSentRows(final String messageId) {
+        settle();
+        final WindowStore<String, io.smsreports.reporting.NotSentRecipient> store = driver.getWindowStore(StoreNames.CAMPAIGN_NOT_SENT);
+        final Map<String, String> rows = new TreeMap<>();
+        final String prefix = CampaignKeys.prefix(messageId);
+        try (var it = store.fetch(prefix, prefix + '\uffff', Instant.EPOCH, END_OF_TIME)) {
+            it.forEachRemaining(kv -> rows.put(kv.value.smsId(), kv.value.reason()));
+        }
+        return rows;
+    }
+
     // ---- stores ----
 
     PlatformCounts totals(final String messageId) {
