@@ -2,26 +2,13 @@ package io.smsreports.export;
 
 import io.smsreports.reporting.FailedRecipient;
 import io.smsreports.reporting.FailureTaxonomy;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.poi.ss.usermodel.Cell;
-import org.apache.poi.ss.usermodel.CellStyle;
-import org.apache.poi.ss.usermodel.Font;
 import org.apache.poi.ss.usermodel.Row;
-import org.apache.poi.xssf.streaming.SXSSFSheet;
-import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 
 /**
  * Writes a campaign's failed users as CSV (commons-csv, RFC 4180) or XLSX (Apache POI's streaming workbook):
@@ -101,96 +88,48 @@ public final class FailedUsersExport {
 
     private static long writeCsv(final List<IdColumn> ids, final boolean price, final Consumer<Consumer<FailedRecipient>> source,
             final FailureTaxonomy taxonomy, final OutputStream out) throws IOException {
-        final BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-        final CSVPrinter printer = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
-                .setHeader(headers(ids, price).toArray(String[]::new)).get());
-        final long[] rows = {0};
-        try {
-            source.accept(recipient -> {
-                try {
-                    final List<String> values = new ArrayList<>(ids.size() + 3);
-                    for (final IdColumn id : ids) {
-                        values.add(neutralize(id.valueOf(recipient)));
-                    }
-                    values.add(neutralize(recipient.failReason()));
-                    final FailureTaxonomy.Classification kind = taxonomy.classify(recipient.status(), recipient.errorCode(),
-                            recipient.provider());
-                    values.add(kind.category().name());
-                    values.add(Boolean.toString(kind.permanent()));
-                    values.add(neutralize(recipient.errorCode()));
-                    values.add(Instant.ofEpochMilli(recipient.failedAt()).toString());
-                    if (price) {
-                        values.add(units(recipient.priceMicros()));
-                        values.add(recipient.currency());
-                    }
-                    printer.printRecord(values);
-                    rows[0]++;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        printer.flush();
-        return rows[0];
+        return Spreadsheets.csv(headers(ids, price), out, emit -> source.accept(recipient -> {
+            final List<String> values = new ArrayList<>(ids.size() + 7);
+            for (final IdColumn id : ids) {
+                values.add(neutralize(id.valueOf(recipient)));
+            }
+            values.add(neutralize(recipient.failReason()));
+            final FailureTaxonomy.Classification kind = taxonomy.classify(recipient.status(), recipient.errorCode(), recipient.provider());
+            values.add(kind.category().name());
+            values.add(Boolean.toString(kind.permanent()));
+            values.add(neutralize(recipient.errorCode()));
+            values.add(Instant.ofEpochMilli(recipient.failedAt()).toString());
+            if (price) {
+                values.add(units(recipient.priceMicros()));
+                values.add(recipient.currency());
+            }
+            emit.accept(values);
+        }));
     }
 
     private static long writeXlsxSheets(final List<IdColumn> ids, final boolean price, final Consumer<Consumer<FailedRecipient>> source,
             final FailureTaxonomy taxonomy, final OutputStream out, final int rowsPerSheet) throws IOException {
-        // Inline strings (no shared-strings table) keep memory flat; temporary files are compressed.
-        try (SXSSFWorkbook workbook = new SXSSFWorkbook(null, XLSX_ROW_WINDOW, true, false)) {
-            final CellStyle headerStyle = workbook.createCellStyle();
-            final Font bold = workbook.createFont();
-            bold.setBold(true);
-            headerStyle.setFont(bold);
-            final CellStyle dateStyle = workbook.createCellStyle();
-            dateStyle.setDataFormat(workbook.getCreationHelper().createDataFormat().getFormat("yyyy-mm-dd hh:mm:ss"));
-            final List<String> headers = headers(ids, price);
-            final long[] rows = {0};
-            final SXSSFSheet[] sheet = {null};
-            final int[] rowInSheet = {0};
+        try (Spreadsheets.Xlsx xlsx = new Spreadsheets.Xlsx("Failed users", headers(ids, price), rowsPerSheet)) {
             source.accept(recipient -> {
-                if (sheet[0] == null || rowInSheet[0] > rowsPerSheet) {
-                    sheet[0] = workbook.createSheet(sheet[0] == null ? "Failed users" : "Failed users (" + (workbook.getNumberOfSheets() + 1) + ")");
-                    final Row header = sheet[0].createRow(0);
-                    for (int c = 0; c < headers.size(); c++) {
-                        final Cell cell = header.createCell(c);
-                        cell.setCellValue(headers.get(c));
-                        cell.setCellStyle(headerStyle);
-                    }
-                    rowInSheet[0] = 1;
-                }
-                final Row row = sheet[0].createRow(rowInSheet[0]++);
+                final Row row = xlsx.row();
                 int c = 0;
                 for (final IdColumn id : ids) {
-                    setText(row.createCell(c++), id.valueOf(recipient));
+                    Spreadsheets.Xlsx.text(row.createCell(c++), id.valueOf(recipient));
                 }
-                setText(row.createCell(c++), recipient.failReason());
+                Spreadsheets.Xlsx.text(row.createCell(c++), recipient.failReason());
                 final FailureTaxonomy.Classification kind = taxonomy.classify(recipient.status(), recipient.errorCode(), recipient.provider());
-                setText(row.createCell(c++), kind.category().name());
-                setText(row.createCell(c++), Boolean.toString(kind.permanent()));
-                setText(row.createCell(c++), recipient.errorCode());
-                final Cell failedAt = row.createCell(c++);
-                failedAt.setCellValue(LocalDateTime.ofInstant(Instant.ofEpochMilli(recipient.failedAt()), ZoneOffset.UTC));
-                failedAt.setCellStyle(dateStyle);
+                Spreadsheets.Xlsx.text(row.createCell(c++), kind.category().name());
+                Spreadsheets.Xlsx.text(row.createCell(c++), Boolean.toString(kind.permanent()));
+                Spreadsheets.Xlsx.text(row.createCell(c++), recipient.errorCode());
+                xlsx.time(row.createCell(c++), recipient.failedAt());
                 if (price) {
                     if (recipient.priceMicros() != null) {
                         row.createCell(c).setCellValue(new java.math.BigDecimal(units(recipient.priceMicros())).doubleValue());
                     }
-                    setText(row.createCell(c + 1), recipient.currency());
+                    Spreadsheets.Xlsx.text(row.createCell(c + 1), recipient.currency());
                 }
-                rows[0]++;
             });
-            if (sheet[0] == null) {
-                final Row header = workbook.createSheet("Failed users").createRow(0);
-                for (int c = 0; c < headers.size(); c++) {
-                    header.createCell(c).setCellValue(headers.get(c));
-                }
-            }
-            workbook.write(out);
-            out.flush();
-            return rows[0];
+            return xlsx.writeTo(out);
         }
     }
 
@@ -199,17 +138,6 @@ public final class FailedUsersExport {
         return micros == null ? null : java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
     }
 
-    private static void setText(final Cell cell, final String value) {
-        if (value != null) {
-            cell.setCellValue(value);
-        }
-    }
-
-    /**
-     * Free text from providers must not become a spreadsheet formula when the CSV is opened: a leading
-     * {@code =} or {@code @} is escaped with a quote (OWASP CSV injection). A leading {@code +} is left alone,
-     * since every E.164 number starts with one.
-     */
     /**
      * A cell a spreadsheet would run as a formula, neutralised (OWASP "CSV injection"): a leading {@code =}, {@code +},
      * {@code -}, {@code @}, tab or carriage return gets a leading apostrophe, so the cell is text. An MSISDN in E.164
