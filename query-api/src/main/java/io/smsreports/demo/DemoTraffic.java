@@ -279,19 +279,22 @@ public final class DemoTraffic implements AutoCloseable {
         final double pricing = random.nextDouble();
         final Long dispatchPrice = pricing < 0.7 ? Long.valueOf(price) : pricing < 0.7005 ? Long.valueOf(-price) : null;
         final Long receiptPrice = pricing >= 0.7005 && pricing < 0.9 ? Long.valueOf(price) : null;
-        final double check = random.nextDouble();
-        final NotSentReason reason = notSentReason(country, check);
+        // The recipient, as both the sender's decision not to send and its dispatch name them.
+        final String msisdn = String.format("+%s%d%0" + country.digits() + "d", country.callingCode(), country.prefix() + person % 7,
+                person * 7919L % (long) Math.pow(10, country.digits()));
+        final String externalId = person % 5 == 0 ? null : "cust-" + person;
+        final String email = person % 5 < 2 ? "customer" + person + "@example.com" : null;
+        final String platform = weighted(PLATFORMS, PLATFORM_WEIGHTS, person);
+        final String operator = country.operators()[(person / 10) % country.operators().length];
+        final NotSentReason reason = notSentReason(country, random.nextDouble());
         if (reason != null) {
             // Rule 14: the sender's checks (İYS consent for commercial SMS in Turkey, opt-outs, number validity, caps) keep a
             // share of the audience from being sent to; now and then a decision is followed by a dispatch all the same (a
             // retried check that passed): that recipient counts as Sent only.
             schedule(dispatchedAt, topics.notSent(), smsId, SmsNotSent.newBuilder().setSmsId(smsId)
                     .setMessageId(campaign.campaign().getMessageId())
-                    .setMsisdn(String.format("+%s%d%0" + country.digits() + "d", country.callingCode(), country.prefix() + person % 7,
-                            person * 7919L % (long) Math.pow(10, country.digits())))
-                    .setExternalId(person % 5 == 0 ? null : "cust-" + person).setEmail(person % 5 < 2 ? "customer" + person + "@example.com" : null)
-                    .setPlatform(weighted(PLATFORMS, PLATFORM_WEIGHTS, person)).setCountry(country.code())
-                    .setOperator(country.operators()[(person / 10) % country.operators().length]).setReason(reason)
+                    .setMsisdn(msisdn).setExternalId(externalId).setEmail(email).setPlatform(platform).setCountry(country.code())
+                    .setOperator(operator).setReason(reason)
                     .setDetail(reason.name().startsWith("IYS") ? "İYS " + (reason == NotSentReason.IYS_REJECTED ? "H174" : "no consent record") : null)
                     .setDecidedAt(Instant.ofEpochMilli(dispatchedAt)).build());
             if (random.nextDouble() > 0.03) {
@@ -301,13 +304,8 @@ public final class DemoTraffic implements AutoCloseable {
         }
         final SmsDispatched dispatch = SmsDispatched.newBuilder()
                 .setSmsId(smsId).setMessageId(campaign.campaign().getMessageId())
-                .setMsisdn(String.format("+%s%d%0" + country.digits() + "d", country.callingCode(), country.prefix() + person % 7,
-                        person * 7919L % (long) Math.pow(10, country.digits())))
-                .setExternalId(person % 5 == 0 ? null : "cust-" + person)
-                .setEmail(person % 5 < 2 ? "customer" + person + "@example.com" : null)
-                .setPlatform(weighted(PLATFORMS, PLATFORM_WEIGHTS, person))
-                .setProvider(provider.name()).setCountry(country.code())
-                .setOperator(country.operators()[(person / 10) % country.operators().length])
+                .setMsisdn(msisdn).setExternalId(externalId).setEmail(email).setPlatform(platform)
+                .setProvider(provider.name()).setCountry(country.code()).setOperator(operator)
                 .setSegments(parts).setEncoding(ucs2 ? SmsEncoding.UCS2 : SmsEncoding.GSM7)
                 .setPriceMicros(dispatchPrice).setCurrency(dispatchPrice == null ? null : currency)
                 .setDispatchedAt(Instant.ofEpochMilli(dispatchedAt)).build();

@@ -63,7 +63,8 @@ public record Dispatch(String messageId, String msisdn, String externalId, Strin
         return platform.trim().toLowerCase(Locale.ROOT);
     }
 
-    private static String blankToNull(final String value) {
+    /** An optional text field: absent or blank is null. */
+    static String blankToNull(final String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

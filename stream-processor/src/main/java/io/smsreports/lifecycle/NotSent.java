@@ -36,9 +36,9 @@ public record NotSent(String messageId, String msisdn, String externalId, String
     }
 
     public static NotSent from(final SmsNotSent event) {
-        return new NotSent(event.getMessageId(), event.getMsisdn(), blankToNull(event.getExternalId()), blankToNull(event.getEmail()),
-                Dispatch.normalizePlatform(event.getPlatform()), blankToNull(event.getCountry()), blankToNull(event.getOperator()),
-                event.getReason().name(), blankToNull(event.getDetail()), event.getDecidedAt().toEpochMilli());
+        return new NotSent(event.getMessageId(), event.getMsisdn(), Dispatch.blankToNull(event.getExternalId()), Dispatch.blankToNull(event.getEmail()),
+                Dispatch.normalizePlatform(event.getPlatform()), Dispatch.blankToNull(event.getCountry()), Dispatch.blankToNull(event.getOperator()),
+                event.getReason().name(), Dispatch.blankToNull(event.getDetail()), event.getDecidedAt().toEpochMilli());
     }
 
     /** The same decision at {@code time} (a guarded time, rule 12). */
@@ -53,9 +53,5 @@ public record NotSent(String messageId, String msisdn, String externalId, String
     public Dispatch asDispatch() {
         return new Dispatch(messageId, msisdn, externalId, email, platform, NO_PROVIDER, country, operator, 0, decidedAt, decidedAt,
                 null, false, null);
-    }
-
-    private static String blankToNull(final String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -212,7 +212,7 @@ public final class SmsLifecycle {
         }
         if (state == null || !state.isDispatched()) {
             // rule 4: no dispatch yet, hold the receipt
-            work.state = state == null ? SmsState.holding(Held.of(finalReceipt, arrivedAt), Long.MAX_VALUE)
+            work.state = state == null ? SmsState.undispatched(Held.of(finalReceipt, arrivedAt), null, List.of(), Long.MAX_VALUE)
                     : SmsState.undispatched(state.held() == null ? Held.of(finalReceipt, arrivedAt) : state.held().add(finalReceipt, arrivedAt),
                             state.notSent(), state.heldClicks(), state.indexedAt());
             return work.step(false);

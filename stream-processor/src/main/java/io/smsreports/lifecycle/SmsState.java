@@ -44,10 +44,6 @@ public record SmsState(Dispatch dispatch, Outcome outcome, FinalReceipt finalRec
         this(dispatch, outcome, finalReceipt, held, indexedAt, price, tariffed, null);
     }
 
-    static SmsState holding(final Held held, final long indexedAt) {
-        return new SmsState(null, Outcome.PENDING, null, held, indexedAt, null, false, null, null);
-    }
-
     /**
      * Not dispatched: receipts held (or null), a not-sent decision (or null), clicks held (or none); null when there is none of
      * them.

@@ -41,11 +41,7 @@ public record BreakdownRow(PlatformCounts counts, Map<Integer, Long> latency, Ma
 
     /** Recipients of this row not sent to, all reasons (rule 14). */
     public long notSentTotal() {
-        long total = 0;
-        for (final long n : notSent.values()) {
-            total += n;
-        }
-        return total;
+        return CampaignStats.total(notSent);
     }
 
     /** Both rows added. */

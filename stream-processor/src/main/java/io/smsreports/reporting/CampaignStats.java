@@ -72,8 +72,13 @@ public record CampaignStats(Map<String, PlatformCounts> platforms, Reconciliatio
 
     /** Recipients not sent to, all reasons (rule 14). */
     public long notSentTotal() {
+        return total(notSent);
+    }
+
+    /** The sum of counts by reason. */
+    static long total(final Map<String, Long> byReason) {
         long total = 0;
-        for (final long n : notSent.values()) {
+        for (final long n : byReason.values()) {
             total += n;
         }
         return total;
