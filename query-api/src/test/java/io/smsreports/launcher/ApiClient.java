@@ -86,10 +86,21 @@ final class ApiClient {
             kept.set("metrics", campaign.get("metrics"));
             kept.set("latency", campaign.get("latency"));
             kept.set("reconciliation", campaign.get("reconciliation"));
+            kept.set("notSent", campaign.get("notSent"));
+            kept.set("engagement", campaign.get("engagement"));
             numbers.put(campaign.get("messageId").asText(), kept);
         }
         numbers.put("(orphan receipts)", json("/api/v1/reconciliation").get("orphanReceipts"));
         return numbers;
+    }
+
+    /** The largest input lag any campaign's figures report (0: every input record processed), or -1 before any figure. */
+    long inputLag() throws IOException, InterruptedException {
+        long lag = -1;
+        for (final JsonNode campaign : json("/api/v1/campaigns?limit=100").get("items")) {
+            lag = Math.max(lag, campaign.at("/freshness/inputLag").asLong(-1));
+        }
+        return lag;
     }
 
     /** Every recipient decided on over all campaigns: Sent or not sent (rule 14), each smsId once. */

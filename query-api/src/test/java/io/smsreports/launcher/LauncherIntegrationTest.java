@@ -99,8 +99,10 @@ class LauncherIntegrationTest {
         }
     }
 
-    /** The numbers once two reads two seconds apart agree. */
+    /** The numbers once every input record is processed and two reads two seconds apart agree. */
     private static Map<String, JsonNode> settled(final ApiClient api) {
+        Poll.until("every input record processed", Duration.ofMinutes(3), Duration.ofSeconds(1), () -> api.inputLag() == 0,
+                ApiClient.Unavailable.class);
         final AtomicReference<Map<String, JsonNode>> last = new AtomicReference<>(Map.of());
         return Poll.until("numbers settled", Duration.ofMinutes(3), Duration.ofSeconds(2), api::numbers,
                 now -> now.equals(last.getAndSet(now)), ApiClient.Unavailable.class);
