@@ -10,7 +10,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +44,9 @@ public final class SmsReportsStreams {
 
     /**
      * A configured, not yet started instance (prefer {@link SmsReportsPipeline}, which also starts and stops it like a
-     * service). An unexpected processing error shuts the client down (the
-     * state is exactly-once, so a restart resumes from the last commit) rather than retrying the same record
-     * in a loop.
+     * service). A stream thread that dies of a transient Kafka fault is replaced; any other error shuts the
+     * client down (the state is exactly-once, so a restart resumes from the last commit) rather than retrying the
+     * same record in a loop: see {@link StreamThreadFailures}.
      */
     public static KafkaStreams create(final ProcessorConfig config) {
         return create(config, EventSerdes.fromConfig(config.registryClientConfig()), PipelineMonitor.create());
@@ -57,11 +56,7 @@ public final class SmsReportsStreams {
     public static KafkaStreams create(final ProcessorConfig config, final EventSerdes serdes, final PipelineMonitor monitor) {
         final KafkaStreams streams = new KafkaStreams(topology(config, serdes, monitor), StreamsProperties.of(config));
         monitor.watch(streams);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream processing failed; shutting this instance down so that it restarts from its last commit",
-                    io.smsreports.privacy.PersonalData.redacted(e));
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(StreamThreadFailures.standard());
         return streams;
     }
 }
