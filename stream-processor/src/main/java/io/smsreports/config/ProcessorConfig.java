@@ -2,6 +2,8 @@ package io.smsreports.config;
 
 import io.smsreports.alerting.AlertRules;
 import io.smsreports.lifecycle.Tariffs;
+import io.smsreports.replies.ReplyRules;
+import io.smsreports.replies.StopKeywords;
 import io.smsreports.events.Topics;
 import io.smsreports.registry.SchemaRegistryClientConfig;
 import io.smsreports.topology.TopologySettings;
@@ -51,6 +53,7 @@ import java.util.function.Supplier;
  * @param deliveredWithin     {@code SMS_DELIVERED_WITHIN} (5s,30s,300s): the delivery-time service levels counted per
  *                            campaign and breakdown row ({@code deliveredWithin}); a level added later counts from then on
  * @param alertRules          {@code SMS_ALERT_RULES} ({@code key=value,...}, see {@link AlertRules}): the alert thresholds
+ * @param replies             {@code SMS_REPLY_WINDOW}, {@code SMS_STOP_KEYWORDS}: rule 17's reply window and stop keywords
  * @param tariffs             {@code SMS_TARIFFS_FILE}: prices per part by country and operator for SMS that carry none (rule
  *                            15; see {@link io.smsreports.lifecycle.Tariffs}), read again when the file changes; none by default
  */
@@ -60,7 +63,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         Duration earlyReceiptHold, Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration inputIdleness,
         Duration expiryScanInterval, long rocksDbMemoryBytes, Map<String, String> streamsOverrides, String groupInstanceId,
         Duration shutdownTimeout, Duration allowedClockSkew, List<Duration> deliveredWithin, AlertRules alertRules,
-        Supplier<Tariffs> tariffs) {
+        Supplier<Tariffs> tariffs, ReplyRules replies) {
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
@@ -120,6 +123,8 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
     public static final String SMS_STREAMS_PROPERTIES = "SMS_STREAMS_PROPERTIES";
     public static final String SMS_GROUP_INSTANCE_ID = "SMS_GROUP_INSTANCE_ID";
     public static final String SMS_SHUTDOWN_TIMEOUT = "SMS_SHUTDOWN_TIMEOUT";
+    public static final String SMS_REPLY_WINDOW = "SMS_REPLY_WINDOW";
+    public static final String SMS_STOP_KEYWORDS = "SMS_STOP_KEYWORDS";
 
     /**
      * Reads and validates the settings.
@@ -220,9 +225,25 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 s.integer(SMS_REPORTING_PARTITIONS, 0, 0, 10_000), receiptTimeout, hold, retention, history, idleLag, idleness,
                 scanInterval,
                 s.longValue(SMS_ROCKSDB_MEMORY_BYTES, 256L * 1024 * 1024, 16L * 1024 * 1024), overrides(s), groupInstanceId,
-                shutdownTimeout, skew, within, alertRules, tariffs);
+                shutdownTimeout, skew, within, alertRules, tariffs, replyRules(s));
         s.validate();
         return config;
+    }
+
+    /** Rule 17's settings: {@code SMS_REPLY_WINDOW} (72h) and {@code SMS_STOP_KEYWORDS} (comma-separated words). */
+    private static ReplyRules replyRules(final Settings s) {
+        final Duration window = s.duration(SMS_REPLY_WINDOW, ReplyRules.DEFAULT_WINDOW);
+        positive(s, SMS_REPLY_WINDOW, window);
+        final String words = s.string(SMS_STOP_KEYWORDS, null);
+        StopKeywords keywords = StopKeywords.defaults();
+        if (words != null) {
+            try {
+                keywords = StopKeywords.of(java.util.Arrays.stream(words.split(",")).map(String::strip).filter(w -> !w.isEmpty()).toList());
+            } catch (IllegalArgumentException e) {
+                s.problem(SMS_STOP_KEYWORDS + ": " + e.getMessage());
+            }
+        }
+        return window == null || window.isNegative() || window.isZero() ? ReplyRules.DEFAULTS : new ReplyRules(window, keywords);
     }
 
     /** Whether Kafka and the registry are external (as opposed to embedded in the service). */
@@ -235,7 +256,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
         return new TopologySettings(topics, reportingPartitions > 0 ? reportingPartitions : dispatchPartitions, receiptTimeout,
                 earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness, expiryScanInterval,
                 TopologySettings.DEFAULT_EXPIRY_SCAN_BUDGET, allowedClockSkew, commitInterval, deliveredWithin, dispatchPartitions,
-                alertRules, tariffs);
+                alertRules, tariffs, replies);
     }
 
     /**
@@ -271,7 +292,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness,
                 expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
-                alertRules, tariffs);
+                alertRules, tariffs, replies);
     }
 
     /** A copy advertising {@code server} ({@code host:port}) to the other instances for interactive queries. */
@@ -280,7 +301,7 @@ public record ProcessorConfig(String bootstrapServers, String schemaRegistryUrl,
                 topics, guarantee, commitInterval, cacheMaxBytes, streamThreads, standbyReplicas, replicationFactor,
                 reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention, idleClockLag, inputIdleness,
                 expiryScanInterval, rocksDbMemoryBytes, streamsOverrides, groupInstanceId, shutdownTimeout, allowedClockSkew, deliveredWithin,
-                alertRules, tariffs);
+                alertRules, tariffs, replies);
     }
 
     private static Map<String, String> overrides(final Settings s) {

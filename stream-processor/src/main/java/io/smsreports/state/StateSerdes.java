@@ -28,6 +28,16 @@ import io.smsreports.reporting.PlatformCounts;
 import io.smsreports.reporting.Reconciliation;
 import io.smsreports.reporting.ReportingEvent;
 import io.smsreports.reporting.RouteDelta;
+import io.smsreports.replies.Inbound;
+import io.smsreports.replies.PersonReply;
+import io.smsreports.replies.RecentSend;
+import io.smsreports.replies.ReplyInput;
+import io.smsreports.replies.ReplyLedger;
+import io.smsreports.state.avro.StoredInbound;
+import io.smsreports.state.avro.StoredPersonReply;
+import io.smsreports.state.avro.StoredRecentSend;
+import io.smsreports.state.avro.StoredReplyInput;
+import io.smsreports.state.avro.StoredReplyLedger;
 import io.smsreports.state.avro.StoredBreakdownEntry;
 import io.smsreports.state.avro.StoredBreakdownRow;
 import io.smsreports.state.avro.StoredCampaignDelta;
@@ -137,6 +147,59 @@ public final class StateSerdes {
         throw new SerializationException("the legacy person-messages store is read only");
     }, (topic, bytes) -> bytes == null ? null : LegacyStateCodec.read(bytes, "PersonMessages", LegacyStateCodec::readPersonMessages));
 
+    /** What the replies task receives (rule 17): a send or an inbound message, keyed by msisdn. */
+    public static final Serde<ReplyInput> REPLY_INPUT = new AvroStateSerde<>(StoredReplyInput.getClassSchema(), StateSerdes::toAvro,
+            StateSerdes::fromAvro, null);
+
+    /** One msisdn's recent sends and inbound messages (rule 17). */
+    public static final Serde<ReplyLedger> REPLY_LEDGER = new AvroStateSerde<>(StoredReplyLedger.getClassSchema(), StateSerdes::toAvro,
+            StateSerdes::fromAvro, null);
+
+    /** A reply in a person's history (rule 17). */
+    public static final Serde<PersonReply> PERSON_REPLY = new AvroStateSerde<>(StoredPersonReply.getClassSchema(),
+            r -> new StoredPersonReply(r.inboundId(), r.to(), r.body(), r.receivedAt(), r.optOut(), r.smsId(), r.messageId()),
+            r -> new PersonReply(r.getInboundId(), r.getTo(), r.getBody(), r.getReceivedAt(), r.getOptOut(), r.getSmsId(),
+                    r.getMessageId()), null);
+
+    // ---- replies ----
+
+    static StoredRecentSend toAvro(final RecentSend s) {
+        return new StoredRecentSend(s.smsId(), s.messageId(), s.platform(), s.dispatchedAt());
+    }
+
+    static RecentSend fromAvro(final StoredRecentSend s) {
+        return new RecentSend(s.getSmsId(), s.getMessageId(), s.getPlatform(), s.getDispatchedAt());
+    }
+
+    static StoredInbound toAvro(final Inbound i) {
+        return new StoredInbound(i.inboundId(), i.msisdn(), i.to(), i.body(), i.receivedAt(), i.provider(), i.clamped(), i.optOut());
+    }
+
+    static Inbound fromAvro(final StoredInbound i) {
+        return new Inbound(i.getInboundId(), i.getMsisdn(), i.getTo(), i.getBody(), i.getReceivedAt(), i.getProvider(), i.getClamped(),
+                i.getOptOut());
+    }
+
+    static StoredReplyInput toAvro(final ReplyInput input) {
+        return new StoredReplyInput(input instanceof ReplyInput.Sent sent ? toAvro(sent.send())
+                : toAvro(((ReplyInput.Received) input).inbound()));
+    }
+
+    static ReplyInput fromAvro(final StoredReplyInput input) {
+        return input.getInput() instanceof StoredRecentSend send ? new ReplyInput.Sent(fromAvro(send))
+                : new ReplyInput.Received(fromAvro((StoredInbound) input.getInput()));
+    }
+
+    static StoredReplyLedger toAvro(final ReplyLedger l) {
+        return new StoredReplyLedger(l.sends().stream().map(StateSerdes::toAvro).toList(),
+                l.inbounds().stream().map(StateSerdes::toAvro).toList(), l.indexedAt());
+    }
+
+    static ReplyLedger fromAvro(final StoredReplyLedger l) {
+        return new ReplyLedger(l.getSends().stream().map(StateSerdes::fromAvro).toList(),
+                l.getInbounds().stream().map(StateSerdes::fromAvro).toList(), l.getIndexedAt());
+    }
+
     // ---- lifecycle ----
 
     static StoredPrice toAvro(final Price p) {
@@ -198,7 +261,7 @@ public final class StateSerdes {
         }
         final List<StoredLinkClicks> links = new ArrayList<>(e.links().size());
         e.links().forEach((link, c) -> links.add(new StoredLinkClicks(link, c.url(), c.totalClicks(), c.uniqueClicks(), c.botClicks())));
-        return new StoredEngagement(e.totalClicks(), e.uniqueClicks(), e.botClicks(), links);
+        return new StoredEngagement(e.totalClicks(), e.uniqueClicks(), e.botClicks(), links, e.replies(), e.optOuts());
     }
 
     static Engagement fromAvro(final StoredEngagement e) {
@@ -208,7 +271,7 @@ public final class StateSerdes {
         final Map<String, Engagement.LinkClicks> links = new TreeMap<>();
         e.getLinks().forEach(l -> links.put(l.getLinkId(), new Engagement.LinkClicks(l.getUrl(), l.getTotalClicks(), l.getUniqueClicks(),
                 l.getBotClicks())));
-        return new Engagement(e.getTotalClicks(), e.getUniqueClicks(), e.getBotClicks(), links);
+        return new Engagement(e.getTotalClicks(), e.getUniqueClicks(), e.getBotClicks(), links, e.getReplies(), e.getOptOuts());
     }
 
     static StoredNotSent toAvro(final NotSent n) {
@@ -492,7 +555,8 @@ public final class StateSerdes {
                 StoredReportingEvent.getClassSchema(), StoredCampaignStats.getClassSchema(), StoredHourlyCounts.getClassSchema(),
                 StoredFailedRecipient.getClassSchema(), StoredDeliveredRecord.getClassSchema(), StoredPersonMessage.getClassSchema(),
                 StoredPersonProfile.getClassSchema(), StoredBreakdownRow.getClassSchema(), StoredRouteDelta.getClassSchema(),
-                StoredNotSentRecipient.getClassSchema()));
+                StoredNotSentRecipient.getClassSchema(), StoredReplyInput.getClassSchema(), StoredReplyLedger.getClassSchema(),
+                StoredPersonReply.getClassSchema()));
         return schemas;
     }
 

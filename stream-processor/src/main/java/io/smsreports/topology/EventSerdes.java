@@ -5,6 +5,7 @@ import io.smsreports.events.DeliveryAlert;
 import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.SmsDelivered;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsInbound;
 import io.smsreports.events.SmsLinkClicked;
 import io.smsreports.events.SmsNotSent;
 import io.smsreports.registry.SchemaRegistryClient;
@@ -17,7 +18,8 @@ import org.apache.kafka.common.serialization.Serde;
  * The Confluent-wire Avro serdes of the public topics, sharing one registry client.
  */
 public record EventSerdes(Serde<Campaign> campaigns, Serde<SmsDispatched> dispatches, Serde<DeliveryReceipt> receipts,
-        Serde<SmsDelivered> delivered, Serde<DeliveryAlert> alerts, Serde<SmsNotSent> notSent, Serde<SmsLinkClicked> clicks) {
+        Serde<SmsDelivered> delivered, Serde<DeliveryAlert> alerts, Serde<SmsNotSent> notSent, Serde<SmsLinkClicked> clicks,
+        Serde<SmsInbound> inbound) {
 
     /** Serdes over a registry client; the schemas of {@code sms.delivered} and {@code sms.alerts} are registered on first use. */
     public static EventSerdes using(final SchemaRegistryClient client) {
@@ -27,7 +29,8 @@ public record EventSerdes(Serde<Campaign> campaigns, Serde<SmsDispatched> dispat
                 new SpecificAvroSerde<>(SmsDelivered.class, client, true),
                 new SpecificAvroSerde<>(DeliveryAlert.class, client, true),
                 new SpecificAvroSerde<>(SmsNotSent.class, client, false),
-                new SpecificAvroSerde<>(SmsLinkClicked.class, client, false));
+                new SpecificAvroSerde<>(SmsLinkClicked.class, client, false),
+                new SpecificAvroSerde<>(SmsInbound.class, client, false));
     }
 
     /** Serdes configured from {@code schema.registry.url} and the other registry client settings. */

@@ -3,6 +3,7 @@ package io.smsreports.topology;
 import io.smsreports.events.Campaign;
 import io.smsreports.events.DeliveryReceipt;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsInbound;
 import io.smsreports.events.SmsLinkClicked;
 import io.smsreports.events.SmsNotSent;
 import io.smsreports.lifecycle.Click;
@@ -10,6 +11,9 @@ import io.smsreports.lifecycle.Dispatch;
 import io.smsreports.lifecycle.NotSent;
 import io.smsreports.lifecycle.FinalReceipt;
 import io.smsreports.lifecycle.SmsInput;
+import io.smsreports.replies.Inbound;
+import io.smsreports.replies.Msisdns;
+import io.smsreports.replies.ReplyInput;
 import io.smsreports.reporting.ReportingEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -103,6 +107,25 @@ final class Ingestion {
             }
             requireKeyMatches(key, "smsId", click.getSmsId());
             return new Valid<>(key, new SmsInput.Clicked(Click.from(click, click.getClickedAt().toEpochMilli())));
+        };
+    }
+
+    /**
+     * Rule 17: a message a recipient sent back, keyed on by its msisdn in E.164 form (the gateway's key may write it
+     * another way: the replies index is keyed the same way for sends and replies). A body longer than
+     * {@link Inbound#MAX_BODY} is cut, not refused (rule 12): the reply is real.
+     */
+    static Decoder<ReplyInput> inbound(final Deserializer<SmsInbound> deserializer) {
+        return (topic, rawKey, rawValue) -> {
+            final SmsInbound inbound = deserializer.deserialize(topic, requireValue(rawValue));
+            requireId("inboundId", inbound.getInboundId());
+            requireId("msisdn", inbound.getMsisdn());
+            if (inbound.getTo() == null || inbound.getBody() == null) {
+                throw new InvalidRecordException(inbound.getTo() == null ? "to is missing" : "body is missing");
+            }
+            final String msisdn = Msisdns.normalize(inbound.getMsisdn());
+            return new Valid<>(msisdn, new ReplyInput.Received(Inbound.received(inbound.getInboundId(), msisdn, inbound.getTo(),
+                    inbound.getBody(), inbound.getReceivedAt().toEpochMilli(), inbound.getProvider())));
         };
     }
 

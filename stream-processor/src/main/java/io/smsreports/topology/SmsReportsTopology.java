@@ -8,6 +8,9 @@ import io.smsreports.lifecycle.SmsLifecycle;
 import io.smsreports.lifecycle.TimeGuard;
 import io.smsreports.lifecycle.Transition;
 import io.smsreports.lifecycle.Watermark;
+import io.smsreports.replies.Msisdns;
+import io.smsreports.replies.RecentSend;
+import io.smsreports.replies.ReplyInput;
 import io.smsreports.reporting.ReportingEvent;
 import io.smsreports.reporting.RouteDelta;
 import io.smsreports.state.AlertSerdes;
@@ -121,9 +124,14 @@ public final class SmsReportsTopology {
         final KStream<String, ReportingEvent> smsChanges = outputs.get("task-output-campaigns")
                 .mapValues(value -> ((TaskOutput.ToCampaign) value).event(), Named.as("campaign-delta"))
                 .repartition(repartitioned(StoreNames.REPARTITION_SMS, settings.reportingPartitions()));
+        // Replies and opt-outs (rule 17): the SMS that became Sent and the inbound messages meet keyed by msisdn; what they
+        // change per campaign goes to the campaign's task like the SMS tasks' deltas.
+        final KStream<String, ReportingEvent> replyChanges = replies(builder, settings, serdes, transitions, monitor)
+                .repartition(repartitioned(StoreNames.REPARTITION_REPLIES, settings.reportingPartitions()));
         campaigns
                 .repartition(repartitioned(StoreNames.REPARTITION_CAMPAIGNS, settings.reportingPartitions()))
                 .merge(smsChanges, Named.as("reporting-inputs"))
+                .merge(replyChanges, Named.as("reporting-inputs-replies"))
                 .process(queryable.marking(reporting(settings)), Named.as("reporting"));
 
         // The route scorecard, aggregated the same way: each SMS task's route deltas to the task that holds the route.
@@ -143,6 +151,51 @@ public final class SmsReportsTopology {
                 .to(topics.alerts(), Produced.with(Serdes.String(), serdes.alerts()).withName("sms-alerts"));
 
         return builder.build();
+    }
+
+    /**
+     * Rule 17: each SMS that became Sent (one record per SMS) and each inbound message, keyed by msisdn on repartition
+     * topics with the same partition count, into the replies task; out come the campaigns' changes, keyed by messageId.
+     */
+    private static KStream<String, ReportingEvent> replies(final StreamsBuilder builder, final TopologySettings settings,
+            final EventSerdes serdes, final KStream<String, Transition> transitions, final PipelineMonitor monitor) {
+        final Topics topics = settings.topics();
+        final KStream<String, ReplyInput> inbound = ingest(builder, topics.inbound(), List.of(topics.inbound()),
+                StoreNames.DECODE_BACKLOG_INBOUND, Map.of(topics.inbound(), Ingestion.inbound(serdes.inbound().deserializer())),
+                topics.deadLetters(), monitor);
+        final KStream<String, ReplyInput> sends = transitions
+                .filter((smsId, t) -> t.has(Transition.SENT), Named.as("became-sent"))
+                .map((smsId, t) -> KeyValue.<String, ReplyInput>pair(Msisdns.normalize(t.dispatch().msisdn()), new ReplyInput.Sent(
+                        new RecentSend(smsId, t.dispatch().messageId(), t.dispatch().platform(), t.dispatch().dispatchedAt()))),
+                        Named.as("sent-by-msisdn"));
+        return sends.repartition(byMsisdn(StoreNames.REPARTITION_REPLY_SENDS, settings))
+                .merge(inbound.repartition(byMsisdn(StoreNames.REPARTITION_REPLY_INBOUND, settings)), Named.as("reply-inputs"))
+                .process(monitor.queryableStores().marking(replyProcessor(settings)), Named.as("replies"));
+    }
+
+    private static Repartitioned<String, ReplyInput> byMsisdn(final String name, final TopologySettings settings) {
+        return Repartitioned.<String, ReplyInput>as(name).withKeySerde(Serdes.String()).withValueSerde(StateSerdes.REPLY_INPUT)
+                .withNumberOfPartitions(settings.inputPartitions());
+    }
+
+    private static ProcessorSupplier<String, ReplyInput, String, ReportingEvent> replyProcessor(final TopologySettings settings) {
+        final Set<StoreBuilder<?>> stores = Set.of(
+                keyValue(StoreNames.REPLY_LEDGER, Serdes.String(), StateSerdes.REPLY_LEDGER),
+                keyValue(StoreNames.REPLY_INDEX, Serdes.Bytes(), Serdes.ByteArray()),
+                keyValue(StoreNames.REPLY_META, Serdes.String(), Serdes.Long()),
+                window(StoreNames.PERSON_REPLIES, settings.historyRetention(), Duration.ofMillis(1), false, StateSerdes.PERSON_REPLY));
+        return new ProcessorSupplier<>() {
+            @Override
+            public ReplyProcessor get() {
+                return new ReplyProcessor(settings.replies(), settings.smsRetention(), settings.expiryScanInterval(),
+                        settings.allowedClockSkew());
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
     }
 
     private static <V> KStream<String, V> ingest(final StreamsBuilder builder, final String name, final List<String> sourceTopics,

@@ -86,4 +86,19 @@ public final class StoreNames {
 
     private StoreNames() {
     }
+
+    /** Rule 17, in the replies task (keyed by msisdn): each msisdn's recent sends and inbound messages. */
+    public static final String REPLY_LEDGER = "reply-ledger";
+    /** The replies task's expiry index: ledger deadlines, so that a ledger nobody touches again is dropped. */
+    public static final String REPLY_INDEX = "reply-expiry-index";
+    /** Per replies task: how far each input has come, the unattributed and stale inbound messages. */
+    public static final String REPLY_META = "reply-meta";
+    /** A person's replies (window: receivedAt; key: person id, NUL, inboundId), kept as long as the message history. */
+    public static final String PERSON_REPLIES = "person-replies";
+    /** The repartition topics of the replies task: sends and inbound messages keyed by msisdn. */
+    public static final String REPARTITION_REPLY_SENDS = "reply-sends";
+    public static final String REPARTITION_REPLY_INBOUND = "reply-inbound";
+    /** What the replies task adds to each campaign, to the campaign's task. */
+    public static final String REPARTITION_REPLIES = "reporting-replies";
+    public static final String DECODE_BACKLOG_INBOUND = "decode-backlog-inbound";
 }

@@ -3,6 +3,7 @@ package io.smsreports.topology;
 import io.smsreports.alerting.AlertRules;
 import io.smsreports.events.Topics;
 import io.smsreports.lifecycle.Tariffs;
+import io.smsreports.replies.ReplyRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,12 @@ import java.util.function.UnaryOperator;
  * @param inputPartitions     partitions of the dispatches and receipts topics: the SMS tasks whose clocks make the alerts' watermark
  * @param alertRules          the alert rules' thresholds
  * @param tariffs             the configured prices of SMS that carry none (rule 15), as they are now (a file may reload)
+ * @param replies             the reply window and stop keywords (rule 17)
  */
 public record TopologySettings(Topics topics, int reportingPartitions, Duration receiptTimeout, Duration earlyReceiptHold,
         Duration smsRetention, Duration historyRetention, Duration idleClockLag, Duration inputIdleness, Duration expiryScanInterval,
         Duration expiryScanBudget, Duration allowedClockSkew, Duration aggregationInterval, List<Duration> deliveredWithin,
-        int inputPartitions, AlertRules alertRules, Supplier<Tariffs> tariffs) {
+        int inputPartitions, AlertRules alertRules, Supplier<Tariffs> tariffs, ReplyRules replies) {
 
     public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofDays(4);
     public static final Duration DEFAULT_SMS_RETENTION = Duration.ofDays(7);
@@ -54,6 +56,7 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(alertRules, "alertRules");
         Objects.requireNonNull(tariffs, "tariffs");
+        Objects.requireNonNull(replies, "replies");
         if (inputPartitions < 1) {
             throw new IllegalArgumentException("inputPartitions must be at least 1, was " + inputPartitions);
         }
@@ -123,60 +126,66 @@ public record TopologySettings(Topics topics, int reportingPartitions, Duration 
         return new TopologySettings(topics, reportingPartitions, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_TIMEOUT,
                 DEFAULT_SMS_RETENTION, DEFAULT_HISTORY_RETENTION, DEFAULT_IDLE_CLOCK_LAG, DEFAULT_INPUT_IDLENESS, DEFAULT_EXPIRY_SCAN_INTERVAL,
                 DEFAULT_EXPIRY_SCAN_BUDGET, DEFAULT_ALLOWED_CLOCK_SKEW, DEFAULT_AGGREGATION_INTERVAL, DEFAULT_DELIVERED_WITHIN,
-                reportingPartitions, AlertRules.DEFAULTS, () -> Tariffs.NONE);
+                reportingPartitions, AlertRules.DEFAULTS, () -> Tariffs.NONE, ReplyRules.DEFAULTS);
     }
 
     public TopologySettings withExpiryScanInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
+                idleClockLag, inputIdleness, interval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs, replies);
     }
 
     public TopologySettings withExpiryScanBudget(final Duration budget) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
+                idleClockLag, inputIdleness, expiryScanInterval, budget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs, replies);
     }
 
     public TopologySettings withIdleClockLag(final Duration lag) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                lag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
+                lag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs, replies);
     }
 
     public TopologySettings withInputIdleness(final Duration idleness) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
                 idleClockLag, idleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin,
-                inputPartitions, alertRules, tariffs);
+                inputPartitions, alertRules, tariffs, replies);
     }
 
     public TopologySettings withDeliveredWithin(final List<Duration> levels) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels, inputPartitions, alertRules, tariffs);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, levels, inputPartitions, alertRules, tariffs, replies);
     }
 
     public TopologySettings withAggregationInterval(final Duration interval) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin, inputPartitions, alertRules, tariffs);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, interval, deliveredWithin, inputPartitions, alertRules, tariffs, replies);
     }
 
     public TopologySettings withAllowedClockSkew(final Duration skew) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
-                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs);
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, skew, aggregationInterval, deliveredWithin, inputPartitions, alertRules, tariffs, replies);
     }
 
     public TopologySettings withAlertRules(final AlertRules rules) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
                 idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
-                rules, tariffs);
+                rules, tariffs, replies);
     }
 
     public TopologySettings withTariffs(final Supplier<Tariffs> newTariffs) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
                 idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin,
-                inputPartitions, alertRules, newTariffs);
+                inputPartitions, alertRules, newTariffs, replies);
     }
 
     public TopologySettings withHistoryRetention(final Duration retention) {
         return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, retention,
                 idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin, inputPartitions,
-                alertRules, tariffs);
+                alertRules, tariffs, replies);
+    }
+
+    public TopologySettings withReplies(final ReplyRules rules) {
+        return new TopologySettings(topics, reportingPartitions, receiptTimeout, earlyReceiptHold, smsRetention, historyRetention,
+                idleClockLag, inputIdleness, expiryScanInterval, expiryScanBudget, allowedClockSkew, aggregationInterval, deliveredWithin,
+                inputPartitions, alertRules, tariffs, rules);
     }
 }

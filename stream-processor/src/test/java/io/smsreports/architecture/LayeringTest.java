@@ -16,17 +16,18 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
 
     private static final Path SOURCES = Path.of("src", "main", "java", "io", "smsreports");
-    private static final Set<String> DOMAIN = Set.of("lifecycle", "reporting", "privacy", "alerting");
+    private static final Set<String> DOMAIN = Set.of("lifecycle", "reporting", "privacy", "alerting", "replies");
     /** Allowed arrows between this module's packages (the event schemas, registry and serde of the SDK are below all). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("lifecycle", Set.of()),
             Map.entry("reporting", Set.of("lifecycle")),
             Map.entry("privacy", Set.of()),
+            Map.entry("replies", Set.of()),
             Map.entry("alerting", Set.of("lifecycle")),
-            Map.entry("state", Set.of("lifecycle", "reporting", "alerting", "state.avro")),
-            Map.entry("topology", Set.of("lifecycle", "reporting", "alerting", "privacy", "state")),
-            Map.entry("query", Set.of("lifecycle", "reporting", "alerting", "privacy", "state", "topology")),
-            Map.entry("config", Set.of("lifecycle", "reporting", "alerting", "state", "topology")),
+            Map.entry("state", Set.of("lifecycle", "reporting", "alerting", "replies", "state.avro")),
+            Map.entry("topology", Set.of("lifecycle", "reporting", "alerting", "privacy", "replies", "state")),
+            Map.entry("query", Set.of("lifecycle", "reporting", "alerting", "privacy", "replies", "state", "topology")),
+            Map.entry("config", Set.of("lifecycle", "reporting", "alerting", "replies", "state", "topology")),
             Map.entry("app", Set.of("config", "ops", "privacy", "state", "topology", "lifecycle", "reporting")),
             Map.entry("ops", Set.of()));
     private static final Set<String> SDK = Set.of("events", "registry", "serde", "smpp");

@@ -372,6 +372,94 @@ class CountingRulesTest {
     }
 
     @Nested
+    class Rule17RepliesAndOptOuts {
+        private static final String M2 = "m-2";
+        private static final String ALI = "+905551110001";
+        private static final String AYSE = "+905551110002";
+
+        private void sent(final String smsId, final String messageId, final String msisdn, final Instant at) {
+            fx.pipe(SmsDispatched.newBuilder(dispatch(smsId, messageId, "android", at)).setMsisdn(msisdn).build());
+        }
+
+        private List<Long> repliesAndOptOuts(final String messageId) {
+            final var e = fx.stats(messageId).engagement();
+            return List.of(e.replies(), e.optOuts());
+        }
+
+        @Test
+        void shouldAttributeAReplyToTheLatestSmsBeforeItWithinTheWindowAndCountDistinctMsisdns() {
+            sent("a1", M, ALI, T0);
+            sent("b1", M2, ALI, at("PT2H")); // the latest before Ali's replies
+            sent("a2", M, AYSE, T0);
+            fx.pipe(TopologyFixture.inbound("i1", ALI, "Teşekkürler", at("PT3H")));
+            fx.pipe(TopologyFixture.inbound("i2", ALI, "ok", at("PT4H"))); // Ali again: one msisdn
+            fx.pipe(TopologyFixture.inbound("i3", "0090 555 111 00 02", "merhaba", at("PT1H"))); // Ayşe, written another way
+            fx.pipe(TopologyFixture.inbound("i4", AYSE, "late", at("PT73H"))); // past the 72 h window
+            fx.pipe(TopologyFixture.inbound("i5", "+905559999999", "who is this", at("PT1H"))); // no SMS to that number
+            assertThat(repliesAndOptOuts(M2)).isEqualTo(List.of(1L, 0L));
+            assertThat(repliesAndOptOuts(M)).as("Ayşe once; Ali's replies follow the later SMS").isEqualTo(List.of(1L, 0L));
+            assertThat(fx.unattributedReplies()).as("the late one and the stranger's").isEqualTo(2);
+            assertThat(fx.totals(M).sent()).as("a reply changes no status").isEqualTo(2);
+        }
+
+        @Test
+        void shouldCountAnOptOutByTheFirstWordCaseAccentAndTurkishIInsensitive() {
+            final List<String> bodies = List.of("İPTAL", "iptal lütfen", "IPTAL", "ıptal", "Stop.", "DUR!", "  unsubscribe me");
+            for (int i = 0; i < bodies.size(); i++) {
+                final String msisdn = "+90555222000" + i;
+                sent("s" + i, M, msisdn, T0);
+                fx.pipe(TopologyFixture.inbound("in" + i, msisdn, bodies.get(i), at("PT1H")));
+            }
+            sent("k1", M, "+905552220100", T0);
+            fx.pipe(TopologyFixture.inbound("k-in", "+905552220100", "please stop", at("PT1H"))); // STOP is not the first word
+            assertThat(repliesAndOptOuts(M)).isEqualTo(List.of(8L, 7L));
+        }
+
+        @Test
+        void shouldMoveAReplyToAnSmsThatArrivesLaterButWasSentBetween() {
+            sent("a1", M, ALI, T0);
+            fx.pipe(TopologyFixture.inbound("i1", ALI, "STOP", at("PT2H")));
+            assertThat(repliesAndOptOuts(M)).isEqualTo(List.of(1L, 1L));
+            sent("b1", M2, ALI, at("PT1H")); // the sender's backlog: sent before the reply, processed after it
+            assertThat(repliesAndOptOuts(M)).as("taken over").isEqualTo(List.of(0L, 0L));
+            assertThat(repliesAndOptOuts(M2)).isEqualTo(List.of(1L, 1L));
+            assertThat(fx.personReplies(ALI).get("i1").messageId()).as("the history follows").isEqualTo(M2);
+        }
+
+        @Test
+        void shouldCountARepeatedInboundIdOnceAndKeepTheReplyAndTheOptOutInThePersonsHistory() {
+            sent("a1", M, ALI, T0);
+            fx.pipe(TopologyFixture.inbound("i1", ALI, "Merhaba", at("PT1H")));
+            fx.pipe(TopologyFixture.inbound("i2", ALI, "iptal", at("PT2H")));
+            fx.pipe(TopologyFixture.inbound("i2", ALI, "iptal", at("PT2H"))); // the gateway's retry
+            assertThat(repliesAndOptOuts(M)).isEqualTo(List.of(1L, 1L));
+            final var history = fx.personReplies(ALI);
+            assertThat(history).containsOnlyKeys("i1", "i2");
+            assertThat(history.get("i2").optOut()).isTrue();
+            assertThat(history.get("i2").receivedAt()).isEqualTo(at("PT2H").toEpochMilli());
+            assertThat(history.get("i1")).extracting(io.smsreports.replies.PersonReply::smsId, io.smsreports.replies.PersonReply::body)
+                    .containsExactly("a1", "Merhaba");
+        }
+
+        @Test
+        void shouldKeepABodyOverTheLimitCutAndCountedNotDeadLettered() {
+            sent("a1", M, ALI, T0);
+            fx.pipe(TopologyFixture.inbound("i1", ALI, "STOP " + "x".repeat(2_000), at("PT1H")));
+            assertThat(fx.deadLetters.readRecordsToList()).isEmpty();
+            assertThat(repliesAndOptOuts(M)).isEqualTo(List.of(1L, 1L));
+            assertThat(fx.personReplies(ALI).get("i1").body()).hasSize(io.smsreports.replies.Inbound.MAX_BODY);
+            assertThat(fx.driver.<String, Long>getKeyValueStore(StoreNames.REPLY_META).get(ReplyProcessor.CLAMPED_BODIES_KEY)).isEqualTo(1);
+        }
+
+        @Test
+        void shouldDeadLetterAnInboundWithoutItsIds() {
+            fx.pipe(io.smsreports.events.SmsInbound.newBuilder(TopologyFixture.inbound("i1", ALI, "hi", T0)).setInboundId(" ").build());
+            fx.pipe(io.smsreports.events.SmsInbound.newBuilder(TopologyFixture.inbound("i2", ALI, "hi", T0)).setMsisdn("").build());
+            assertThat(fx.deadLetters.readRecordsToList()).hasSize(2);
+        }
+    }
+
+    @Nested
     class Rule15Spend {
         private static SmsDispatched priced(final String smsId, final Long micros, final String currency, final String encoding,
                 final int parts, final Instant at) {

@@ -63,6 +63,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, Campaign> campaigns;
     final TestInputTopic<String, io.smsreports.events.SmsNotSent> notSent;
     final TestInputTopic<String, io.smsreports.events.SmsLinkClicked> clicks;
+    final TestInputTopic<String, io.smsreports.events.SmsInbound> inbound;
     final TestInputTopic<byte[], byte[]> rawDispatches;
     final TestInputTopic<byte[], byte[]> rawReceipts;
     final TestInputTopic<byte[], byte[]> rawCampaigns;
@@ -130,6 +131,7 @@ final class TopologyFixture implements AutoCloseable {
         campaigns = driver.createInputTopic(TOPICS.campaigns(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         notSent = driver.createInputTopic(TOPICS.notSent(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         clicks = driver.createInputTopic(TOPICS.clicks(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
+        inbound = driver.createInputTopic(TOPICS.inbound(), new StringSerializer(), new SpecificAvroSerializer<>(registry, true));
         rawDispatches = driver.createInputTopic(TOPICS.dispatches(), new ByteArraySerializer(), new ByteArraySerializer());
         rawReceipts = driver.createInputTopic(TOPICS.receipts(), new ByteArraySerializer(), new ByteArraySerializer());
         rawCampaigns = driver.createInputTopic(TOPICS.campaigns(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -203,6 +205,35 @@ final class TopologyFixture implements AutoCloseable {
 
     void pipe(final io.smsreports.events.SmsLinkClicked click) {
         clicks.pipeInput(click.getSmsId(), click, click.getClickedAt());
+    }
+
+    /** A message {@code msisdn} sent back (rule 17), received at {@code at}. */
+    static io.smsreports.events.SmsInbound inbound(final String inboundId, final String msisdn, final String body, final Instant at) {
+        return io.smsreports.events.SmsInbound.newBuilder().setInboundId(inboundId).setMsisdn(msisdn).setTo("4545").setBody(body)
+                .setReceivedAt(at).setProvider("acme").build();
+    }
+
+    void pipe(final io.smsreports.events.SmsInbound message) {
+        inbound.pipeInput(message.getMsisdn(), message, message.getReceivedAt());
+    }
+
+    /** Inbound messages that answer no SMS (rule 17), over the replies task. */
+    long unattributedReplies() {
+        final Long n = driver.<String, Long>getKeyValueStore(StoreNames.REPLY_META).get(ReplyProcessor.UNATTRIBUTED_KEY);
+        return n == null ? 0 : n;
+    }
+
+    /** The replies kept in the person's history (person id tel:msisdn), by inboundId. */
+    java.util.Map<String, io.smsreports.replies.PersonReply> personReplies(final String msisdn) {
+        final java.util.Map<String, io.smsreports.replies.PersonReply> replies = new java.util.TreeMap<>();
+        final org.apache.kafka.streams.state.WindowStore<String, io.smsreports.replies.PersonReply> store =
+                driver.getWindowStore(StoreNames.PERSON_REPLIES);
+        final String person = io.smsreports.lifecycle.PersonIds.forMsisdn(msisdn);
+        try (var it = store.fetch(PersonHistoryKeys.first(person), PersonHistoryKeys.last(person), Instant.EPOCH,
+                Instant.ofEpochMilli(Long.MAX_VALUE))) {
+            it.forEachRemaining(kv -> replies.put(kv.value.inboundId(), kv.value));
+        }
+        return replies;
     }
 
     void pipe(final Campaign campaign) {
