@@ -99,7 +99,7 @@ public final class CampaignsResource {
         });
         config.routes.get(QueryApi.PREFIX + "/reconciliation", ctx -> ctx.json(federation.fanOut(QueryApi.INTERNAL + "/reconciliation",
                 new TypeReference<LocalReports.Reconciliation>() { }, local::reconciliation).stream()
-                .reduce(new LocalReports.Reconciliation(0, 0, 0), LocalReports.Reconciliation::plus)));
+                .reduce(new LocalReports.Reconciliation(0, 0, 0, 0), LocalReports.Reconciliation::plus)));
     }
 
     private void campaigns(final Context ctx) {

@@ -134,6 +134,13 @@ public final class Federation {
                 .stream().flatMap(List::stream).collect(Collectors.toList());
     }
 
+    /** The replies of the person with this msisdn person id (rule 17), from every instance. */
+    List<io.smsreports.replies.PersonReply> repliesOf(final String msisdnPersonId, final Instant from, final Instant to) {
+        final String query = QueryApi.INTERNAL + "/people/" + encode(msisdnPersonId) + "/replies?from=" + from + "&to=" + to;
+        return fanOut(query, new TypeReference<List<io.smsreports.replies.PersonReply>>() { },
+                () -> local.personReplies(msisdnPersonId, from, to)).stream().flatMap(List::stream).collect(Collectors.toList());
+    }
+
     /** The whole application's progress: every instance's lifecycle tasks (the freshness of every report). */
     ReportReader.Progress progress() {
         ReportReader.Progress all = new ReportReader.Progress(null, 0);

@@ -33,21 +33,31 @@ public final class InternalRoutes {
                 List.of(Objects.requireNonNullElse(ctx.queryParam("ids"), "").split(",")))));
         config.routes.get(QueryApi.INTERNAL + "/people", ctx -> ctx.json(Federation.optional(local.person(Objects.requireNonNullElse(ctx.queryParam("key"), "")))));
         config.routes.get(QueryApi.INTERNAL + "/people/{personId}/messages", ctx -> {
-            // Bounded like the public routes: both ends required, nothing older than the history retention. (The range
-            // may span the retention: the SMS Delivered insight of a person reads their whole kept history.)
-            final Instant now = Instant.now(clock);
-            final Instant from = Params.instant(ctx, "from", null);
-            final Instant to = Params.instant(ctx, "to", null);
-            if (from == null || to == null || !from.isBefore(to)) {
-                throw ApiException.badParameter("from", "give 'from' before 'to'");
-            }
-            if (from.isBefore(now.minus(historyRetention).minus(Duration.ofMinutes(5)))) {
-                throw ApiException.badParameter("from", from + " is older than the history retention");
-            }
-            ctx.json(local.personMessages(ctx.pathParam("personId"), from, to));
+            final Instant[] range = range(ctx);
+            ctx.json(local.personMessages(ctx.pathParam("personId"), range[0], range[1]));
+        });
+        config.routes.get(QueryApi.INTERNAL + "/people/{personId}/replies", ctx -> {
+            final Instant[] range = range(ctx);
+            ctx.json(local.personReplies(ctx.pathParam("personId"), range[0], range[1]));
         });
         config.routes.get(QueryApi.INTERNAL + "/reconciliation", ctx -> ctx.json(local.reconciliation()));
         config.routes.get(QueryApi.INTERNAL + "/progress", ctx -> ctx.json(local.progress()));
     }
 
+    /**
+     * A person range, bounded like the public routes: both ends required, nothing older than the history retention. (The
+     * range may span the retention: the SMS Delivered insight of a person reads their whole kept history.)
+     */
+    private Instant[] range(final io.javalin.http.Context ctx) {
+        final Instant now = Instant.now(clock);
+        final Instant from = Params.instant(ctx, "from", null);
+        final Instant to = Params.instant(ctx, "to", null);
+        if (from == null || to == null || !from.isBefore(to)) {
+            throw ApiException.badParameter("from", "give 'from' before 'to'");
+        }
+        if (from.isBefore(now.minus(historyRetention).minus(Duration.ofMinutes(5)))) {
+            throw ApiException.badParameter("from", from + " is older than the history retention");
+        }
+        return new Instant[] {from, to};
+    }
 }

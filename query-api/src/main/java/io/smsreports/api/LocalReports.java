@@ -230,23 +230,29 @@ public final class LocalReports {
         return reader.personMessages(personId, from, to);
     }
 
+    /** The replies of the person with this msisdn person id (rule 17) held here. */
+    public List<io.smsreports.replies.PersonReply> personReplies(final String msisdnPersonId, final Instant from, final Instant to) {
+        return reader.personReplies(msisdnPersonId, from, to);
+    }
+
     public long orphanReceipts() {
         return reader.orphanReceipts();
     }
 
     /** This instance's share of the global reconciliation counters. */
     public Reconciliation reconciliation() {
-        return new Reconciliation(reader.orphanReceipts(), reader.clampedTimes(), reader.orphanClicks());
+        return new Reconciliation(reader.orphanReceipts(), reader.clampedTimes(), reader.orphanClicks(), reader.unattributedReplies());
     }
 
     /**
      * The global reconciliation ({@code GET /reconciliation}): receipts for smsIds never dispatched (rule 7) and input
-     * records whose event time fell back (rule 12), clicks for smsIds never dispatched (rule 16). A record, so every instance
-     * answers in one key order.
+     * records whose event time fell back (rule 12), clicks for smsIds never dispatched (rule 16), inbound messages that answer
+     * no SMS (rule 17). A record, so every instance answers in one key order.
      */
-    public record Reconciliation(long orphanReceipts, long clampedTimes, long orphanClicks) {
+    public record Reconciliation(long orphanReceipts, long clampedTimes, long orphanClicks, long unattributedReplies) {
         Reconciliation plus(final Reconciliation other) {
-            return new Reconciliation(orphanReceipts + other.orphanReceipts, clampedTimes + other.clampedTimes, orphanClicks + other.orphanClicks);
+            return new Reconciliation(orphanReceipts + other.orphanReceipts, clampedTimes + other.clampedTimes, orphanClicks + other.orphanClicks,
+                    unattributedReplies + other.unattributedReplies);
         }
     }
 
@@ -268,9 +274,10 @@ public final class LocalReports {
                 cost(stats.costs()), stats.notSentTotal(), engagement(stats.engagement(), t.delivered()));
     }
 
-    /** Rule 16: clicks, and CTR = unique clicks / delivered. */
+    /** Rule 16: clicks, and CTR = unique clicks / delivered; rule 17: replies, opt-outs and opt-out rate = opt-outs / delivered. */
     static CampaignReport.Engagement engagement(final io.smsreports.reporting.Engagement e, final long delivered) {
-        return new CampaignReport.Engagement(e.totalClicks(), e.uniqueClicks(), e.botClicks(), ratio(e.uniqueClicks(), delivered));
+        return new CampaignReport.Engagement(e.totalClicks(), e.uniqueClicks(), e.botClicks(), ratio(e.uniqueClicks(), delivered),
+                e.replies(), e.optOuts(), ratio(e.optOuts(), delivered));
     }
 
     /** A campaign's clicks per link (rule 16), most unique clicks first. */

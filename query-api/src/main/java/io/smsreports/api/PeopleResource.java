@@ -8,14 +8,17 @@ import io.smsreports.events.AuditAction;
 import io.smsreports.lifecycle.PersonIds;
 import io.smsreports.query.PersonHit;
 import io.smsreports.reporting.PersonMessage;
+import io.smsreports.replies.Msisdns;
+import io.smsreports.replies.PersonReply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** People: find one by an identifier, and one person's messages (at most 30 days at a time). */
+/** People: find one by an identifier, and one person's messages and replies (at most 30 days at a time). */
 public final class PeopleResource {
 
     private static final Duration MAX_PERSON_RANGE = Duration.ofDays(30);
@@ -39,6 +42,7 @@ public final class PeopleResource {
     void register(final JavalinConfig config) {
         config.routes.get(QueryApi.PREFIX + "/people", this::findPerson);
         config.routes.get(QueryApi.PREFIX + "/people/{personId}/messages", this::personMessages);
+        config.routes.get(QueryApi.PREFIX + "/people/{personId}", this::getPerson);
     }
 
     private void findPerson(final Context ctx) {
@@ -62,28 +66,66 @@ public final class PeopleResource {
         ctx.json(person(hit));
     }
 
-    private void personMessages(final Context ctx) {
+    /** One person by the id {@code GET /people} gave, with {@code optedOutAt} (rule 17). */
+    private void getPerson(final Context ctx) {
+        final String personId = personId(ctx);
+        final PersonHit hit = federation.lookup(personId);
+        audit.audited(ctx, AuditAction.PERSON_LOOKUP, personId, hit == null ? 0 : 1, null);
+        if (hit == null) {
+            throw ApiException.notFound("unknown person", "No person '" + personId + "' was sent an SMS in the last "
+                    + historyRetention.toDays() + " days");
+        }
+        ctx.json(person(hit));
+    }
+
+    private static String personId(final Context ctx) {
         final String personId = ctx.pathParam("personId");
         if (!personId.startsWith(PersonIds.EXTERNAL_PREFIX) && !personId.startsWith(PersonIds.MSISDN_PREFIX)
                 || personId.length() <= 4) {
             throw ApiException.badParameter("personId", "must look like ext:<externalId> or tel:<msisdn> (as GET " + QueryApi.PREFIX
                     + "/people returns it), was '" + personId + "'");
         }
+        return personId;
+    }
+
+    private void personMessages(final Context ctx) {
+        final String personId = personId(ctx);
         final Instant[] range = personRange(ctx);
         final Instant from = range[0];
         final Instant to = range[1];
-        if (federation.lookup(personId) == null) {
+        final PersonHit hit = federation.lookup(personId);
+        if (hit == null) {
             throw ApiException.notFound("unknown person", "No person '" + personId + "' was sent an SMS in the last "
                     + historyRetention.toDays() + " days");
         }
         final List<PersonMessage> messages = federation.messagesOf(personId, from, to);
-        final Map<String, String> names = federation.campaignNames(messages.stream().map(PersonMessage::messageId).distinct().toList());
+        final List<PersonReply> replies = repliesOf(hit, from, to);
+        final Map<String, String> names = federation.campaignNames(java.util.stream.Stream.concat(
+                messages.stream().map(PersonMessage::messageId), replies.stream().map(PersonReply::messageId).filter(Objects::nonNull))
+                .distinct().toList());
         final List<PersonMessages.Item> items = messages.stream()
                 .sorted(Comparator.comparingLong(PersonMessage::dispatchedAt).reversed().thenComparing(PersonMessage::smsId))
                 .map(m -> local.item(m, names.get(m.messageId())))
                 .toList();
-        audit.audited(ctx, AuditAction.PERSON_MESSAGES, personId, items.size(), "from=" + from + " to=" + to);
-        ctx.json(new PersonMessages(personId, from, to, items));
+        final List<PersonMessages.Reply> replyItems = replies.stream()
+                .sorted(Comparator.comparingLong(PersonReply::receivedAt).reversed().thenComparing(PersonReply::inboundId))
+                .map(r -> new PersonMessages.Reply(r.inboundId(), Instant.ofEpochMilli(r.receivedAt()), r.to(), r.body(), r.optOut(),
+                        r.smsId(), r.messageId(), r.messageId() == null ? null : names.get(r.messageId())))
+                .toList();
+        audit.audited(ctx, AuditAction.PERSON_MESSAGES, personId, items.size() + replyItems.size(), "from=" + from + " to=" + to);
+        ctx.json(new PersonMessages(personId, from, to, items, replyItems, optedOutAt(replies)));
+    }
+
+    /** The person's replies in [from, to] (rule 17): kept under the person id of their msisdn. */
+    private List<PersonReply> repliesOf(final PersonHit hit, final Instant from, final Instant to) {
+        final String msisdn = hit.profile().msisdn();
+        return msisdn == null ? List.of() : federation.repliesOf(PersonIds.forMsisdn(Msisdns.normalize(msisdn)), from, to);
+    }
+
+    /** The latest opt-out among the replies, or null. */
+    private static Instant optedOutAt(final List<PersonReply> replies) {
+        return replies.stream().filter(PersonReply::optOut).map(r -> Instant.ofEpochMilli(r.receivedAt())).max(Comparator.naturalOrder())
+                .orElse(null);
     }
 
     /** The [from, to] of a person's messages: at most 30 days, none older than the history retention; else 400. */
@@ -107,8 +149,11 @@ public final class PeopleResource {
         return new Instant[] {from, to};
     }
 
-    private static Person person(final PersonHit hit) {
-        return new Person(hit.profile().personId(), hit.profile().externalId(), hit.profile().msisdn(), hit.profile().email());
+    /** The person, with their latest opt-out over the history retention (rule 17). */
+    private Person person(final PersonHit hit) {
+        final Instant now = Instant.now(clock);
+        return new Person(hit.profile().personId(), hit.profile().externalId(), hit.profile().msisdn(), hit.profile().email(),
+                optedOutAt(repliesOf(hit, now.minus(historyRetention), now.plus(Duration.ofDays(1)))));
     }
 
     /**

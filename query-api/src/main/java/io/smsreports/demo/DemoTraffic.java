@@ -8,6 +8,7 @@ import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SendMethod;
 import io.smsreports.events.NotSentReason;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsInbound;
 import io.smsreports.events.SmsLinkClicked;
 import io.smsreports.events.SmsNotSent;
 import io.smsreports.events.SmsEncoding;
@@ -342,6 +343,7 @@ public final class DemoTraffic implements AutoCloseable {
         } else {
             priced(receiptPrice, currency, () -> receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt));
             clicks(smsId, campaign, doneAt);
+            replies(smsId, msisdn, doneAt);
             if (random.nextDouble() < 0.03) {
                 receipt(smsId, provider, ReceiptStatus.DELIVERED, "DELIVRD", "000", null, doneAt, receivedAt + 1_000 + random.nextInt(29_000));
             }
@@ -380,6 +382,37 @@ public final class DemoTraffic implements AutoCloseable {
         if (random.nextDouble() < 0.02) {
             click(smsId + "-c1", smsId, urls.get(0), first, false); // the tracker's retry: the same clickId
         }
+    }
+
+    private static final List<String> OPT_OUTS = List.of("STOP", "İPTAL", "iptal", "Iptal lütfen", "DUR", "Ret", "stop.");
+    private static final List<String> REPLIES = List.of("Teşekkürler", "Bilgi almak istiyorum", "ok", "Kim bu?", "Thanks!",
+            "Kampanya ne zaman bitiyor?");
+
+    /**
+     * Rule 17: about 2.5 % of recipients write back within hours of delivery, two in five of them a stop word (in its Turkish
+     * and English forms); the gateway sometimes writes the number without its {@code +}, and now and then delivers a
+     * message twice. Now and then a stranger writes to the short code: a reply that answers no SMS.
+     */
+    private void replies(final String smsId, final String msisdn, final long deliveredAt) {
+        if (random.nextDouble() < 0.001) {
+            inbound(smsId + "-stranger", "+9053" + (10_000_000 + random.nextInt(89_999_999)), "Merhaba", deliveredAt + 60_000);
+        }
+        if (random.nextDouble() >= 0.025) {
+            return;
+        }
+        final List<String> bodies = random.nextDouble() < 0.4 ? OPT_OUTS : REPLIES;
+        final long at = deliveredAt + 10_000 + (long) (random.nextDouble() * random.nextDouble() * 10_800_000L);
+        final String from = random.nextBoolean() ? msisdn : msisdn.substring(1);
+        final String body = bodies.get(random.nextInt(bodies.size()));
+        inbound(smsId + "-r1", from, body, at);
+        if (random.nextDouble() < 0.03) {
+            inbound(smsId + "-r1", from, body, at); // the gateway's retry: the same inboundId, counted once
+        }
+    }
+
+    private void inbound(final String inboundId, final String msisdn, final String body, final long at) {
+        schedule(at, topics.inbound(), msisdn, SmsInbound.newBuilder().setInboundId(inboundId).setMsisdn(msisdn).setTo("4545")
+                .setBody(body).setReceivedAt(Instant.ofEpochMilli(at)).setProvider("netgsm").build());
     }
 
     private void click(final String clickId, final String smsId, final String url, final long at, final boolean bot) {

@@ -117,6 +117,8 @@ class QueryApiIntegrationTest {
                 ProcessorConfig.SMS_EXPIRY_SCAN_INTERVAL, "1s",
                 // The dataset's clock is its own stream time; an idle task must not jump to the wall clock.
                 ProcessorConfig.SMS_IDLE_CLOCK_LAG, "30d",
+                // Every export test shares the analyst token: the per-token allowance (30 a minute) is not what they test.
+                ServiceConfig.SMS_EXPORTS_PER_MINUTE, "10000",
                 ServiceConfig.SMS_HTTP_PORT, String.valueOf(port))));
     }
 
@@ -224,6 +226,47 @@ class QueryApiIntegrationTest {
         assertThat(get(bases.get(0), "/api/v1/campaigns/no-such-campaign/funnel").statusCode()).isEqualTo(404);
         assertThat(get(bases.get(0), path, TestTokens.VIEWER).statusCode()).as("campaign figures: a viewer's").isEqualTo(200);
         assertThat(get(bases.get(0), path, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void shouldReportRepliesAndOptOutsPerCampaignAndInThePersonsHistory() throws Exception {
+        // Rule 17: A has replies from persons 7 (an opt-out, İPTAL sent twice) and 3; B from person 3 (a later reply); one
+        // stranger's message answers no SMS. Opt-out rate over A's 40 delivered.
+        Poll.until("the replies attributed", Duration.ofMinutes(2), Duration.ofMillis(500),
+                () -> json(bases.get(0), "/api/v1/campaigns/" + A).at("/engagement/replies").asLong() == 2
+                        && json(bases.get(0), "/api/v1/campaigns/" + B).at("/engagement/replies").asLong() == 1
+                        && json(bases.get(0), "/api/v1/reconciliation").path("unattributedReplies").asLong() == 1, IOException.class);
+        final JsonNode a = both("/api/v1/campaigns/" + A).path("engagement");
+        assertThat(List.of(a.path("replies").asLong(), a.path("optOuts").asLong())).containsExactly(2L, 1L);
+        assertThat(a.path("optOutRate").asDouble()).isEqualTo(1.0 / 40);
+        final JsonNode b = both("/api/v1/campaigns/" + B).path("engagement");
+        assertThat(List.of(b.path("replies").asLong(), b.path("optOuts").asLong())).containsExactly(1L, 0L);
+        assertThat(both("/api/v1/reconciliation").path("unattributedReplies").asLong()).isEqualTo(1);
+
+        final String person7 = "tel:" + TestData.msisdn(7);
+        final String encoded = java.net.URLEncoder.encode(person7, StandardCharsets.UTF_8);
+        final JsonNode person = both("/api/v1/people/" + encoded);
+        assertThat(person.path("optedOutAt").asText()).isEqualTo(TestData.BASE.plus(Duration.ofHours(2)).toString());
+        assertThat(both("/api/v1/people?msisdn=" + java.net.URLEncoder.encode(TestData.msisdn(7), StandardCharsets.UTF_8))
+                .path("optedOutAt").asText()).as("the lookup says it too").isEqualTo(person.path("optedOutAt").asText());
+        final JsonNode history = both("/api/v1/people/" + encoded + "/messages?from=" + TestData.BASE.minus(Duration.ofHours(1))
+                + "&to=" + TestData.BASE.plus(Duration.ofDays(1)));
+        assertThat(history.path("replies")).hasSize(1);
+        final JsonNode reply = history.path("replies").get(0);
+        assertThat(List.of(reply.path("body").asText(), reply.path("optOut").asText(), reply.path("smsId").asText(),
+                reply.path("campaignName").asText())).containsExactly("İPTAL", "true", "a47", "Black Friday");
+        assertThat(history.path("optedOutAt").asText()).isEqualTo(person.path("optedOutAt").asText());
+        final JsonNode three = both("/api/v1/people/" + java.net.URLEncoder.encode("tel:" + TestData.msisdn(3), StandardCharsets.UTF_8)
+                + "/messages?from=" + TestData.BASE.minus(Duration.ofHours(1)) + "&to=" + TestData.BASE.plus(Duration.ofDays(1)));
+        assertThat(texts(three.path("replies"), "smsId")).as("newest first, each to the SMS before it").containsExactly("b23", "a43");
+        assertThat(three.path("optedOutAt").isNull()).isTrue();
+
+        assertThat(get(bases.get(0), "/api/v1/people/" + encoded, TestTokens.VIEWER).statusCode()).as("bodies are personal data")
+                .isEqualTo(403);
+        assertThat(get(bases.get(0), "/api/v1/people/nobody").statusCode()).isEqualTo(400);
+        assertThat(get(bases.get(0), "/api/v1/people/tel:%2B905550009999").statusCode()).isEqualTo(404);
+        assertThat(log.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("İPTAL") || m.contains("Teşekkürler")))
+                .as("no reply body in a log line").isEmpty();
     }
 
     @Test
@@ -571,6 +614,7 @@ class QueryApiIntegrationTest {
         assertThat(optedOut.lines().count()).as("a header and the three opted out").isEqualTo(4);
         final HttpResponse<byte[]> xlsx = get(bases.get(0), "/api/v1/campaigns/" + A + "/not-sent/export?format=xlsx&ids=email",
                 TestTokens.ANALYST);
+        assertThat(xlsx.statusCode()).as(new String(xlsx.body(), StandardCharsets.UTF_8)).isEqualTo(200);
         try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(xlsx.body()))) {
             final Sheet sheet = workbook.getSheetAt(0);
             assertThat(sheet.getRow(0).getCell(1).getStringCellValue()).isEqualTo(NotSentExport.REASON);

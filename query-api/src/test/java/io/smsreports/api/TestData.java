@@ -42,6 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>Campaign C "Draft": metadata only. Campaign D: 5 SMS and no metadata (pending).</li>
  *   <li>20 people: person i has externalId {@code u<i>} when i is even, msisdn {@code +9055500000<ii>}, and an
  *       email {@code P<i>@Example.com} when i is a multiple of 5. SMS a_k goes to person k % 20, b_k to k % 10.</li>
+ *   <li>Replies (rule 17): person 7 opts out of A (İPTAL, twice), person 3 replies to A and later to B, a stranger
+ *       writes (unattributed).</li>
  *   <li>2 receipts for a never-dispatched smsId (orphans once the hold passes), 1 undecodable record.</li>
  * </ul>
  *
@@ -147,6 +149,13 @@ final class TestData {
         inputs.add(click("a2-1", "a2", "shop", false, doneA(2).plusSeconds(40)));
         inputs.add(click("a2-2", "a2", "shop", false, doneA(2).plusSeconds(90)));
         inputs.add(click("nobody-1", "never-dispatched", "shop", false, OLD.plusSeconds(300)));
+        // Rule 17: person 7 (a47, A's latest SMS to them before it) opts out with İPTAL, the gateway writing the number without
+        // its + and sending it twice; person 3 replies to A (a43) and later to B (b23); a stranger writes to the short code.
+        inputs.add(inbound("in-7", "905550000007", "İPTAL", BASE.plus(Duration.ofHours(2))));
+        inputs.add(inbound("in-7", "905550000007", "İPTAL", BASE.plus(Duration.ofHours(2))));
+        inputs.add(inbound("in-3a", msisdn(3), "ok", BASE.plus(Duration.ofHours(1))));
+        inputs.add(inbound("in-3b", msisdn(3), "Teşekkürler", BASE.plus(Duration.ofHours(4))));
+        inputs.add(inbound("in-x", "+905559990000", "Merhaba", BASE.plus(Duration.ofHours(1))));
         for (int k = 0; k < 30; k++) {
             inputs.add(dispatch("b" + k, B, k % 10, "web", dispatchedB(k)));
             inputs.add(receipt("b" + k, ReceiptStatus.DELIVERED, dispatchedB(k).plusSeconds(2), null, null));
@@ -192,6 +201,11 @@ final class TestData {
         return new Input(Topics.DEFAULT_DISPATCHES, smsId, SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(messageId)
                 .setMsisdn(msisdn(person)).setExternalId(externalId(person)).setEmail(email(person)).setPlatform(platform)
                 .setProvider("acme").setCountry("TR").setOperator(null).setSegments(1).setDispatchedAt(at).build(), at);
+    }
+
+    private static Input inbound(final String inboundId, final String msisdn, final String body, final Instant at) {
+        return new Input(Topics.DEFAULT_INBOUND, msisdn, io.smsreports.events.SmsInbound.newBuilder().setInboundId(inboundId)
+                .setMsisdn(msisdn).setTo("4545").setBody(body).setReceivedAt(at).build(), at);
     }
 
     private static Input click(final String clickId, final String smsId, final String linkId, final boolean bot, final Instant at) {

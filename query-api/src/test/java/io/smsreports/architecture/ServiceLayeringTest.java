@@ -20,7 +20,7 @@ class ServiceLayeringTest {
     private static final Set<String> DOMAIN = Set.of("api.dto", "api.auth");
     /** Allowed arrows between this module's packages and to the processor's (the SDK's event schemas, registry and serde are below all). */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "api", Set.of("api.audit", "api.auth", "api.dto", "export", "query", "reporting", "alerting", "lifecycle", "privacy"),
+            "api", Set.of("api.audit", "api.auth", "api.dto", "export", "query", "reporting", "replies", "alerting", "lifecycle", "privacy"),
             "api.audit", Set.of("api.auth", "privacy"),
             "api.auth", Set.of(),
             "api.dto", Set.of(),

@@ -11,6 +11,8 @@ import io.smsreports.reporting.NotSentRecipient;
 import io.smsreports.reporting.FailureKey;
 import io.smsreports.reporting.HourlyCounts;
 import io.smsreports.reporting.PersonMessage;
+import io.smsreports.replies.PersonReply;
+import io.smsreports.topology.ReplyProcessor;
 import io.smsreports.reporting.PersonMessages;
 import io.smsreports.reporting.PersonProfile;
 import io.smsreports.state.CampaignOrderKeys;
@@ -67,6 +69,7 @@ public final class ReportReader {
     private final String receiptsTopic;
     private final String reportingTopic;
     private final String routesTopic;
+    private final String repliesTopic;
 
     /**
      * @param lifecycleTopic the dispatches topic (its partitions are the lifecycle tasks')
@@ -82,6 +85,7 @@ public final class ReportReader {
         this.receiptsTopic = receiptsTopic;
         this.reportingTopic = applicationId + "-" + StoreNames.REPARTITION_SMS + "-repartition";
         this.routesTopic = applicationId + "-" + StoreNames.REPARTITION_ROUTES + "-repartition";
+        this.repliesTopic = applicationId + "-" + StoreNames.REPARTITION_REPLY_SENDS + "-repartition";
     }
 
     // ---- campaigns (at the campaign's owner) ----
@@ -275,6 +279,41 @@ public final class ReportReader {
             }
         }
         return new ArrayList<>(bySms.values());
+    }
+
+    /**
+     * The person's replies received in [from, to] held here (rule 17; kept under the person id of their msisdn), each with
+     * the SMS it answers.
+     */
+    public List<PersonReply> personReplies(final String msisdnPersonId, final Instant from, final Instant to) {
+        final List<PersonReply> replies = new ArrayList<>();
+        for (final ReadOnlyWindowStore<String, PersonReply> store : replyPartitions(StoreNames.PERSON_REPLIES,
+                QueryableStoreTypes.<String, PersonReply>windowStore())) {
+            try (KeyValueIterator<Windowed<String>, PersonReply> it = store.fetch(PersonHistoryKeys.first(msisdnPersonId),
+                    PersonHistoryKeys.last(msisdnPersonId), from, to)) {
+                it.forEachRemaining(kv -> replies.add(kv.value));
+            }
+        }
+        return replies;
+    }
+
+    /** Inbound messages that answer no SMS (rule 17), counted by this instance's replies tasks. */
+    public long unattributedReplies() {
+        long total = 0;
+        for (final ReadOnlyKeyValueStore<String, Long> store : replyPartitions(StoreNames.REPLY_META,
+                QueryableStoreTypes.<String, Long>keyValueStore())) {
+            final Long count = store.get(ReplyProcessor.UNATTRIBUTED_KEY);
+            total += count == null ? 0 : count;
+        }
+        return total;
+    }
+
+    private <S> List<S> replyPartitions(final String name, final QueryableStoreType<S> type) {
+        final List<S> stores = new ArrayList<>();
+        for (final int partition : cluster.assignedPartitions(repliesTopic)) {
+            stores.add(partitionStore(name, type, partition));
+        }
+        return stores;
     }
 
     // ---- freshness (over the local lifecycle tasks) ----

@@ -22,8 +22,12 @@ public record CampaignReport(String messageId, String name, String messageType, 
      * @param uniqueClicks Sent SMS with a human click
      * @param botClicks    clicks judged a bot's (link previews, scanners)
      * @param ctr          uniqueClicks / delivered, null when nothing was delivered
+     * @param replies      distinct msisdns that replied to the campaign's SMS within the reply window (rule 17)
+     * @param optOuts      distinct msisdns whose reply's first word is a stop keyword (rule 17)
+     * @param optOutRate   optOuts / delivered, null when nothing was delivered
      */
-    public record Engagement(long totalClicks, long uniqueClicks, long botClicks, Double ctr) {
+    public record Engagement(long totalClicks, long uniqueClicks, long botClicks, Double ctr, long replies, long optOuts,
+            Double optOutRate) {
     }
 
     /**
