@@ -186,6 +186,15 @@ class DashboardBrowserIntegrationTest {
             assertThat(page.select("#links tbody tr").get(0).child(2).text())
                     .isEqualTo(String.format(Locale.US, "%,d", links.get(0).get("uniqueClicks").asLong()));
 
+            // Rule 17: the reply cards as the API has them; the demo's recipients write back, some with a stop word.
+            assertThat(engagement.get("replies").asLong()).as("the demo's recipients reply").isPositive();
+            for (final String metric : List.of("replies", "optOuts")) {
+                assertThat(page.select("#reply-cards [data-metric=" + metric + "] .value").text()).as(metric)
+                        .isEqualTo(String.format(Locale.US, "%,d", engagement.get(metric).asLong()));
+            }
+            assertThat(page.select("#reply-cards [data-metric=optOutRate] .value").text())
+                    .isEqualTo(String.format(Locale.US, "%.1f %%", 100 * engagement.get("optOutRate").asDouble()));
+
             // Rule 15: a spend, wasted and cost-per-delivered card per currency, as the API gives them (digits compared:
             // the browser formats the currency), the unpriced count; the demo prices most SMS in TRY and EUR.
             final JsonNode cost = campaign.get("cost");
