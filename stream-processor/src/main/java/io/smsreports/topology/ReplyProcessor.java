@@ -33,8 +33,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * ledger sends the campaigns what it changed (replies, opt-outs: distinct msisdns) as a {@link CampaignDelta} to the
  * campaign's task, and rewrites the person's replies whose attribution changed ({@link StoreNames#PERSON_REPLIES}).
  *
- * <p>Time: the task's clock is the lower of the two inputs' reached times (an input with no record yet does not hold it
- * back). An input older than the clock minus the SMS retention is stale (a replay: ignored, counted). A ledger's entries
+ * <p>Time (rule 13): the task's clock is the lower of the two inputs' reached times; an input that has been silent for the
+ * idleness period (wall clock; one with no record yet, since the task started) stops holding it back, so that a
+ * deployment without replies still forgets its sends. An input older than the clock minus the SMS retention is stale (a replay: ignored, counted). A ledger's entries
  * older than the clock minus the retention and the reply window can no longer be reached by anything that is not stale:
  * they are dropped on the ledger's next change, and a ledger with nothing newer is dropped by the expiry index. The
  * counts they made stand.
@@ -43,6 +44,9 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
 
     static final String SENDS_REACHED_KEY = "reached-sends";
     static final String INBOUND_REACHED_KEY = "reached-inbound";
+    /** Per task: the wall-clock time each input last brought a record. */
+    static final String SENDS_SEEN_KEY = "seen-sends";
+    static final String INBOUND_SEEN_KEY = "seen-inbound";
     /** Per task: inbound messages that answer no SMS (rule 17: counted globally, the sum over tasks). */
     public static final String UNATTRIBUTED_KEY = "unattributed-replies";
     /** Per task: inputs older than the retention, ignored. */
@@ -57,13 +61,17 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
     private final long windowMs;
     private final Duration scanInterval;
     private final long allowedSkewMs;
+    private final long idlenessMs;
+    private long startedAt;
     private ProcessorContext<String, ReportingEvent> context;
     private KeyValueStore<String, ReplyLedger> ledgers;
     private KeyValueStore<Bytes, byte[]> index;
     private KeyValueStore<String, Long> meta;
     private WindowStore<String, PersonReply> personReplies;
 
-    public ReplyProcessor(final ReplyRules rules, final Duration smsRetention, final Duration scanInterval, final Duration allowedSkew) {
+    public ReplyProcessor(final ReplyRules rules, final Duration smsRetention, final Duration scanInterval, final Duration allowedSkew,
+            final Duration inputIdleness) {
+        this.idlenessMs = inputIdleness.toMillis();
         this.rules = rules;
         this.retentionMs = smsRetention.toMillis();
         this.windowMs = rules.window().toMillis();
@@ -78,6 +86,7 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
         this.index = context.getStateStore(StoreNames.REPLY_INDEX);
         this.meta = context.getStateStore(StoreNames.REPLY_META);
         this.personReplies = context.getStateStore(StoreNames.PERSON_REPLIES);
+        this.startedAt = context.currentSystemTimeMs();
         context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::expire);
     }
 
@@ -99,6 +108,7 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
         if (reached == null || time > reached) {
             meta.put(reachedKey, time);
         }
+        meta.put(isSend ? SENDS_SEEN_KEY : INBOUND_SEEN_KEY, context.currentSystemTimeMs()); // a cached store: one write per commit
         final long clock = clock();
         if (time < clock - retentionMs) {
             increment(STALE_KEY, 1);
@@ -146,14 +156,31 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
         }
     }
 
-    /** The task's clock: the lower of the inputs' reached times; an input with none yet does not count. */
+    /**
+     * The task's clock: the lower of the inputs' reached times, an idle input excepted (with both idle, the later of
+     * them); {@code Long.MIN_VALUE / 2} while nothing counts.
+     */
     private long clock() {
-        final Long sends = meta.get(SENDS_REACHED_KEY);
-        final Long inbound = meta.get(INBOUND_REACHED_KEY);
-        if (sends == null || inbound == null) {
-            return sends != null ? sends : inbound != null ? inbound : Long.MIN_VALUE / 2;
+        final long wall = context.currentSystemTimeMs();
+        final long sends = holds(SENDS_REACHED_KEY, SENDS_SEEN_KEY, wall);
+        final long inbound = holds(INBOUND_REACHED_KEY, INBOUND_SEEN_KEY, wall);
+        if (sends == Long.MAX_VALUE && inbound == Long.MAX_VALUE) { // both idle: as far as either came
+            return Math.max(orNone(meta.get(SENDS_REACHED_KEY)), orNone(meta.get(INBOUND_REACHED_KEY)));
         }
         return Math.min(sends, inbound);
+    }
+
+    /** What one input holds the clock at: its reached time; Long.MAX_VALUE once idle; nothing reached yet: the lowest. */
+    private long holds(final String reachedKey, final String seenKey, final long wall) {
+        final Long seen = meta.get(seenKey);
+        if (wall - (seen == null ? startedAt : seen) >= idlenessMs) {
+            return Long.MAX_VALUE;
+        }
+        return orNone(meta.get(reachedKey));
+    }
+
+    private static long orNone(final Long value) {
+        return value == null ? Long.MIN_VALUE / 2 : value;
     }
 
     private long horizon(final long clock) {

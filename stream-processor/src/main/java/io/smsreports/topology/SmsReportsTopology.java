@@ -188,7 +188,7 @@ public final class SmsReportsTopology {
             @Override
             public ReplyProcessor get() {
                 return new ReplyProcessor(settings.replies(), settings.smsRetention(), settings.expiryScanInterval(),
-                        settings.allowedClockSkew());
+                        settings.allowedClockSkew(), settings.inputIdleness());
             }
 
             @Override

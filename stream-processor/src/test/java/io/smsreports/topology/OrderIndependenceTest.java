@@ -8,6 +8,7 @@ import io.smsreports.events.NotSentReason;
 import io.smsreports.events.ReceiptStatus;
 import io.smsreports.events.SmsDelivered;
 import io.smsreports.events.SmsDispatched;
+import io.smsreports.events.SmsInbound;
 import io.smsreports.events.SmsLinkClicked;
 import io.smsreports.events.SmsNotSent;
 import io.smsreports.reporting.CampaignStats;
@@ -42,10 +43,13 @@ class OrderIndependenceTest {
     private static final Instant START = TopologyFixture.T0;
     private static final List<String> CAMPAIGNS = List.of("daily", "burst");
 
-    /** An input record; the receipts' side also carries the clicks (rule 16), the dispatches' the not-sent decisions (rule 14). */
+    /**
+     * An input record; the receipts' side also carries the clicks (rule 16) and the replies (rule 17: they come from the
+     * gateways), the dispatches' the not-sent decisions (rule 14).
+     */
     private record Input(Object payload, long timestamp) {
         boolean isReceipt() {
-            return payload instanceof DeliveryReceipt || payload instanceof SmsLinkClicked;
+            return payload instanceof DeliveryReceipt || payload instanceof SmsLinkClicked || payload instanceof SmsInbound;
         }
     }
 
@@ -68,6 +72,7 @@ class OrderIndependenceTest {
             assertThat(other.counts()).as("counts, hours, breakdowns and failures, %s", order).isEqualTo(merged.counts());
             assertThat(other.orphans()).as("orphan receipts, %s", order).isEqualTo(merged.orphans());
             assertThat(other.orphanClicks()).as("orphan clicks, %s", order).isEqualTo(merged.orphanClicks());
+            assertThat(other.unattributedReplies()).as("unattributed replies, %s", order).isEqualTo(merged.unattributedReplies());
             assertThat(other.delivered()).as("sms.delivered, %s", order).isEqualTo(merged.delivered());
             assertThat(other.alerts()).as("sms.alerts, %s", order).isEqualTo(merged.alerts());
         }
@@ -80,6 +85,8 @@ class OrderIndependenceTest {
                 model.notSent(n, input.timestamp());
             } else if (input.payload() instanceof SmsLinkClicked c) {
                 model.click(c, input.timestamp());
+            } else if (input.payload() instanceof SmsInbound) {
+                continue; // rule 17: judged by repliesOf below
             } else {
                 model.receipt((DeliveryReceipt) input.payload(), input.timestamp());
             }
@@ -96,6 +103,13 @@ class OrderIndependenceTest {
             assertThat(merged.counts().get(m).get("clicks")).as("clicks of %s (rule 16): the model's", m)
                     .isEqualTo(java.util.Arrays.toString(model.engagement.getOrDefault(m, new long[3])));
         }
+        final Map<String, String> replies = repliesOf(data);
+        for (final String m : CAMPAIGNS) {
+            assertThat(merged.counts().get(m).get("replies")).as("replies and opt-outs of %s (rule 17)", m).isEqualTo(replies.get(m));
+        }
+        assertThat(replies.get("daily")).as("the data has replies and opt-outs").doesNotContain("[0,").doesNotEndWith(" 0]");
+        assertThat(merged.unattributedReplies()).as("unattributed replies (rule 17)").isEqualTo(Long.parseLong(replies.get("unattributed")))
+                .isPositive();
         assertThat(merged.counts().get("daily").get("notSent")).as("the data has recipients not sent to").isNotEqualTo("{}");
         assertThat(merged.orphanClicks()).as("orphan clicks: the model's").isEqualTo(model.orphanClicks).isPositive();
         assertThat(merged.orphans()).as("orphans: the model's").isEqualTo(model.orphanReceipts);
@@ -104,7 +118,7 @@ class OrderIndependenceTest {
 
     /** What a run leaves: every figure as text, comparable between runs. */
     private record Figures(Map<String, Map<String, String>> counts, Map<String, Map<String, String>> platformCounts, long orphans,
-            List<String> delivered, List<String> alerts, long orphanClicks) {
+            List<String> delivered, List<String> alerts, long orphanClicks, long unattributedReplies) {
     }
 
     private static Figures run(final List<Input> inputs) {
@@ -118,6 +132,8 @@ class OrderIndependenceTest {
                     fx.notSent.pipeInput(n.getSmsId(), n, input.timestamp());
                 } else if (input.payload() instanceof SmsLinkClicked c) {
                     fx.clicks.pipeInput(c.getSmsId(), c, input.timestamp());
+                } else if (input.payload() instanceof SmsInbound i) {
+                    fx.inbound.pipeInput(i.getMsisdn(), i, input.timestamp());
                 } else {
                     final DeliveryReceipt r = (DeliveryReceipt) input.payload();
                     fx.receipts.pipeInput(r.getSmsId(), r, input.timestamp());
@@ -144,6 +160,7 @@ class OrderIndependenceTest {
                 figures.put("clicks", java.util.Arrays.toString(new long[] {stats.engagement().totalClicks(),
                     stats.engagement().uniqueClicks(), stats.engagement().botClicks()}));
                 figures.put("links", stats.engagement().links().toString());
+                figures.put("replies", java.util.Arrays.toString(new long[] {stats.engagement().replies(), stats.engagement().optOuts()}));
                 figures.put("hourly", fx.hourly(m).toString());
                 figures.put("latency", fx.latencyBuckets(m).toString());
                 figures.put("failed", sorted(fx.failed(m), Object::toString).toString());
@@ -160,7 +177,7 @@ class OrderIndependenceTest {
             }
             delivered.sort(null);
             final List<String> alerts = sorted(fx.alerts.readValuesToList(), DeliveryAlert::toString);
-            return new Figures(counts, platformCounts, fx.orphanReceipts(), delivered, alerts, fx.orphanClicks());
+            return new Figures(counts, platformCounts, fx.orphanReceipts(), delivered, alerts, fx.orphanClicks(), fx.unattributedReplies());
         }
     }
 
@@ -208,6 +225,11 @@ class OrderIndependenceTest {
             final long at = t0 + r.nextInt((int) (7 * DAY));
             inputs.add(new Input(click("ghost-click-" + g, "ghost-clicked-" + g, false, at), at));
         }
+        for (int g = 0; g < 5; g++) { // rule 17: strangers write to the short code
+            final long at = t0 + r.nextInt((int) (7 * DAY));
+            inputs.add(new Input(SmsInbound.newBuilder().setInboundId("stranger-" + g).setMsisdn("+9099" + String.format("%07d", g))
+                    .setTo("4545").setBody("STOP").setReceivedAt(Instant.ofEpochMilli(at)).build(), at));
+        }
         // Rule 14: recipients of the daily campaign the sender did not send to, every forty minutes; now and then a decision
         // for an SMS that was dispatched after all (a minute later).
         int d = 0;
@@ -253,6 +275,16 @@ class OrderIndependenceTest {
                 inputs.add(new Input(click(smsId + "-click", smsId, bot, clickAt), clickAt + 5_000));
             }
         }
+        if (status == ReceiptStatus.DELIVERED && r.nextDouble() < 0.08) { // rule 17: a reply, up to four days later (the window is 72 h)
+            final long replyAt = received + 1_000 + (long) (r.nextDouble() * 4 * DAY);
+            final String body = List.of("İPTAL", "iptal", "STOP", "ok", "Teşekkürler", "kim bu").get(r.nextInt(6));
+            final SmsInbound reply = SmsInbound.newBuilder().setInboundId(smsId + "-reply").setMsisdn(dispatch.getMsisdn().substring(1))
+                    .setTo("4545").setBody(body).setReceivedAt(Instant.ofEpochMilli(replyAt)).build();
+            inputs.add(new Input(reply, replyAt));
+            if (r.nextDouble() < 0.1) {
+                inputs.add(new Input(reply, replyAt + 3_000)); // the gateway's retry
+            }
+        }
         if (r.nextDouble() < 0.1) { // a duplicate
             inputs.add(new Input(receipt(smsId, provider, status, done, received + 7_000), received + 7_000));
         }
@@ -260,6 +292,49 @@ class OrderIndependenceTest {
             final ReceiptStatus other = status == ReceiptStatus.DELIVERED ? ReceiptStatus.EXPIRED : ReceiptStatus.DELIVERED;
             inputs.add(new Input(receipt(smsId, provider, other, received + 9_000, received + 9_000), received + 9_000));
         }
+    }
+
+    /**
+     * Rule 17 judged independently of the topology: each inbound message (once per inboundId) answers the latest SMS
+     * dispatched to its number at or before it within 72 h; per campaign "[replies, optOuts]" as distinct numbers, and
+     * "unattributed".
+     */
+    private static Map<String, String> repliesOf(final List<Input> data) {
+        final Map<String, List<SmsDispatched>> sentTo = new java.util.HashMap<>();
+        final Map<String, SmsDispatched> firstDispatch = new java.util.HashMap<>();
+        data.stream().filter(i -> i.payload() instanceof SmsDispatched).sorted(Comparator.comparingLong(Input::timestamp))
+                .forEach(i -> firstDispatch.putIfAbsent(((SmsDispatched) i.payload()).getSmsId(), (SmsDispatched) i.payload()));
+        firstDispatch.values().forEach(d -> sentTo.computeIfAbsent(d.getMsisdn(), k -> new ArrayList<>()).add(d));
+        final Map<String, java.util.Set<String>> replied = new TreeMap<>();
+        final Map<String, java.util.Set<String>> optedOut = new TreeMap<>();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        long unattributed = 0;
+        for (final Input input : data) {
+            if (!(input.payload() instanceof SmsInbound in) || !seen.add(in.getInboundId())) {
+                continue;
+            }
+            final String msisdn = "+" + in.getMsisdn().replace("+", "");
+            final long at = in.getReceivedAt().toEpochMilli();
+            final SmsDispatched answered = sentTo.getOrDefault(msisdn, List.of()).stream()
+                    .filter(d -> d.getDispatchedAt().toEpochMilli() <= at && at - d.getDispatchedAt().toEpochMilli() <= 3 * DAY)
+                    .max(Comparator.comparingLong((SmsDispatched d) -> d.getDispatchedAt().toEpochMilli()).thenComparing(SmsDispatched::getSmsId))
+                    .orElse(null);
+            if (answered == null) {
+                unattributed++;
+                continue;
+            }
+            replied.computeIfAbsent(answered.getMessageId(), k -> new java.util.HashSet<>()).add(msisdn);
+            if (List.of("İPTAL", "iptal", "STOP").contains(in.getBody())) {
+                optedOut.computeIfAbsent(answered.getMessageId(), k -> new java.util.HashSet<>()).add(msisdn);
+            }
+        }
+        final Map<String, String> figures = new TreeMap<>();
+        for (final String m : CAMPAIGNS) {
+            figures.put(m, java.util.Arrays.toString(new long[] {replied.getOrDefault(m, java.util.Set.of()).size(),
+                optedOut.getOrDefault(m, java.util.Set.of()).size()}));
+        }
+        figures.put("unattributed", String.valueOf(unattributed));
+        return figures;
     }
 
     private static SmsLinkClicked click(final String clickId, final String smsId, final boolean bot, final long at) {
