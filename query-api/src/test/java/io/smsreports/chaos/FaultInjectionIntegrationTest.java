@@ -287,6 +287,42 @@ class FaultInjectionIntegrationTest {
             // The API's numbers: the same on every instance, and the model's. A 503 (a store still moving) or a refused
             // connection is "not yet"; any other answer fails at once. Each comparison runs to completion.
             final Map<String, String> first = new TreeMap<>();
+            try {
+                awaitModelNumbers(live, first);
+            } catch (AssertionError wrong) {
+                // Which side is wrong says where a count was lost: the live instances' local state (a store behind its
+                // changelog after a restore or a standby's promotion) or what was committed to the changelogs (processing).
+                for (final Instance instance : live) {
+                    instance.terminate();
+                }
+                String restored;
+                try {
+                    verifyRestoredState(Duration.ofMinutes(3));
+                    restored = "a fresh instance restored from the changelogs DOES hold the model: the live local state was behind";
+                } catch (AssertionError | RuntimeException e) {
+                    restored = "a fresh instance restored from the changelogs does not hold the model either: " + e.getMessage();
+                }
+                throw new AssertionError(wrong.getMessage() + "\n" + restored + "\nsms.delivered: " + delivered.count() + " events of "
+                        + expected.delivered().size(), wrong);
+            }
+            LOG.info("Scenario {}: API answers {}", name, first);
+            poller.close();
+            LOG.info("Scenario {}: API statuses seen {}", name, poller.summary());
+            assertThat(poller.violations()).as("API answers outside the contract (200, 503 + Retry-After, 404)").isEmpty();
+            assertThat(poller.reportedCampaigns()).as("the poller saw every campaign reported, so a later 404 would have counted")
+                    .isEqualTo(SmsWorkload.CAMPAIGNS.size());
+            assertThat(poller.count(200)).as("the API answered throughout").isPositive();
+
+            for (final Instance instance : live) {
+                instance.terminate();
+            }
+            // A fresh instance with empty local state restores every store from the changelogs: they must hold the model.
+            verifyRestoredState(Duration.ofMinutes(6));
+            finishDelivered();
+        }
+
+        /** The API's numbers: the same on every live instance, and the model's. */
+        private void awaitModelNumbers(final List<Instance> live, final Map<String, String> first) throws Exception {
             Poll.untilPasses(name + ": every live instance answers the model's numbers", Duration.ofMinutes(4), Duration.ofSeconds(1), () -> {
                 final Map<String, String> numbers = live.get(0).campaignNumbers();
                 for (final Instance instance : live.subList(1, live.size())) {
@@ -307,25 +343,20 @@ class FaultInjectionIntegrationTest {
                 first.clear();
                 first.putAll(numbers);
             }, Unavailable.class, IOException.class);
-            LOG.info("Scenario {}: API answers {}", name, first);
-            poller.close();
-            LOG.info("Scenario {}: API statuses seen {}", name, poller.summary());
-            assertThat(poller.violations()).as("API answers outside the contract (200, 503 + Retry-After, 404)").isEmpty();
-            assertThat(poller.reportedCampaigns()).as("the poller saw every campaign reported, so a later 404 would have counted")
-                    .isEqualTo(SmsWorkload.CAMPAIGNS.size());
-            assertThat(poller.count(200)).as("the API answered throughout").isPositive();
+        }
 
-            for (final Instance instance : live) {
-                instance.terminate();
-            }
-            // A fresh instance with empty local state restores every store from the changelogs: they must hold the model.
+        /** A fresh instance with empty local state restores every store from the changelogs; they must hold the model. */
+        private void verifyRestoredState(final Duration deadline) throws Exception {
             final ProcessorConfig config = ProcessorConfig.from(Settings.of(instances.get(0).environment())
                     .with(Map.of(ProcessorConfig.SMS_STATE_DIR, DIR.resolve(name + "-verifier").toString())), true);
             try (SmsWorkload.Verifier verifier = SmsWorkload.Verifier.start(config.withConnections(cluster.bootstrapServers(),
                     registry.url()))) {
-                Poll.untilPasses(name + ": restored state equals the model", Duration.ofMinutes(6), Duration.ofSeconds(1),
+                Poll.untilPasses(name + ": restored state equals the model", deadline, Duration.ofSeconds(1),
                         () -> workload.assertStores(verifier, expected), InvalidStateStoreException.class);
             }
+        }
+
+        private void finishDelivered() {
             // Sorted and compared as lists: containsExactlyInAnyOrder is quadratic (minutes on a loaded machine).
             assertThat(delivered.all().stream().sorted().toList()).as("sms.delivered, read_committed: exactly one event per delivered SMS")
                     .isEqualTo(expected.delivered().stream().sorted().toList());
