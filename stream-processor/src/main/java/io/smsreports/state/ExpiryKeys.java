@@ -58,4 +58,19 @@ public final class ExpiryKeys {
             key[i] = (byte) (flipped >>> (56 - 8 * i));
         }
     }
+
+    /**
+     * The keys of up to {@code max} entries due by {@code upTo}, oldest first, collected before anything is changed (a store
+     * is not changed while its iterator is open).
+     */
+    public static java.util.List<Bytes> due(final org.apache.kafka.streams.state.KeyValueStore<Bytes, byte[]> index, final long upTo,
+            final int max) {
+        final java.util.List<Bytes> due = new java.util.ArrayList<>(Math.min(max, 1_024));
+        try (org.apache.kafka.streams.state.KeyValueIterator<Bytes, byte[]> it = index.range(lowest(), upTo(upTo))) {
+            while (it.hasNext() && due.size() < max) {
+                due.add(it.next().key);
+            }
+        }
+        return due;
+    }
 }

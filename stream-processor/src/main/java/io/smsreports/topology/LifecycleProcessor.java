@@ -27,7 +27,6 @@ import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -264,13 +263,7 @@ public final class LifecycleProcessor implements Processor<String, SmsInput, Str
     private boolean expireDue(final long now, final long budgetMs) {
         final long started = System.nanoTime();
         while (true) {
-            final List<Bytes> due = new ArrayList<>(SCAN_BATCH);
-            // Collect first, then modify: the store is not changed while its iterator is open.
-            try (KeyValueIterator<Bytes, byte[]> it = index.range(ExpiryKeys.lowest(), ExpiryKeys.upTo(now))) {
-                while (it.hasNext() && due.size() < SCAN_BATCH) {
-                    due.add(it.next().key);
-                }
-            }
+            final List<Bytes> due = ExpiryKeys.due(index, now, SCAN_BATCH);
             for (final Bytes key : due) {
                 index.delete(key);
                 final String smsId = ExpiryKeys.smsId(key);

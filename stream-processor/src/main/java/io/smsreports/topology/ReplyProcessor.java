@@ -15,7 +15,6 @@ import io.smsreports.reporting.Reconciliation;
 import io.smsreports.reporting.ReportingEvent;
 import io.smsreports.state.ExpiryKeys;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
@@ -23,7 +22,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -55,6 +53,7 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
     public static final String CLAMPED_BODIES_KEY = "clamped-bodies";
     private static final byte[] PRESENT = new byte[0];
     private static final int SCAN_BATCH = 1_000;
+    private static final long SCAN_BUDGET_NS = 200_000_000L;
 
     private final ReplyRules rules;
     private final long retentionMs;
@@ -208,13 +207,9 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
         if (horizon <= Long.MIN_VALUE / 2) {
             return;
         }
+        final long started = System.nanoTime();
         while (true) {
-            final List<Bytes> due = new ArrayList<>(SCAN_BATCH);
-            try (KeyValueIterator<Bytes, byte[]> it = index.range(ExpiryKeys.lowest(), ExpiryKeys.upTo(clock))) {
-                while (it.hasNext() && due.size() < SCAN_BATCH) {
-                    due.add(it.next().key);
-                }
-            }
+            final List<Bytes> due = ExpiryKeys.due(index, clock, SCAN_BATCH);
             for (final Bytes key : due) {
                 index.delete(key);
                 final String msisdn = ExpiryKeys.smsId(key);
@@ -229,8 +224,8 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
                     ledgers.put(msisdn, reindex(msisdn, pruned));
                 }
             }
-            if (due.size() < SCAN_BATCH) {
-                return;
+            if (due.size() < SCAN_BATCH || System.nanoTime() - started > SCAN_BUDGET_NS) {
+                return; // the rest at the next scan: the thread keeps committing and polling
             }
         }
     }

@@ -452,6 +452,23 @@ class CountingRulesTest {
         }
 
         @Test
+        void shouldForgetANumberOnceItsEntriesAreBehindTheRetentionAndTheWindowWithItsCountsStanding() {
+            sent("a1", M, ALI, T0);
+            fx.pipe(TopologyFixture.inbound("i1", ALI, "STOP", at("PT1H")));
+            assertThat(fx.driver.<String, io.smsreports.replies.ReplyLedger>getKeyValueStore(StoreNames.REPLY_LEDGER).get(ALI)).isNotNull();
+            // Both inputs eleven days on (7 days' retention + the 72 h window behind): Ali's ledger goes at the next scan.
+            fx.advanceStreamTimeTo(at("P11D"));
+            fx.pipe(TopologyFixture.inbound("stranger", "+905559999999", "hi", at("P11D")));
+            fx.advanceWallClock(Duration.ofSeconds(30));
+            assertThat(fx.driver.<String, io.smsreports.replies.ReplyLedger>getKeyValueStore(StoreNames.REPLY_LEDGER).get(ALI)).isNull();
+            assertThat(repliesAndOptOuts(M)).as("the counts stand").isEqualTo(List.of(1L, 1L));
+            fx.pipe(TopologyFixture.inbound("i2", ALI, "iptal", at("PT2H"))); // a replay from before the retention: stale
+            assertThat(repliesAndOptOuts(M)).isEqualTo(List.of(1L, 1L));
+            assertThat(fx.unattributedReplies()).as("the stranger only").isEqualTo(1);
+            assertThat(fx.driver.<String, Long>getKeyValueStore(StoreNames.REPLY_META).get(ReplyProcessor.STALE_KEY)).isEqualTo(1);
+        }
+
+        @Test
         void shouldDeadLetterAnInboundWithoutItsIds() {
             fx.pipe(io.smsreports.events.SmsInbound.newBuilder(TopologyFixture.inbound("i1", ALI, "hi", T0)).setInboundId(" ").build());
             fx.pipe(io.smsreports.events.SmsInbound.newBuilder(TopologyFixture.inbound("i2", ALI, "hi", T0)).setMsisdn("").build());
