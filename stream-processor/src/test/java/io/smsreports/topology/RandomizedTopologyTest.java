@@ -92,6 +92,7 @@ class RandomizedTopologyTest {
                 settings.smsRetention().toMillis(), reached);
         final long orphansBefore = fx.orphanReceipts();
         final long orphanClicksBefore = fx.orphanClicks();
+        final long unattributedBefore = fx.unattributedReplies();
         int poison = 0;
         for (final Event event : scenario.events) {
             if (event.payload instanceof SmsDispatched d) {
@@ -103,6 +104,9 @@ class RandomizedTopologyTest {
             } else if (event.payload instanceof io.smsreports.events.SmsNotSent n) {
                 fx.notSent.pipeInput(n.getSmsId(), n, event.timestamp);
                 model.notSent(n, event.timestamp);
+            } else if (event.payload instanceof io.smsreports.events.SmsInbound i) {
+                fx.inbound.pipeInput(i.getMsisdn(), i, event.timestamp);
+                model.inbound(i);
             } else if (event.payload instanceof DeliveryReceipt r) {
                 fx.receipts.pipeInput(r.getSmsId(), r, event.timestamp);
                 model.receipt(r, event.timestamp);
@@ -134,6 +138,7 @@ class RandomizedTopologyTest {
                 .isEqualTo(model.delivered.stream().sorted().toList());
         assertThat(fx.orphanReceipts() - orphansBefore).as("orphan receipts").isEqualTo(model.orphanReceipts);
         assertThat(fx.orphanClicks() - orphanClicksBefore).as("orphan clicks (rule 16)").isEqualTo(model.orphanClicks);
+        assertThat(fx.unattributedReplies() - unattributedBefore).as("unattributed replies (rule 17)").isEqualTo(model.unattributedReplies);
     }
 
     private static void compare(final TopologyFixture fx, final Scenario scenario, final ReferenceModel model, final String when) {
@@ -149,6 +154,9 @@ class RandomizedTopologyTest {
                     List.of(c[0], c[1], c[2], c[3], c[4])));
             assertThat(actual).as("counts of %s per platform %s", m, when).isEqualTo(expected);
             ReferenceModel.assertCosts(m, stats, model.spend, model.pricing, when);
+            assertThat(stats == null ? List.of(0L, 0L) : List.of(stats.engagement().replies(), stats.engagement().optOuts()))
+                    .as("replies and opt-outs of %s %s (rule 17)", m, when)
+                    .isEqualTo(java.util.Arrays.stream(model.replies.getOrDefault(m, new long[2])).boxed().toList());
             assertThat(stats == null ? Map.of() : stats.notSent()).as("not sent by reason of %s %s (rule 14)", m, when)
                     .isEqualTo(model.notSent.getOrDefault(m, Map.of()));
             final Map<String, Map<String, Long>> notSentRows = new TreeMap<>();
@@ -397,6 +405,23 @@ class RandomizedTopologyTest {
                     s.add(r, click, at + r.nextInt(600_000), 20 * 60_000L); // the tracker sent it twice
                 }
             }
+            // Rule 17: people write back, within the window of their latest SMS or past it, some with a stop word, the number with or
+            // without its + (a gateway's bare form, for numbers of 8 digits or more), now and then twice (the gateway's retry); strangers
+            // too.
+            final int replyCount = r.nextInt(smsCount / 2 + 3);
+            for (int i = 0; i < replyCount; i++) {
+                final boolean stranger = r.nextDouble() < 0.1;
+                final String number = stranger ? "+90" + seed + "9" + i : msisdns[r.nextInt(personCount)];
+                final long at = base + r.nextInt((int) (5 * DAY));
+                final io.smsreports.events.SmsInbound reply = io.smsreports.events.SmsInbound.newBuilder().setInboundId(prefix + "r" + i)
+                        .setMsisdn(number.length() > 8 && r.nextBoolean() ? number.substring(1) : number).setTo("4545")
+                        .setBody(List.of("İPTAL", "iptal", "STOP", "Dur!", "ok", "Merhaba", "stop it please").get(r.nextInt(7)))
+                        .setReceivedAt(Instant.ofEpochMilli(at)).build();
+                s.add(r, reply, at, wildOrder ? 2 * HOUR : 20 * 60_000L);
+                if (r.nextDouble() < 0.1) {
+                    s.add(r, reply, at + r.nextInt(600_000), 20 * 60_000L);
+                }
+            }
             final int ghosts = r.nextInt(3);
             for (int g = 0; g < ghosts; g++) {
                 final long at = base + r.nextInt((int) (5 * DAY));
@@ -513,6 +538,7 @@ class RandomizedTopologyTest {
         /** Receipts and poison meant for the receipts topic; everything else (dispatches, campaigns) is the other side. */
         private static boolean isReceiptInput(final Event e) {
             return e.payload instanceof DeliveryReceipt || e.payload instanceof io.smsreports.events.SmsLinkClicked
+                    || e.payload instanceof io.smsreports.events.SmsInbound
                     || e.payload instanceof Poison p && !p.onDispatches;
         }
 

@@ -48,6 +48,12 @@ final class ReferenceModel {
     private final Map<String, List<Arrival<DeliveryReceipt>>> receipts = new LinkedHashMap<>();
     private final Map<String, List<io.smsreports.events.SmsNotSent>> decisions = new LinkedHashMap<>();
     private final Map<String, List<Arrival<io.smsreports.events.SmsLinkClicked>>> clicks = new LinkedHashMap<>();
+    private final List<io.smsreports.events.SmsInbound> inbound = new ArrayList<>();
+    /** Rule 17: messageId → distinct numbers that replied, that opted out; and the replies that answer no SMS. */
+    final Map<String, long[]> replies = new TreeMap<>();
+    long unattributedReplies;
+    static final long REPLY_WINDOW_MS = 72 * 3_600_000L;
+    static final Set<String> STOP_BODIES = Set.of("İPTAL", "iptal", "STOP", "Dur!", "stop it please");
     private long dispatchesReached;
     private long receiptsReached;
 
@@ -105,9 +111,57 @@ final class ReferenceModel {
         receiptsReached = Math.max(receiptsReached, recordTime);
     }
 
+    /** An inbound message (rule 17): it moves neither lifecycle input (the replies task keeps its own clock). */
+    void inbound(final io.smsreports.events.SmsInbound message) {
+        inbound.add(message);
+    }
+
     void receipt(final DeliveryReceipt r, final long recordTime) {
         receipts.computeIfAbsent(r.getSmsId(), k -> new ArrayList<>()).add(new Arrival<>(r, recordTime));
         receiptsReached = Math.max(receiptsReached, recordTime);
+    }
+
+    /**
+     * Rule 17: each inbound message (once per inboundId) answers the latest SMS first dispatched to its number (+ or not) at or
+     * before it, within the window (ties by smsId); per campaign the distinct numbers that replied and opted out.
+     */
+    private void replies() {
+        replies.clear();
+        unattributedReplies = 0;
+        final Map<String, List<SmsDispatched>> sentTo = new java.util.HashMap<>();
+        dispatches.forEach((smsId, ds) -> sentTo.computeIfAbsent(number(ds.get(0).event().getMsisdn()), k -> new ArrayList<>())
+                .add(ds.get(0).event()));
+        final Map<String, Set<String>> replied = new TreeMap<>();
+        final Map<String, Set<String>> optedOut = new TreeMap<>();
+        final Set<String> seen = new java.util.HashSet<>();
+        for (final io.smsreports.events.SmsInbound message : inbound) {
+            if (!seen.add(message.getInboundId())) {
+                continue;
+            }
+            final String number = number(message.getMsisdn());
+            final long at = message.getReceivedAt().toEpochMilli();
+            SmsDispatched answered = null;
+            for (final SmsDispatched d : sentTo.getOrDefault(number, List.of())) {
+                final long sent = d.getDispatchedAt().toEpochMilli();
+                if (sent <= at && at - sent <= REPLY_WINDOW_MS && (answered == null || sent > answered.getDispatchedAt().toEpochMilli()
+                        || sent == answered.getDispatchedAt().toEpochMilli() && d.getSmsId().compareTo(answered.getSmsId()) > 0)) {
+                    answered = d;
+                }
+            }
+            if (answered == null) {
+                unattributedReplies++;
+                continue;
+            }
+            replied.computeIfAbsent(answered.getMessageId(), k -> new java.util.HashSet<>()).add(number);
+            if (STOP_BODIES.contains(message.getBody())) {
+                optedOut.computeIfAbsent(answered.getMessageId(), k -> new java.util.HashSet<>()).add(number);
+            }
+        }
+        replied.forEach((m, numbers) -> replies.put(m, new long[] {numbers.size(), optedOut.getOrDefault(m, Set.of()).size()}));
+    }
+
+    private static String number(final String msisdn) {
+        return msisdn.startsWith("+") ? msisdn : "+" + msisdn;
     }
 
     /** The watermark of a task that has processed everything fed so far, neither input idle: the slower input's time. */
@@ -135,6 +189,7 @@ final class ReferenceModel {
         orphanClicks = 0;
         orphanReceipts = 0;
         decisions.forEach(this::decided);
+        replies();
         final Set<String> ids = new LinkedHashSet<>(dispatches.keySet());
         ids.addAll(receipts.keySet());
         ids.addAll(clicks.keySet());
