@@ -93,7 +93,7 @@ public final class ReplyProcessor implements Processor<String, ReplyInput, Strin
     public void process(final Record<String, ReplyInput> record) {
         final String msisdn = record.key();
         ReplyInput input = record.value();
-        // Rule 12: a time beyond belief falls back to the record's time (or now), counted.
+        // Rule 12: a reply time beyond belief falls back to the record's time (or now, plus the allowed skew).
         final long latestBelievable = context.currentSystemTimeMs() + allowedSkewMs;
         if (input.time() > latestBelievable && input instanceof ReplyInput.Received received) {
             final Inbound i = received.inbound();
