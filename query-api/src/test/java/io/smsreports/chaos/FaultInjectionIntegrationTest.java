@@ -334,11 +334,9 @@ class FaultInjectionIntegrationTest {
                         throw new Unavailable(live.get(0).id + " answered 503 for " + m);
                     }
                     assertThat(report.statusCode()).as("%s of %s", m, live.get(0).id).isEqualTo(200);
-                    final JsonNode metrics = Json.MAPPER.readTree(report.body()).get("metrics");
-                    final long[] totals = expected.totals(m);
-                    assertThat(List.of(metrics.get("sent").asLong(), metrics.get("delivered").asLong(), metrics.get("failed").asLong(),
-                            metrics.get("unconfirmed").asLong())).as("API metrics of %s", m)
-                            .containsExactly(totals[0], totals[1], totals[2], totals[3]);
+                    assertThat(SmsWorkload.Expected.reportFigures(Json.MAPPER.readTree(report.body())))
+                            .as("API figures of %s: sent, delivered, failed, unconfirmed, not sent, clicks (total, unique, bot), replies, "
+                                    + "opt-outs", m).isEqualTo(expected.reportFigures(m));
                 }
                 first.clear();
                 first.putAll(numbers);

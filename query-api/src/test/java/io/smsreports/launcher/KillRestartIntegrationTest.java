@@ -70,13 +70,14 @@ class KillRestartIntegrationTest {
             final ApiClient api = ApiClient.embedded("http://127.0.0.1:" + ports[0], data);
             Poll.untilPasses("the reports equal the model", Duration.ofMinutes(5), Duration.ofSeconds(1), () -> {
                 for (final String m : SmsWorkload.CAMPAIGNS) {
-                    final long[] totals = expected.totals(m);
-                    final var metrics = api.json("/api/v1/campaigns/" + m).get("metrics");
-                    assertThat(List.of(metrics.get("sent").asLong(), metrics.get("delivered").asLong(), metrics.get("failed").asLong(),
-                            metrics.get("unconfirmed").asLong())).as("metrics of %s", m)
-                            .containsExactly(totals[0], totals[1], totals[2], totals[3]);
+                    assertThat(SmsWorkload.Expected.reportFigures(api.json("/api/v1/campaigns/" + m)))
+                            .as("sent, delivered, failed, unconfirmed, not sent, clicks (total, unique, bot), replies, opt-outs of %s", m)
+                            .isEqualTo(expected.reportFigures(m));
                 }
-                assertThat(api.json("/api/v1/reconciliation").get("orphanReceipts").asLong()).as("orphans").isEqualTo(expected.orphans());
+                final var reconciliation = api.json("/api/v1/reconciliation");
+                assertThat(List.of(reconciliation.get("orphanReceipts").asLong(), reconciliation.get("orphanClicks").asLong(),
+                        reconciliation.get("unattributedReplies").asLong())).as("orphan receipts, orphan clicks, unattributed replies")
+                        .containsExactly(expected.orphans(), expected.orphanClicks(), expected.unattributedReplies());
             }, ApiClient.Unavailable.class, IOException.class);
             LOG.info("FIGURE: ready after a SIGKILL restart (ms): {}", readyAfterMs);
             assertThat(readyAfterMs).hasSize(KILLS);

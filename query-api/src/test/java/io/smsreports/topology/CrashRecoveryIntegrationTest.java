@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exactly-once under crashes, on a real broker: 12,000 SMS over four campaigns with shuffled, duplicated,
- * early, late and missing receipts, orphans and poison records are processed by the stream processor in a
+ * early, late and missing receipts, orphans and poison records, recipients not sent to, clicks and replies (rules 14, 16
+ * and 17) are processed by the stream processor in a
  * child JVM that is killed with SIGKILL twice mid-way (the second time its state directory is wiped too, so
  * it restores from the changelogs). Afterwards a fresh instance, restoring everything from the changelogs,
  * must hold exactly what the reference model computes, and {@code sms.delivered} (read_committed) must hold

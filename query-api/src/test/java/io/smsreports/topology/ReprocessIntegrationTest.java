@@ -65,8 +65,7 @@ class ReprocessIntegrationTest {
                 countAll(workload, config, expected);
 
                 final int reset = new StreamsResetter().execute(new String[] {"--bootstrap-server", kafka.bootstrapServers(),
-                    "--application-id", APP_ID, "--input-topics", String.join(",", TOPICS.dispatches(), TOPICS.receipts(),
-                    TOPICS.campaigns()), "--force"});
+                    "--application-id", APP_ID, "--input-topics", String.join(",", TOPICS.inputs()), "--force"});
                 assertThat(reset).as("kafka-streams-application-reset's exit status").isZero();
                 deleteRecursively(stateDir);
                 countAll(workload, config, expected);

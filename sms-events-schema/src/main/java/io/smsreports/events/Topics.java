@@ -89,6 +89,14 @@ public record Topics(String campaigns, String dispatches, String receipts, Strin
                 prefix + ".audit", prefix + ".alerts", prefix + ".not-sent", prefix + ".clicks", prefix + ".inbound");
     }
 
+    /**
+     * The topics the pipeline reads, in the order an operator would list them (e.g. to {@code kafka-streams-application-reset
+     * --input-topics}): campaigns, dispatches, receipts, decisions not to send, clicks, inbound messages.
+     */
+    public java.util.List<String> inputs() {
+        return java.util.List.of(campaigns, dispatches, receipts, notSent, clicks, inbound);
+    }
+
     /** The default topic names. */
     public static Topics defaults() {
         return new Topics(DEFAULT_CAMPAIGNS, DEFAULT_DISPATCHES, DEFAULT_RECEIPTS, DEFAULT_DELIVERED, DEFAULT_DEAD_LETTERS);

@@ -56,7 +56,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * A realistic, seeded SMS workload for tests against real brokers, and what the stores must hold afterwards
  * according to the independent {@link ReferenceModel}: four campaigns, shuffled and duplicated dispatches, early
  * receipts (the sender publishes late), intermediates, duplicated and conflicting finals, receipts after the
- * timeout, SMS never confirmed, orphans and (optionally) poison records.
+ * timeout, SMS never confirmed, orphans and (optionally) poison records; recipients not sent to (rule 14), clicks with bots,
+ * repeats, early clicks and orphans (rule 16), and replies with stop words, bare numbers, gateway retries and strangers
+ * (rule 17).
  *
  * <p>Event times lie weeks back and one late record per partition moves every task's clock past the last timeout;
  * run the pipeline with an idle-clock lag beyond the data's age so that only stream time moves the clock and the
@@ -105,6 +107,9 @@ public final class SmsWorkload {
         final Random r = new Random(seed);
         final int people = Math.max(1, sms / 4);
         final List<Input> inputs = new ArrayList<>();
+        final long[] sentAt = new long[sms];
+        final int[] sentTo = new int[sms];
+        final boolean[] late = new boolean[sms];
         for (int c = 0; c < CAMPAIGNS.size(); c++) {
             inputs.add(new Input(topics.campaigns(), CAMPAIGNS.get(c), TopologyFixture.campaign(CAMPAIGNS.get(c), 3_000 + c), t0 - HOUR + c));
         }
@@ -113,7 +118,7 @@ public final class SmsWorkload {
             final int person = r.nextInt(people);
             final long dispatchedAt = t0 + i * spacingMs + (i % 997);
             final SmsDispatched.Builder builder = SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(CAMPAIGNS.get(i % CAMPAIGNS.size()))
-                    .setMsisdn("+9055" + String.format("%07d", person)).setExternalId(person % 10 < 7 ? "u" + person : null)
+                    .setMsisdn(msisdn(person)).setExternalId(person % 10 < 7 ? "u" + person : null)
                     .setEmail(person % 5 == 0 ? "p" + person + "@example.com" : null).setPlatform(PLATFORMS[r.nextInt(PLATFORMS.length)])
                     .setProvider("p" + r.nextInt(3)).setCountry("TR").setOperator(null).setSegments(1 + r.nextInt(2))
                     .setEncoding(r.nextDouble() < 0.7 ? SmsEncoding.GSM7 : SmsEncoding.UCS2)
@@ -126,6 +131,9 @@ public final class SmsWorkload {
             }
             final SmsDispatched dispatch = builder.build();
             final boolean early = r.nextDouble() < 0.05; // the sender publishes late: receipts come first
+            sentAt[i] = dispatchedAt;
+            sentTo[i] = person;
+            late[i] = early;
             final long publishedAt = early ? dispatchedAt + 30 * 60_000 : dispatchedAt;
             inputs.add(new Input(topics.dispatches(), smsId, dispatch, publishedAt));
             if (r.nextDouble() < 0.05) {
@@ -159,6 +167,7 @@ public final class SmsWorkload {
                 }
             }
         }
+        engagement(inputs, t0, sentAt, sentTo, late, new Random(seed * 31 + 17));
         for (int g = 0; g < 50; g++) {
             final long at = t0 + r.nextInt((int) DAY) * 1L;
             inputs.add(new Input(topics.receipts(), "ghost-" + g, receipt("ghost-" + g, ReceiptStatus.DELIVERED,
@@ -178,6 +187,99 @@ public final class SmsWorkload {
         }
         inputs.sort(Comparator.comparingLong(Input::timestamp));
         return inputs;
+    }
+
+    private static final String[] REPLY_BODIES = {"İPTAL", "iptal", "STOP", "Dur!", "ok", "Merhaba", "stop it please"};
+
+    /**
+     * Rules 14, 16 and 17 over the SMS just generated (their times, recipients and whether their dispatch is published late):
+     * recipients the sender did not send to, clicks, and what people write back. A random source of its own, so that the
+     * dispatches and receipts stay what they were for a seed.
+     */
+    private void engagement(final List<Input> inputs, final long t0, final long[] sentAt, final int[] sentTo, final boolean[] late,
+            final Random r) {
+        final int sms = sentAt.length;
+        final long span = sentAt[sms - 1] - t0 + 1;
+        // Rule 14: a twentieth of the audience not sent to (one in five decided twice, the later decision wins), and now and then a
+        // dispatched SMS that the sender had also decided not to send, minutes before or after its dispatch: that one counts as Sent.
+        for (int i = 0; i < sms / 20 + 1; i++) {
+            final String smsId = "unsent-" + i;
+            final int person = r.nextInt(Math.max(1, sms / 4));
+            final long decidedAt = t0 + (long) (r.nextDouble() * span);
+            final int decisions = r.nextDouble() < 0.2 ? 2 : 1;
+            for (int k = 0; k < decisions; k++) {
+                inputs.add(new Input(topics.notSent(), smsId, notSent(smsId, CAMPAIGNS.get(i % CAMPAIGNS.size()), person,
+                        PLATFORMS[r.nextInt(PLATFORMS.length)], NOT_SENT_REASONS[r.nextInt(NOT_SENT_REASONS.length)], decidedAt + k * 60_000L),
+                        decidedAt + k * 60_000L));
+            }
+        }
+        for (int i = 0; i < sms / 100 + 1; i++) {
+            final int k = r.nextInt(sms);
+            final long decidedAt = sentAt[k] + (r.nextBoolean() ? -1 : 1) * (60_000L + r.nextInt(600_000));
+            inputs.add(new Input(topics.notSent(), "sms-" + k, notSent("sms-" + k, CAMPAIGNS.get(k % CAMPAIGNS.size()), sentTo[k],
+                    "ios", io.smsreports.events.NotSentReason.FREQUENCY_CAP, decidedAt), decidedAt));
+        }
+        // Rule 16: one SMS in ten clicked, once to three times, on one of two links, some by bots, some reported twice by the
+        // tracker (one clickId); an SMS published late is clicked before its dispatch arrives (held, then counted); clicks for
+        // smsIds never dispatched (orphans once the hold has passed).
+        int clickId = 0;
+        for (int i = 0; i < sms; i++) {
+            if (r.nextDouble() >= 0.1) {
+                continue;
+            }
+            final int clicks = 1 + r.nextInt(3);
+            for (int c = 0; c < clicks; c++) {
+                final long at = sentAt[i] + (late[i] ? 5 * 60_000L + r.nextInt(60_000) : 60_000L + r.nextInt((int) (6 * HOUR)));
+                final io.smsreports.events.SmsLinkClicked click = click("click-" + clickId++, "sms-" + i, r.nextDouble() < 0.7 ? "shop" : "terms",
+                        r.nextDouble() < 0.15, at);
+                inputs.add(new Input(topics.clicks(), click.getSmsId(), click, at));
+                if (r.nextDouble() < 0.1) {
+                    inputs.add(new Input(topics.clicks(), click.getSmsId(), click, at + 1 + r.nextInt(600_000)));
+                }
+            }
+        }
+        for (int g = 0; g < 20; g++) {
+            final long at = t0 + r.nextInt((int) DAY);
+            final io.smsreports.events.SmsLinkClicked click = click("click-ghost-" + g, "clickghost-" + g % 7, "shop", false, at);
+            inputs.add(new Input(topics.clicks(), click.getSmsId(), click, at));
+        }
+        // Rule 17: about one recipient in thirty writes back, within a day or two of an SMS to them (it answers their latest SMS
+        // before it within the window) or three and a half days later (past that SMS's window: a later one, or none), two in seven
+        // with a stop word; the number with or without its +; one in ten twice (the gateway's retry); strangers too.
+        final int replies = sms / 30 + 1;
+        for (int i = 0; i < replies; i++) {
+            final boolean stranger = r.nextDouble() < 0.05;
+            final int k = r.nextInt(sms);
+            final String number = stranger ? "+9077" + String.format("%07d", i) : msisdn(sentTo[k]);
+            final long at = sentAt[k] + (r.nextDouble() < 0.9 ? 60_000L + r.nextInt((int) (2 * DAY)) : 84 * HOUR + r.nextInt((int) HOUR));
+            final io.smsreports.events.SmsInbound reply = io.smsreports.events.SmsInbound.newBuilder().setInboundId("reply-" + i)
+                    .setMsisdn(r.nextBoolean() ? number.substring(1) : number).setTo("4545").setBody(REPLY_BODIES[r.nextInt(REPLY_BODIES.length)])
+                    .setReceivedAt(Instant.ofEpochMilli(at)).setProvider("p" + r.nextInt(3)).build();
+            inputs.add(new Input(topics.inbound(), reply.getMsisdn(), reply, at));
+            if (r.nextDouble() < 0.1) {
+                inputs.add(new Input(topics.inbound(), reply.getMsisdn(), reply, at + 1 + r.nextInt(600_000)));
+            }
+        }
+    }
+
+    private static final io.smsreports.events.NotSentReason[] NOT_SENT_REASONS = io.smsreports.events.NotSentReason.values();
+
+    private static String msisdn(final int person) {
+        return "+9055" + String.format("%07d", person);
+    }
+
+    private static io.smsreports.events.SmsNotSent notSent(final String smsId, final String messageId, final int person, final String platform,
+            final io.smsreports.events.NotSentReason reason, final long decidedAt) {
+        return io.smsreports.events.SmsNotSent.newBuilder().setSmsId(smsId).setMessageId(messageId).setMsisdn(msisdn(person))
+                .setExternalId(person % 10 < 7 ? "u" + person : null).setPlatform(platform).setCountry("TR").setOperator(null)
+                .setReason(reason).setDecidedAt(Instant.ofEpochMilli(decidedAt)).build();
+    }
+
+    private static io.smsreports.events.SmsLinkClicked click(final String clickId, final String smsId, final String linkId, final boolean bot,
+            final long at) {
+        return io.smsreports.events.SmsLinkClicked.newBuilder().setClickId(clickId).setSmsId(smsId).setLinkId(linkId)
+                .setUrl("https://ex.co/" + linkId).setClickedAt(Instant.ofEpochMilli(at))
+                .setUserAgent(bot ? "facebookexternalhit/1.1" : "Mozilla/5.0").setBot(bot).build();
     }
 
     private static DeliveryReceipt receipt(final String smsId, final ReceiptStatus status, final Instant doneAt, final long receivedAt) {
@@ -203,7 +305,37 @@ public final class SmsWorkload {
     public record Expected(Map<String, Map<String, long[]>> stats, Map<String, long[]> reconciliation,
             Map<String, Map<Long, Map<String, long[]>>> hourly, Map<String, List<String>> failed,
             Map<String, Map<Integer, Long>> latency, List<String> delivered, Map<String, List<String>> people, long orphans,
-            int poison, Map<String, Map<String, long[]>> spend, Map<String, long[]> pricing) {
+            int poison, Map<String, Map<String, long[]>> spend, Map<String, long[]> pricing, Map<String, Map<String, Long>> notSent,
+            Map<String, long[]> clicks, long orphanClicks, Map<String, long[]> replies, long unattributedReplies) {
+
+        /**
+         * A campaign's figures as the API's campaign report says them: sent, delivered, failed, unconfirmed, not sent (rule 14),
+         * total, unique and bot clicks (rule 16), replies and opt-outs (rule 17).
+         */
+        public List<Long> reportFigures(final String messageId) {
+            final long[] t = totals(messageId);
+            final List<Long> figures = new ArrayList<>(List.of(t[0], t[1], t[2], t[3],
+                    notSent.getOrDefault(messageId, Map.of()).values().stream().mapToLong(Long::longValue).sum()));
+            figures.addAll(engagement(messageId));
+            return figures;
+        }
+
+        /** The same figures read from a campaign report ({@code GET /api/v1/campaigns/{id}}). */
+        public static List<Long> reportFigures(final com.fasterxml.jackson.databind.JsonNode report) {
+            final com.fasterxml.jackson.databind.JsonNode metrics = report.path("metrics");
+            final com.fasterxml.jackson.databind.JsonNode engagement = report.path("engagement");
+            return List.of(metrics.path("sent").asLong(), metrics.path("delivered").asLong(), metrics.path("failed").asLong(),
+                    metrics.path("unconfirmed").asLong(), report.path("notSent").asLong(), engagement.path("totalClicks").asLong(),
+                    engagement.path("uniqueClicks").asLong(), engagement.path("botClicks").asLong(), engagement.path("replies").asLong(),
+                    engagement.path("optOuts").asLong());
+        }
+
+        /** Rules 16 and 17 of a campaign: total, unique and bot clicks, replies and opt-outs. */
+        public List<Long> engagement(final String messageId) {
+            final long[] c = clicks.getOrDefault(messageId, new long[3]);
+            final long[] r = replies.getOrDefault(messageId, new long[2]);
+            return List.of(c[0], c[1], c[2], r[0], r[1]);
+        }
 
         /** Sent, delivered, failed and unconfirmed of a campaign, summed over its platforms. */
         public long[] totals(final String messageId) {
@@ -224,6 +356,8 @@ public final class SmsWorkload {
     /** What the stores must hold with a receipt timeout (and early-receipt hold) of {@code receiptTimeoutMs}. */
     public Expected expected(final List<Input> inputs, final long receiptTimeoutMs) {
         final Map<Integer, ReferenceModel> models = new HashMap<>();
+        // Replies meet the SMS by number, across the lifecycle partitions: one model over every dispatch and inbound message.
+        final ReferenceModel replyModel = new ReferenceModel(receiptTimeoutMs, receiptTimeoutMs, 7 * DAY);
         int poison = 0;
         for (final Input input : inputs) {
             if (input.value instanceof byte[]) {
@@ -233,9 +367,18 @@ public final class SmsWorkload {
             if (input.topic.equals(topics.campaigns())) {
                 continue;
             }
+            if (input.value instanceof io.smsreports.events.SmsInbound message) {
+                replyModel.inbound(message);
+                continue;
+            }
             final ReferenceModel model = models.computeIfAbsent(partitionOf(input.key), p -> new ReferenceModel(receiptTimeoutMs, receiptTimeoutMs, 7 * DAY));
             if (input.value instanceof SmsDispatched d) {
                 model.dispatch(d, input.timestamp);
+                replyModel.dispatch(d, input.timestamp);
+            } else if (input.value instanceof io.smsreports.events.SmsNotSent n) {
+                model.notSent(n, input.timestamp);
+            } else if (input.value instanceof io.smsreports.events.SmsLinkClicked c) {
+                model.click(c, input.timestamp);
             } else {
                 model.receipt((DeliveryReceipt) input.value, input.timestamp);
             }
@@ -250,6 +393,9 @@ public final class SmsWorkload {
         long orphans = 0;
         final Map<String, Map<String, long[]>> spend = new TreeMap<>();
         final Map<String, long[]> pricing = new TreeMap<>();
+        final Map<String, Map<String, Long>> notSent = new TreeMap<>();
+        final Map<String, long[]> clicks = new TreeMap<>();
+        long orphanClicks = 0;
         for (final ReferenceModel model : models.values()) {
             model.evaluate(model.watermark());
             model.stats.forEach((m, platforms) -> platforms.forEach((platform, c) -> add(stats.computeIfAbsent(m, k -> new TreeMap<>())
@@ -266,10 +412,16 @@ public final class SmsWorkload {
             model.spend.forEach((m, currencies) -> currencies.forEach((currency, s) ->
                     add(spend.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(currency, k -> new long[3]), s)));
             model.pricing.forEach((m, p) -> add(pricing.computeIfAbsent(m, k -> new long[7]), p));
+            model.notSent.forEach((m, reasons) -> reasons.forEach((reason, n) -> notSent.computeIfAbsent(m, k -> new TreeMap<>())
+                    .merge(reason, n, Long::sum)));
+            model.engagement.forEach((m, c) -> add(clicks.computeIfAbsent(m, k -> new long[3]), c));
+            orphanClicks += model.orphanClicks;
         }
+        replyModel.evaluate(replyModel.watermark());
         failed.values().forEach(list -> list.sort(null));
         people.values().forEach(list -> list.sort(null));
-        return new Expected(stats, reconciliation, hourly, failed, latency, delivered, people, orphans, poison, spend, pricing);
+        return new Expected(stats, reconciliation, hourly, failed, latency, delivered, people, orphans, poison, spend, pricing, notSent,
+                clicks, orphanClicks, replyModel.replies, replyModel.unattributedReplies);
     }
 
     private static void add(final long[] into, final long[] values) {
@@ -322,6 +474,10 @@ public final class SmsWorkload {
             assertThat(List.of(s.reconciliation().duplicateReceipts(), s.reconciliation().conflictingFinals(),
                     s.reconciliation().lateReceipts())).as("reconciliation of %s", m).isEqualTo(List.of(rec[0], rec[1], rec[2]));
             ReferenceModel.assertCosts(m, s, expected.spend, expected.pricing, "");
+            assertThat(s.notSent()).as("not sent by reason of %s (rule 14)", m).isEqualTo(expected.notSent.getOrDefault(m, Map.of()));
+            final io.smsreports.reporting.Engagement e = s.engagement();
+            assertThat(List.of(e.totalClicks(), e.uniqueClicks(), e.botClicks(), e.replies(), e.optOuts()))
+                    .as("clicks, unique, bot (rule 16), replies and opt-outs (rule 17) of %s", m).isEqualTo(expected.engagement(m));
         }
 
         final ReadOnlyWindowStore<String, HourlyCounts> hourly = streams.store(StoreQueryParameters.fromNameAndType(
@@ -387,6 +543,21 @@ public final class SmsWorkload {
             orphans += n == null ? 0 : n;
         }
         assertThat(orphans).as("orphan receipts").isEqualTo(expected.orphans);
+        assertThat(counterOverPartitions(streams, StoreNames.LIFECYCLE_META, LifecycleProcessor.ORPHAN_CLICKS_KEY))
+                .as("orphan clicks (rule 16)").isEqualTo(expected.orphanClicks);
+        assertThat(counterOverPartitions(streams, StoreNames.REPLY_META, ReplyProcessor.UNATTRIBUTED_KEY))
+                .as("unattributed replies (rule 17)").isEqualTo(expected.unattributedReplies);
+    }
+
+    /** A counter of a meta store summed over its partitions (the lifecycle's and the replies' tasks have the input's count). */
+    private long counterOverPartitions(final KafkaStreams streams, final String store, final String key) {
+        long total = 0;
+        for (int partition = 0; partition < partitions; partition++) {
+            final Long n = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, Long>keyValueStore())
+                    .withPartition(partition)).get(key);
+            total += n == null ? 0 : n;
+        }
+        return total;
     }
 
     /**
@@ -493,7 +664,8 @@ public final class SmsWorkload {
 
     /**
      * Whether consumer group {@code group} (a Kafka Streams application id) has committed every record of the inputs:
-     * its offsets on each partition of {@code topics}' dispatches and receipts at their end offsets.
+     * its offsets on each partition of {@code topics}' dispatches, receipts, decisions not to send, clicks and inbound messages at
+     * their end offsets.
      */
     public static boolean consumedAll(final String bootstrap, final String group, final Topics topics, final int partitions)
             throws Exception {
@@ -501,13 +673,15 @@ public final class SmsWorkload {
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             final List<TopicPartition> inputs = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
-                inputs.add(new TopicPartition(topics.dispatches(), p));
-                inputs.add(new TopicPartition(topics.receipts(), p));
+                for (final String topic : List.of(topics.dispatches(), topics.receipts(), topics.notSent(), topics.clicks(), topics.inbound())) {
+                    inputs.add(new TopicPartition(topic, p));
+                }
             }
             final var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             final var ends = admin.listOffsets(inputs.stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
                     tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
-            return inputs.stream().allMatch(tp -> committed.get(tp) != null && committed.get(tp).offset() >= ends.get(tp).offset());
+            return inputs.stream().allMatch(tp -> ends.get(tp).offset() == 0
+                    || committed.get(tp) != null && committed.get(tp).offset() >= ends.get(tp).offset());
         }
     }
 
