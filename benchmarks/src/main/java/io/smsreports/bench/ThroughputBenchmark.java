@@ -1,6 +1,7 @@
 package io.smsreports.bench;
 
 import io.smsreports.config.ProcessorConfig;
+import io.smsreports.events.Topics;
 import io.smsreports.service.SmsReportsService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pipeline throughput against Kafka's own {@code ProducerPerformance} on the same broker in the same run.
+ * Pipeline throughput against two anchors measured on the same broker in the same run: a plain Kafka Streams DSL peer
+ * doing the headline counts ({@link DslPeer}) and Kafka's own {@code ProducerPerformance}, with transactions of the
+ * pipeline's commit interval and without; and what each run wrote to Kafka ({@link BrokerRecords}). Ends with one
+ * {@code RESULT ...} line per campaign count.
  *
  * <p>The workload (dispatches and receipts of {@code --sms} SMS, see {@link Workload}) is loaded into the
  * topics first; then the service starts on a fresh application id and the clock runs from the moment it is
@@ -38,14 +42,29 @@ public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
     }
 
-    /** One measured pipeline run. */
-    record Run(String guarantee, double seconds, double eventsPerSecond) {
+    /** One measured run of the pipeline or of the DSL peer, and what it wrote to Kafka (topic → records). */
+    record Run(String guarantee, double seconds, double eventsPerSecond, Map<String, Long> written) {
     }
 
     /** The measured runs of one workload (one campaign count) on its own broker. */
-    record Measured(int campaigns, long events, int recordSize, double loadSeconds, List<Double> perf, List<Run> eos, List<Run> alo) {
+    record Measured(int campaigns, long sms, long events, int recordSize, double loadSeconds, List<Double> perf, List<Double> perfTxn,
+            List<Run> eos, List<Run> alo, List<Run> peer) {
         double ratio(final List<Run> runs) {
             return median(runs.stream().map(Run::eventsPerSecond).toList()) / median(perf);
+        }
+
+        static double rate(final List<Run> runs) {
+            return median(runs.stream().map(Run::eventsPerSecond).toList());
+        }
+
+        /** Broker records per SMS of the exactly-once runs (median). */
+        double brokerRecordsPerSms() {
+            return median(eos.stream().map(r -> (double) BrokerRecords.total(r.written()) / sms).toList());
+        }
+
+        String result() {
+            return String.format(Locale.ROOT, "RESULT pipeline_events_per_s=%.0f dsl_peer_events_per_s=%.0f producer_txn_records_per_s=%.0f "
+                    + "broker_records_per_sms=%.2f", rate(eos), rate(peer), median(perfTxn), brokerRecordsPerSms());
         }
     }
 
@@ -55,7 +74,7 @@ public final class ThroughputBenchmark {
         final int partitions = (int) options.number("partitions", 3);
         final int runs = (int) options.number("runs", 3);
         final String jfr = options.text("jfr", null);
-        final List<Integer> campaignCounts = java.util.Arrays.stream(options.text("campaigns", "10").split(","))
+        final List<Integer> campaignCounts = java.util.Arrays.stream(options.text("campaigns", "1").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         final List<Measured> measured = new ArrayList<>();
         for (final int campaigns : campaignCounts) {
@@ -73,14 +92,29 @@ public final class ThroughputBenchmark {
                     + "%.1f s before the pipeline starts. One warm-up run of the pipeline, not counted, then %d measured run(s) of each; "
                     + "with several, the median and [min, max].%n%n", m.campaigns(), sms, m.events(), m.recordSize(), partitions,
                     m.loadSeconds(), runs));
-            body.append("| measure | events/s | ratio to ProducerPerformance |\n| --- | ---: | ---: |\n");
-            final double perfMedian = median(m.perf());
-            body.append(row("ProducerPerformance (baseline): same record count and size, acks=all, lz4", m.perf(), perfMedian));
-            body.append(row("pipeline, exactly_once_v2 (default), until every count is final",
-                    m.eos().stream().map(Run::eventsPerSecond).toList(), perfMedian));
-            body.append(row("pipeline, at_least_once", m.alo().stream().map(Run::eventsPerSecond).toList(), perfMedian));
-            body.append(String.format(Locale.ROOT, "%nTime to final: exactly_once_v2 %.1f s, at_least_once %.1f s (medians).%n%n",
-                    median(m.eos().stream().map(Run::seconds).toList()), median(m.alo().stream().map(Run::seconds).toList())));
+            body.append("| measure | events/s | ratio to the DSL peer | ratio to transactional ProducerPerformance |\n"
+                    + "| --- | ---: | ---: | ---: |\n");
+            final double peerMedian = Measured.rate(m.peer());
+            final double txnMedian = median(m.perfTxn());
+            body.append(row("ProducerPerformance, transactions of " + COMMIT_INTERVAL_MS + " ms (baseline): same record count and size, "
+                    + "acks=all, lz4", m.perfTxn(), peerMedian, txnMedian));
+            body.append(row("ProducerPerformance without transactions", m.perf(), peerMedian, txnMedian));
+            body.append(row("**DSL peer**, exactly_once_v2 (KTable join, windowed count, `sms.delivered`-like output), until every input "
+                    + "and repartition record is committed", m.peer().stream().map(Run::eventsPerSecond).toList(), peerMedian, txnMedian));
+            body.append(row("**pipeline**, exactly_once_v2 (default), until every count is final",
+                    m.eos().stream().map(Run::eventsPerSecond).toList(), peerMedian, txnMedian));
+            body.append(row("pipeline, at_least_once", m.alo().stream().map(Run::eventsPerSecond).toList(), peerMedian, txnMedian));
+            body.append(String.format(Locale.ROOT, "%nTime to final: pipeline exactly_once_v2 %.1f s, at_least_once %.1f s; DSL peer %.1f s "
+                    + "(medians).%n%n", median(m.eos().stream().map(Run::seconds).toList()), median(m.alo().stream().map(Run::seconds).toList()),
+                    median(m.peer().stream().map(Run::seconds).toList())));
+            final Run lastEos = m.eos().get(m.eos().size() - 1);
+            final Run lastPeer = m.peer().get(m.peer().size() - 1);
+            body.append(String.format(Locale.ROOT, "What reached Kafka (end offsets before and after the run, inputs excluded, commit markers "
+                    + "included): pipeline %.2f records per SMS (median of the exactly-once runs; goal ≤ 5), DSL peer %.2f. The last "
+                    + "exactly-once run of the pipeline by topic:%n%n", m.brokerRecordsPerSms(),
+                    (double) BrokerRecords.total(lastPeer.written()) / m.sms()));
+            body.append(BrokerRecords.table(lastEos.written(), m.sms(), m.events())).append('\n');
+            body.append("`").append(m.result()).append("`\n\n");
         }
         if (measured.size() > 1) {
             final double low = measured.stream().mapToDouble(m -> m.ratio(m.eos())).min().orElseThrow();
@@ -88,7 +122,8 @@ public final class ThroughputBenchmark {
             body.append(String.format(Locale.ROOT, "exactly_once_v2 ratio over the campaign counts: %.3f to %.3f, a spread of %.1f %% "
                     + "(goal: within 10 %%, no hot partition).%n%n", low, high, (high - low) / high * 100));
         }
-        body.append("Goal: exactly_once_v2 pipeline ÷ ProducerPerformance ≥ 0.35, at_least_once higher.\n");
+        body.append("Goal: pipeline ≥ 0.8 × the DSL peer (exactly_once_v2 both), computing what the peer does not (first final wins, "
+                + "early receipts, unconfirmed, reconciliation, history, rows, latency, breakdowns, alerts, spend, engagement).\n");
         Report.write(options.report(), "throughput", options.command(), body.toString());
         final Measured last = measured.get(measured.size() - 1);
         final java.util.Properties properties = new java.util.Properties();
@@ -104,6 +139,9 @@ public final class ThroughputBenchmark {
                             + "stream thread, clients):\n\n" + HotSpots.summarize(Path.of(jfr), 15));
         }
         LOG.info("Results written to {}", options.report().toAbsolutePath());
+        for (final Measured m : measured) {
+            System.out.println(m.result()); // machine-readable, one line per campaign count, the last lines of the output
+        }
     }
 
     private static Measured measure(final long sms, final int partitions, final int runs, final int campaigns, final String jfr,
@@ -120,16 +158,22 @@ public final class ThroughputBenchmark {
             final double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             final List<Run> eos = new ArrayList<>();
             final List<Run> alo = new ArrayList<>();
+            final List<Run> peer = new ArrayList<>();
             final List<Double> perf = new ArrayList<>();
+            final List<Double> perfTxn = new ArrayList<>();
+            final BrokerRecords records = new BrokerRecords(cluster.bootstrap(), java.util.Set.copyOf(Topics.defaults().inputs()));
             // A first run, not counted, warms the JIT up (ProducerPerformance's own JVM warms up within its run).
-            pipeline(cluster, "bench-warmup", "exactly_once_v2", sms, events.size(), null, options.settings());
+            pipeline(cluster, records, "bench-warmup", "exactly_once_v2", sms, events.size(), null, options.settings());
+            peer(cluster, records, "bench-peer-warmup", events.size(), options.settings());
             for (int run = 0; run < runs; run++) {
-                eos.add(pipeline(cluster, "bench-eos-" + run, "exactly_once_v2", sms, events.size(), run == runs - 1 ? jfr : null,
+                eos.add(pipeline(cluster, records, "bench-eos-" + run, "exactly_once_v2", sms, events.size(), run == runs - 1 ? jfr : null,
                         options.settings()));
-                alo.add(pipeline(cluster, "bench-alo-" + run, "at_least_once", sms, events.size(), null, options.settings()));
-                perf.add(producerPerformance(cluster, events.size(), recordSize, run));
+                peer.add(peer(cluster, records, "bench-peer-" + run, events.size(), options.settings()));
+                alo.add(pipeline(cluster, records, "bench-alo-" + run, "at_least_once", sms, events.size(), null, options.settings()));
+                perfTxn.add(producerPerformance(cluster, events.size(), recordSize, "txn-" + run, true));
+                perf.add(producerPerformance(cluster, events.size(), recordSize, String.valueOf(run), false));
             }
-            return new Measured(campaigns, events.size(), recordSize, loadSeconds, perf, eos, alo);
+            return new Measured(campaigns, sms, events.size(), recordSize, loadSeconds, perf, perfTxn, eos, alo, peer);
         }
     }
 
@@ -150,8 +194,18 @@ public final class ThroughputBenchmark {
         return events;
     }
 
-    private static Run pipeline(final BenchCluster cluster, final String applicationId, final String guarantee, final long sms,
-            final long events, final String jfr, final Map<String, String> settings) throws Exception {
+    private static Run peer(final BenchCluster cluster, final BrokerRecords records, final String applicationId, final long events,
+            final Map<String, String> settings) throws Exception {
+        final Map<String, Long> before = records.snapshot();
+        final double seconds = DslPeer.run(cluster, applicationId, settings);
+        final Run run = new Run("exactly_once_v2", seconds, events / seconds, BrokerRecords.written(before, records.snapshot(), applicationId));
+        LOG.info("DSL peer: {} events in {} s = {} events/s, {} broker records", events, String.format(Locale.ROOT, "%.1f", seconds),
+                String.format(Locale.ROOT, "%.0f", run.eventsPerSecond()), BrokerRecords.total(run.written()));
+        return run;
+    }
+
+    private static Run pipeline(final BenchCluster cluster, final BrokerRecords records, final String applicationId, final String guarantee,
+            final long sms, final long events, final String jfr, final Map<String, String> settings) throws Exception {
         Recording recording = null;
         if (jfr != null) {
             recording = new Recording(Configuration.getConfiguration("profile"));
@@ -159,13 +213,18 @@ public final class ThroughputBenchmark {
         }
         final Map<String, String> overrides = new java.util.HashMap<>(settings);
         overrides.put(ProcessorConfig.SMS_PROCESSING_GUARANTEE, guarantee);
-        try (SmsReportsService service = cluster.startService(applicationId, overrides)) {
-            final long start = System.nanoTime();
-            final long end = new Api(service.httpPort()).awaitFinal(sms, Duration.ofMinutes(30), 250); // polling costs the pipeline CPU
-            final double seconds = (end - start) / 1e9;
-            final Run run = new Run(guarantee, seconds, events / seconds);
-            LOG.info("{}: {} events in {} s = {} events/s", guarantee, events, String.format(Locale.ROOT, "%.1f", seconds),
-                    String.format(Locale.ROOT, "%.0f", run.eventsPerSecond()));
+        final Map<String, Long> before = records.snapshot();
+        try {
+            final double seconds;
+            try (SmsReportsService service = cluster.startService(applicationId, overrides)) {
+                final long start = System.nanoTime();
+                final long end = new Api(service.httpPort()).awaitFinal(sms, Duration.ofMinutes(30), 250); // polling costs the pipeline CPU
+                seconds = (end - start) / 1e9;
+            }
+            // After the close: its last commit is in.
+            final Run run = new Run(guarantee, seconds, events / seconds, BrokerRecords.written(before, records.snapshot(), applicationId));
+            LOG.info("{}: {} events in {} s = {} events/s, {} broker records", guarantee, events, String.format(Locale.ROOT, "%.1f", seconds),
+                    String.format(Locale.ROOT, "%.0f", run.eventsPerSecond()), BrokerRecords.total(run.written()));
             return run;
         } finally {
             if (recording != null) {
@@ -176,17 +235,28 @@ public final class ThroughputBenchmark {
         }
     }
 
-    /** Runs Kafka's ProducerPerformance in its own JVM against the same broker; returns its records/s. */
-    static double producerPerformance(final BenchCluster cluster, final long records, final int recordSize, final int run) throws Exception {
+    /** The pipeline's commit interval (ProcessorConfig's default): the transactional baseline commits as often. */
+    static final long COMMIT_INTERVAL_MS = 200;
+
+    /**
+     * Runs Kafka's ProducerPerformance in its own JVM against the same broker, with transactions of the pipeline's commit
+     * interval when {@code transactional}; returns its records/s.
+     */
+    static double producerPerformance(final BenchCluster cluster, final long records, final int recordSize, final String run,
+            final boolean transactional) throws Exception {
         final String topic = "bench.producer-perf-" + run;
         cluster.broker.createTopics(List.of(new NewTopic(topic, cluster.partitions, (short) 1)));
         final Path output = Files.createTempFile("producer-perf", ".txt");
-        final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
-                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + cluster.bootstrap(), "acks=all", "linger.ms=20",
-                "batch.size=262144", "compression.type=lz4", "buffer.memory=134217728")
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                "--throughput", "-1"));
+        if (transactional) {
+            command.addAll(List.of("--transactional-id", "bench-perf-" + run, "--transaction-duration-ms", Long.toString(COMMIT_INTERVAL_MS)));
+        }
+        command.addAll(List.of("--command-property", "bootstrap.servers=" + cluster.bootstrap(), "acks=all", "linger.ms=20",
+                "batch.size=262144", "compression.type=lz4", "buffer.memory=134217728"));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!process.waitFor(30, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException("ProducerPerformance did not finish");
@@ -203,7 +273,8 @@ public final class ThroughputBenchmark {
             throw new IllegalStateException("Unexpected ProducerPerformance output:\n" + text);
         }
         final double perSecond = Double.parseDouble(last.group(2));
-        LOG.info("ProducerPerformance: {} records of {} bytes: {} records/s", records, recordSize, perSecond);
+        LOG.info("ProducerPerformance{}: {} records of {} bytes: {} records/s", transactional ? " (transactions)" : "", records, recordSize,
+                perSecond);
         return perSecond;
     }
 
@@ -213,10 +284,10 @@ public final class ThroughputBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static String row(final String label, final List<Double> values, final double baseline) {
+    private static String row(final String label, final List<Double> values, final double peer, final double producerTxn) {
         final double median = median(values);
         final String spread = values.size() > 1 ? String.format(Locale.ROOT, " [%,.0f, %,.0f]", values.stream().mapToDouble(d -> d).min()
                 .orElseThrow(), values.stream().mapToDouble(d -> d).max().orElseThrow()) : "";
-        return String.format(Locale.ROOT, "| %s | %,.0f%s | %.3f |%n", label, median, spread, median / baseline);
+        return String.format(Locale.ROOT, "| %s | %,.0f%s | %.3f | %.3f |%n", label, median, spread, median / peer, median / producerTxn);
     }
 }
