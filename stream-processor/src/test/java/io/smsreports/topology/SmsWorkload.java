@@ -563,7 +563,7 @@ public final class SmsWorkload {
     /**
      * Whether an instance that owns every task has nothing in flight, by cheap probes only (metrics and a few store
      * reads, no comparison): RUNNING; its main consumer's every partition (inputs and repartition topics) at lag 0 as of
-     * its last fetch; no transition waiting for the next delta flush; nothing parked by a stalled decode or for the
+     * its last fetch; nothing left in the store where transitions waited before they waited in memory; nothing parked by a stalled decode or for the
      * alerts. A flush or a commit can be on its way between two probes: ask twice, a few commit intervals apart
      * ({@link #awaitSettled}).
      */
@@ -716,12 +716,23 @@ public final class SmsWorkload {
             final KafkaConsumer<String, SmsDelivered> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), deserializer);
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             thread = new Thread(() -> {
                 try (consumer) {
+                    // A topic just created on a cluster under load may not be in this client's metadata yet (no partitions):
+                    // ask again until it is, or the watcher would read nothing at all.
+                    List<TopicPartition> partitions = List.of();
+                    while (partitions.isEmpty() && running.get()) {
+                        try {
+                            partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        } catch (RuntimeException e) {
+                            org.slf4j.LoggerFactory.getLogger(DeliveredWatcher.class).warn("No metadata for {} yet: {}", topic, e.toString());
+                        }
+                        if (partitions.isEmpty()) {
+                            sleepQuietly(200);
+                        }
+                    }
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
                     while (running.get()) {
                         final org.apache.kafka.clients.consumer.ConsumerRecords<String, SmsDelivered> records;
                         try {
