@@ -21,15 +21,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The first phase of the two-phase aggregation, in the task that holds the SMS (keyed by smsId, so one campaign's
- * load spreads over every input partition). Transitions wait in a changelogged store of this task; every
- * aggregation interval (the commit interval) they are summed per campaign into one {@link CampaignDelta}, forwarded
- * keyed by messageId (chunked only when its rows would make a record too large), and removed, all in the task's
- * transaction: exact under exactly_once_v2 and after a crash, and no record per event reaches the repartition topic.
+ * load spreads over every input partition). Transitions wait in memory; inside every commit of the task (a
+ * {@link CommitHook}), and every aggregation interval between commits, they are summed per campaign into one
+ * {@link CampaignDelta}, forwarded keyed by messageId (chunked only when its rows would make a record too large), and
+ * forgotten. A commit therefore carries the deltas of exactly the records whose offsets it commits: exact under
+ * exactly_once_v2 and after a crash (a dirty close loses the waiting transitions together with their uncommitted input,
+ * which is processed again), with no changelog record per transition and no record per event on the repartition topic.
  *
- * <p>Why a store of pending transitions rather than of running sums: a transition is written once (one cached put, no
- * read), where a running sum would be read, decoded, re-encoded and written for every event; the failed and delivered
- * rows must wait somewhere in either design. The store is written through from an in-memory copy, which the flush
- * reads (no store scan, no decoding); the copy is rebuilt from the store on every init.
+ * <p>Until this version the transitions waited in a changelogged store ({@code pending-transitions}), a put and a
+ * tombstone per transition; a task that starts over such a store (an upgrade) takes over what it holds and empties it.
  *
  * <p>The same flush sums the transitions per route (provider × operator) and dispatch hour into one {@link RouteDelta} per
  * route for the route's task (the route scorecard), and per alert scope and minute into one {@link AlertDelta} for the alert task, with
@@ -42,6 +42,8 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
     static final int MAX_ROWS_PER_RECORD = 1_000;
 
     private final String pendingStore;
+    private final String hookStore;
+    private org.apache.kafka.streams.processor.internals.ProcessorNode<?, ?, ?, ?> node;
     private final Duration interval;
     private final List<Long> deliveredWithinMs;
     private final AlertRules alertRules;
@@ -50,13 +52,13 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
     private TaskClocks.Clock clock;
     private long lastSentClock;
     private boolean clockSent;
-    private KeyValueStore<Long, Transition> pending;
-    /** What the store holds, in sequence order (written through): a flush reads this, not the store. */
+    /** The transitions since the last flush, in order. */
     private final List<Transition> mirror = new ArrayList<>();
 
-    CampaignDeltaProcessor(final String pendingStore, final Duration interval, final List<Long> deliveredWithinMs,
+    CampaignDeltaProcessor(final String pendingStore, final String hookStore, final Duration interval, final List<Long> deliveredWithinMs,
             final AlertRules alertRules, final TaskClocks clocks) {
         this.pendingStore = pendingStore;
+        this.hookStore = hookStore;
         this.interval = interval;
         this.deliveredWithinMs = List.copyOf(deliveredWithinMs);
         this.alertRules = alertRules;
@@ -68,8 +70,11 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
         this.context = context;
         this.clock = clocks.of(context.taskId());
         this.clockSent = false; // a revived or moved task tells the alerts its clock again
-        this.pending = context.getStateStore(pendingStore);
-        mirror.clear(); // the store is the truth (a revived task reuses this processor, its store restored)
+        this.node = CommitHook.currentNode(context);
+        mirror.clear(); // a revived task reuses this processor: what waited belonged to the input it processes again
+        // An upgrade from the version that kept the transitions in a store: take them over, in order, and empty the store
+        // (the deletes and the deltas they make go out in the same, first, transaction).
+        final KeyValueStore<Long, Transition> pending = context.getStateStore(pendingStore);
         final List<Long> keys = new ArrayList<>();
         try (KeyValueIterator<Long, Transition> it = pending.all()) {
             while (it.hasNext()) {
@@ -78,18 +83,14 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
                 mirror.add(next.value);
             }
         }
-        if (!keys.isEmpty() && keys.get(keys.size() - 1) != keys.size() - 1) { // not 0..n-1: renumber, keeping the order
-            keys.forEach(pending::delete);
-            for (int i = 0; i < mirror.size(); i++) {
-                pending.put((long) i, mirror.get(i));
-            }
-        }
+        keys.forEach(pending::delete);
+        final CommitHook hook = context.getStateStore(hookStore);
+        hook.bind(() -> CommitHook.forwarding(context, node, Math.max(0, context.currentStreamTimeMs()), this::flush), mirror::clear);
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, wallClock -> flush());
     }
 
     @Override
     public void process(final Record<String, Transition> record) {
-        pending.put((long) mirror.size(), record.value());
         mirror.add(record.value());
     }
 
@@ -113,9 +114,6 @@ public final class CampaignDeltaProcessor implements Processor<String, Transitio
                 routes.add(t);
                 alerts.add(t);
             }
-        }
-        for (long key = 0; key < mirror.size(); key++) {
-            pending.delete(key); // the next batch reuses the keys: in the record cache a put overwrites the delete
         }
         mirror.clear();
         final long timestamp = Math.max(0, context.currentStreamTimeMs());

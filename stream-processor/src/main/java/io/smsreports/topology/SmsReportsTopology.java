@@ -279,12 +279,14 @@ public final class SmsReportsTopology {
 
     private static ProcessorSupplier<String, Transition, String, TaskOutput> campaignDeltas(final TopologySettings settings,
             final TaskClocks clocks) {
-        // Not windowed, cached: a batch is put and deleted within about one commit interval.
-        final Set<StoreBuilder<?>> stores = Set.of(keyValue(StoreNames.PENDING_TRANSITIONS, Serdes.Long(), StateSerdes.TRANSITION));
+        // The transitions wait in memory and go out inside each commit (the hook); the store where they waited until this
+        // version is only emptied, once, by a task that finds something in it.
+        final Set<StoreBuilder<?>> stores = Set.of(keyValue(StoreNames.PENDING_TRANSITIONS, Serdes.Long(), StateSerdes.TRANSITION),
+                CommitHook.builder(StoreNames.DELTA_COMMIT_HOOK));
         return new ProcessorSupplier<>() {
             @Override
             public CampaignDeltaProcessor get() {
-                return new CampaignDeltaProcessor(StoreNames.PENDING_TRANSITIONS, settings.aggregationInterval(),
+                return new CampaignDeltaProcessor(StoreNames.PENDING_TRANSITIONS, StoreNames.DELTA_COMMIT_HOOK, settings.aggregationInterval(),
                         settings.deliveredWithinMs(), settings.alertRules(), clocks);
             }
 

@@ -31,8 +31,10 @@ public final class StoreNames {
     /** Window store {@code ext:/tel:/email:} key → {@code PersonProfile} at the day of the last dispatch. */
     public static final String PEOPLE = "people";
 
-    /** Sequence → {@code Transition}: this SMS task's transitions not yet summed into a campaign delta (one interval's worth). */
+    /** Sequence → {@code Transition}: where an SMS task's transitions waited for the next delta until they waited in memory; emptied by an upgraded task. */
     public static final String PENDING_TRANSITIONS = "pending-transitions";
+    /** Holds nothing: flushed inside each commit of an SMS task, when the campaign deltas go out ({@link CommitHook}). */
+    public static final String DELTA_COMMIT_HOOK = "delta-commit-hook";
 
     /** messageId → {@code Campaign}: the latest campaign metadata. */
     public static final String CAMPAIGNS = "campaigns";

@@ -136,8 +136,10 @@ class AlertRulesTest {
             registry[0] = new RegistryOutageTest.SwitchableRegistry(client);
             return registry[0];
         }, "alerts-outage-" + java.util.UUID.randomUUID(), null)) {
-            fx.pipe(TopologyFixture.dispatch("warm-up", "warm-up", "web", T0)); // sms.delivered's schema registered
-            registry[0].registrationsDown.set(true); // ... and then no more: sms.alerts' cannot be
+            // Registrations fail from the start: the first alert delta goes out inside the warm-up's commit (the deltas leave
+            // at every commit), so sms.alerts' schema must not be registrable even then.
+            registry[0].registrationsDown.set(true);
+            fx.pipe(TopologyFixture.dispatch("warm-up", "warm-up", "web", T0));
             play(fx, "m-rate", "p1", "286-01", deliveryRateScenario(), true);
             tick(fx, 300);
             assertThat(fx.alerts.isEmpty()).as("held, not failed").isTrue();
