@@ -18,8 +18,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * committed in the same transaction), and that is when this store runs its owner's {@code onCommit}. A processor that keeps
  * partial sums in memory forwards them from there: every commit carries exactly the sums of the records whose offsets it
  * commits, so the sums need no changelog (the DSL's caching aggregations forward at commit the same way). On a dirty close
- * (a crash, a corrupted or migrated task) the store's cache is cleared ({@code onDiscard}): those records are processed again
- * from the last commit, against state restored to it.
+ * (a crash, a corrupted or migrated task) the store is closed, which unbinds the owner, and the owner's next {@code init}
+ * starts empty: those records are processed again from the last commit, against state restored to it. Kafka Streams clears
+ * store caches ({@code onDiscard}) only when it recycles a task between active and standby, after a clean commit.
  *
  * <p>Forwarding outside {@code process} and punctuations needs the task's current node and a record context:
  * {@link #forwarding} sets them as a punctuation would (no input record: offset -1, no topic, empty headers) and puts back
