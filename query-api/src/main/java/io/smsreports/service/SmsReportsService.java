@@ -99,7 +99,8 @@ public final class SmsReportsService implements AutoCloseable {
         Gauge.builder("sms.input.decode.pause.transitions", stalls::transitions)
                 .description("How often decoding went from whole to paused or back (each logged once at WARN)").register(metrics);
 
-        final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised));
+        final Cluster cluster = new Cluster(streams, HostInfo.buildFromEndpoint(advertised), processor.applicationId(),
+                pipeline.monitor().reportingPartitions());
         final ReportReader reader = new ReportReader(streams, pipeline.monitor().queryableStores(), cluster, processor.topics().dispatches(),
                 processor.topics().receipts(), processor.applicationId());
         final LocalReports local = new LocalReports(reader, processor.deliveredWithin().stream().map(java.time.Duration::toMillis).distinct()

@@ -2,12 +2,14 @@ package io.smsreports.query;
 
 import io.smsreports.topology.StoreNames;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -15,6 +17,14 @@ import org.apache.kafka.streams.state.HostInfo;
  * Which instance owns what: campaigns are owned by the instance running the reporting task of their
  * messageId's partition; lists are answered by all instances together. Built on Kafka Streams' own metadata
  * ({@code application.server} of every instance).
+ *
+ * <p>A campaign's partition is computed here, as the producer's partitioner places its key on the reporting topics
+ * (murmur2 of the serialized messageId modulo their partition count, which the topology fixes), not with
+ * {@code KafkaStreams#queryMetadataForKey}: Kafka Streams (4.4) computes that partition with the number of partitions
+ * that the group's last assignment gives to some instance, so while some of them are assigned to nobody (between the
+ * two rounds of a cooperative rebalance, an instance fenced or gone) it hashes the key over fewer partitions and
+ * names a partition that does not hold the campaign: a known campaign answered 404 until the next rebalance. The
+ * owner is the instance whose active tasks hold that partition now; none means a rebalance is under way (503).
  */
 public final class Cluster {
 
@@ -22,10 +32,28 @@ public final class Cluster {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final String reportingTopic;
+    private final int reportingPartitions;
+    private final String alertsTopic;
 
-    public Cluster(final KafkaStreams streams, final HostInfo self) {
+    /**
+     * @param applicationId       the application id (the reporting and alert tasks read its repartition topics)
+     * @param reportingPartitions the partition count of the reporting topics (the topology's)
+     */
+    public Cluster(final KafkaStreams streams, final HostInfo self, final String applicationId, final int reportingPartitions) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.self = Objects.requireNonNull(self, "self");
+        if (reportingPartitions < 1) {
+            throw new IllegalArgumentException("reportingPartitions must be positive, not " + reportingPartitions);
+        }
+        this.reportingTopic = repartitionTopic(applicationId, StoreNames.REPARTITION_SMS);
+        this.reportingPartitions = reportingPartitions;
+        this.alertsTopic = repartitionTopic(applicationId, StoreNames.REPARTITION_ALERTS);
+    }
+
+    /** The name Kafka Streams gives the repartition topic {@code name} of application {@code applicationId}. */
+    public static String repartitionTopic(final String applicationId, final String name) {
+        return applicationId + "-" + name + "-repartition";
     }
 
     public HostInfo self() {
@@ -34,46 +62,46 @@ public final class Cluster {
 
     /** The partition of the campaign stores that holds a campaign. */
     public int partitionOfCampaign(final String messageId) {
-        final KeyQueryMetadata metadata = campaignMetadata(messageId);
-        if (metadata.partition() < 0) {
-            throw new StateUnavailableException("The partition of campaign '" + messageId + "' is not known yet: a rebalance is under way");
-        }
-        return metadata.partition();
+        return partitionOf(messageId, reportingPartitions);
     }
 
-    private KeyQueryMetadata campaignMetadata(final String messageId) {
-        try {
-            final KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.CAMPAIGN_STATS, messageId, KEYS);
-            return metadata == null ? KeyQueryMetadata.NOT_AVAILABLE : metadata;
-        } catch (IllegalStateException e) {
-            throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
-        }
+    /** The partition the producer's default partitioner gives a String key among {@code partitions}. */
+    static int partitionOf(final String key, final int partitions) {
+        return Utils.toPositive(Utils.murmur2(KEYS.serialize(null, key))) % partitions;
     }
 
     /** The instance owning a campaign's state. */
     public HostInfo ownerOfCampaign(final String messageId) {
-        final KeyQueryMetadata metadata = campaignMetadata(messageId);
-        if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
-                || HostInfo.unavailable().equals(metadata.activeHost())) {
-            throw new StateUnavailableException("The owner of campaign '" + messageId + "' is not known yet: a rebalance is under way ("
-                    + streams.state() + ")");
-        }
-        return metadata.activeHost();
+        return ownerOf(new TopicPartition(reportingTopic, partitionOfCampaign(messageId)), "campaign '" + messageId + "'");
     }
 
     /** The instance running the alert task (one partition: every alert is in its store). */
     public HostInfo ownerOfAlerts() {
-        final KeyQueryMetadata metadata;
+        return ownerOf(new TopicPartition(alertsTopic, 0), "the alerts");
+    }
+
+    private HostInfo ownerOf(final TopicPartition partition, final String what) {
+        final HostInfo owner;
         try {
-            metadata = streams.queryMetadataForKey(StoreNames.ALERTS, "alerts", KEYS);
+            owner = ownerOf(partition, streams.metadataForAllStreamsClients());
         } catch (IllegalStateException e) {
             throw new StateUnavailableException("Stream processing is not running yet (" + streams.state() + ")");
         }
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
-                || HostInfo.unavailable().equals(metadata.activeHost())) {
-            throw new StateUnavailableException("The owner of the alerts is not known yet: a rebalance is under way (" + streams.state() + ")");
+        if (owner == null) {
+            throw new StateUnavailableException("The owner of " + what + " is not known yet: a rebalance is under way ("
+                    + streams.state() + ")");
         }
-        return metadata.activeHost();
+        return owner;
+    }
+
+    /** The instance whose active tasks hold {@code partition}, by the group's last assignment, or null when none does. */
+    static HostInfo ownerOf(final TopicPartition partition, final Collection<StreamsMetadata> instances) {
+        for (final StreamsMetadata metadata : instances) {
+            if (!HostInfo.unavailable().equals(metadata.hostInfo()) && metadata.topicPartitions().contains(partition)) {
+                return metadata.hostInfo();
+            }
+        }
+        return null;
     }
 
     /** Every instance of the application, this one included. */

@@ -83,9 +83,9 @@ public final class ReportReader {
         this.cluster = cluster;
         this.lifecycleTopic = lifecycleTopic;
         this.receiptsTopic = receiptsTopic;
-        this.reportingTopic = applicationId + "-" + StoreNames.REPARTITION_SMS + "-repartition";
-        this.routesTopic = applicationId + "-" + StoreNames.REPARTITION_ROUTES + "-repartition";
-        this.repliesTopic = applicationId + "-" + StoreNames.REPARTITION_REPLY_SENDS + "-repartition";
+        this.reportingTopic = Cluster.repartitionTopic(applicationId, StoreNames.REPARTITION_SMS);
+        this.routesTopic = Cluster.repartitionTopic(applicationId, StoreNames.REPARTITION_ROUTES);
+        this.repliesTopic = Cluster.repartitionTopic(applicationId, StoreNames.REPARTITION_REPLY_SENDS);
     }
 
     // ---- campaigns (at the campaign's owner) ----

@@ -27,6 +27,7 @@ public final class PipelineMonitor {
     private final QueryableStores queryable = new QueryableStores();
     private final boolean synchronousInput;
     private volatile KafkaStreams streams;
+    private volatile int reportingPartitions;
 
     private PipelineMonitor(final DecodeStalls stalls, final boolean synchronousInput) {
         this.stalls = stalls;
@@ -48,6 +49,15 @@ public final class PipelineMonitor {
 
     public void watch(final KafkaStreams streams) {
         this.streams = streams;
+    }
+
+    /** The partition count of the reporting topics of the topology built with this monitor (0 until one is built). */
+    public int reportingPartitions() {
+        return reportingPartitions;
+    }
+
+    void reportingPartitions(final int partitions) {
+        this.reportingPartitions = partitions;
     }
 
     public DecodeStalls decodeStalls() {

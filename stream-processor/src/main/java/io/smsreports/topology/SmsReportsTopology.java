@@ -76,6 +76,7 @@ public final class SmsReportsTopology {
         final Topics topics = settings.topics();
         // Every processor marks its stores queryable once its task is restored (QueryableStores says why).
         final QueryableStores queryable = monitor.queryableStores();
+        monitor.reportingPartitions(settings.reportingPartitions());
 
         // 1. Ingest. Dispatches and receipts (co-partitioned) through one source and one decoder, so that a registry
         // outage holds them back in one backlog, in the order Kafka Streams would have processed them, and releases them
