@@ -277,9 +277,7 @@ public final class SmsWorkload {
 
     private static io.smsreports.events.SmsLinkClicked click(final String clickId, final String smsId, final String linkId, final boolean bot,
             final long at) {
-        return io.smsreports.events.SmsLinkClicked.newBuilder().setClickId(clickId).setSmsId(smsId).setLinkId(linkId)
-                .setUrl("https://ex.co/" + linkId).setClickedAt(Instant.ofEpochMilli(at))
-                .setUserAgent(bot ? "facebookexternalhit/1.1" : "Mozilla/5.0").setBot(bot).build();
+        return TopologyFixture.click(clickId, smsId, linkId, bot, Instant.ofEpochMilli(at));
     }
 
     private static DeliveryReceipt receipt(final String smsId, final ReceiptStatus status, final Instant doneAt, final long receivedAt) {
