@@ -263,13 +263,44 @@ class FaultInjectionIntegrationTest {
                         try {
                             state.append("\n").append(instance.id).append(": ").append(instance.readyBody()).append(" ")
                                     .append(instance.campaignNumbers());
+                            // Its consumers' lag per partition and what its decoders hold (the non-zero ones).
+                            instance.metrics().lines().filter(line -> !line.startsWith("#"))
+                                    .filter(line -> line.contains("records_lag{") || line.contains("sms_input_decode"))
+                                    .filter(line -> !line.endsWith(" 0.0") && !line.endsWith(" NaN"))
+                                    .forEach(line -> state.append("\n  ").append(line));
                         } catch (IOException | InterruptedException | RuntimeException ignored) {
                             state.append("\n").append(instance.id).append(": ").append(ignored);
                         }
                     }
                 }
+                state.append("\ninput not yet committed by the group: ").append(uncommittedInput());
                 throw new AssertionError(name + ": " + delivered.count() + " of " + count + " SMS Delivered events; expected totals "
                         + java.util.Arrays.toString(expected.totals("m0")) + " … " + state, e);
+            }
+        }
+
+        /**
+         * Every partition the application's group has committed an offset for whose committed offset is short of its end
+         * (read_committed), as {@code topic-partition: committed/end}: which inputs a stalled pipeline stopped at.
+         */
+        String uncommittedInput() {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                final Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                final Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                final var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                        org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                final Map<String, String> behind = new TreeMap<>();
+                committed.forEach((tp, offset) -> {
+                    final long end = ends.get(tp).offset();
+                    if (offset == null || offset.offset() < end) {
+                        behind.put(tp.toString(), (offset == null ? "none" : String.valueOf(offset.offset())) + "/" + end);
+                    }
+                });
+                return behind.toString();
+            } catch (Exception e) {
+                return "not known (" + e + ")";
             }
         }
 
