@@ -92,14 +92,14 @@ public final class ReportReader {
 
     /** The campaign's metadata, or null when none arrived. */
     public Campaign campaign(final String messageId) {
-        return this.<ReadOnlyKeyValueStore<String, Campaign>>campaignStore(StoreNames.CAMPAIGNS, QueryableStoreTypes.keyValueStore(),
-                messageId).get(messageId);
+        return readCampaign(StoreNames.CAMPAIGNS, QueryableStoreTypes.<String, Campaign>keyValueStore(), messageId,
+                store -> store.get(messageId));
     }
 
     /** The campaign's counts, or null when no SMS of it was counted. */
     public CampaignStats stats(final String messageId) {
-        return this.<ReadOnlyKeyValueStore<String, CampaignStats>>campaignStore(StoreNames.CAMPAIGN_STATS,
-                QueryableStoreTypes.keyValueStore(), messageId).get(messageId);
+        return readCampaign(StoreNames.CAMPAIGN_STATS, QueryableStoreTypes.<String, CampaignStats>keyValueStore(), messageId,
+                store -> store.get(messageId));
     }
 
     /** Whether the campaign is known here (metadata or counts). */
@@ -109,77 +109,79 @@ public final class ReportReader {
 
     /** The campaign's delivery-latency histogram: bucket → Delivered SMS. */
     public SortedMap<Integer, Long> latency(final String messageId) {
-        final SortedMap<Integer, Long> buckets = new TreeMap<>();
-        final ReadOnlyKeyValueStore<LatencyKey, Long> store = campaignStore(StoreNames.CAMPAIGN_LATENCY, QueryableStoreTypes.keyValueStore(),
-                messageId);
-        try (KeyValueIterator<LatencyKey, Long> it = store.prefixScan(messageId, LatencyKey.PREFIX_SERIALIZER)) {
-            it.forEachRemaining(kv -> buckets.put(kv.key.bucket(), kv.value));
-        }
-        return buckets;
+        return readCampaign(StoreNames.CAMPAIGN_LATENCY, QueryableStoreTypes.<LatencyKey, Long>keyValueStore(), messageId, store -> {
+            final SortedMap<Integer, Long> buckets = new TreeMap<>();
+            try (KeyValueIterator<LatencyKey, Long> it = store.prefixScan(messageId, LatencyKey.PREFIX_SERIALIZER)) {
+                it.forEachRemaining(kv -> buckets.put(kv.key.bucket(), kv.value));
+            }
+            return buckets;
+        });
     }
 
     /** The campaign's rows of one breakdown, by row key. */
     public SortedMap<String, BreakdownRow> breakdown(final String messageId, final Dimension dimension) {
-        final SortedMap<String, BreakdownRow> rows = new TreeMap<>();
-        final ReadOnlyKeyValueStore<String, BreakdownRow> store = campaignStore(StoreNames.CAMPAIGN_BREAKDOWN,
-                QueryableStoreTypes.keyValueStore(), messageId);
-        try (KeyValueIterator<String, BreakdownRow> it = store.prefixScan(CampaignKeys.prefix(messageId, dimension),
-                new StringSerializer())) {
-            it.forEachRemaining(kv -> rows.put(CampaignKeys.breakdownRowOf(kv.key), kv.value));
-        }
-        return rows;
+        return readCampaign(StoreNames.CAMPAIGN_BREAKDOWN, QueryableStoreTypes.<String, BreakdownRow>keyValueStore(), messageId, store -> {
+            final SortedMap<String, BreakdownRow> rows = new TreeMap<>();
+            try (KeyValueIterator<String, BreakdownRow> it = store.prefixScan(CampaignKeys.prefix(messageId, dimension),
+                    new StringSerializer())) {
+                it.forEachRemaining(kv -> rows.put(CampaignKeys.breakdownRowOf(kv.key), kv.value));
+            }
+            return rows;
+        });
     }
 
     /** The campaign's Failed SMS per failure key (status, error code, provider, operator). */
     public Map<FailureKey, Long> failures(final String messageId) {
-        final Map<FailureKey, Long> counts = new LinkedHashMap<>();
-        final ReadOnlyKeyValueStore<String, Long> store = campaignStore(StoreNames.CAMPAIGN_FAILURES, QueryableStoreTypes.keyValueStore(),
-                messageId);
-        try (KeyValueIterator<String, Long> it = store.prefixScan(CampaignKeys.prefix(messageId), new StringSerializer())) {
-            it.forEachRemaining(kv -> counts.put(FailureKey.parse(CampaignKeys.rowKeyOf(kv.key)), kv.value));
-        }
-        return counts;
+        return readCampaign(StoreNames.CAMPAIGN_FAILURES, QueryableStoreTypes.<String, Long>keyValueStore(), messageId, store -> {
+            final Map<FailureKey, Long> counts = new LinkedHashMap<>();
+            try (KeyValueIterator<String, Long> it = store.prefixScan(CampaignKeys.prefix(messageId), new StringSerializer())) {
+                it.forEachRemaining(kv -> counts.put(FailureKey.parse(CampaignKeys.rowKeyOf(kv.key)), kv.value));
+            }
+            return counts;
+        });
     }
 
     /** The campaign's counts per UTC hour in [from, to], in time order. */
     public void hourly(final String messageId, final Instant from, final Instant to, final BiConsumer<Instant, HourlyCounts> sink) {
-        final ReadOnlyWindowStore<String, HourlyCounts> store = campaignStore(StoreNames.CAMPAIGN_HOURLY, QueryableStoreTypes.windowStore(),
-                messageId);
-        try (WindowStoreIterator<HourlyCounts> it = store.fetch(messageId, from, to)) {
-            it.forEachRemaining(kv -> sink.accept(Instant.ofEpochMilli(kv.key), kv.value));
-        }
+        readCampaign(StoreNames.CAMPAIGN_HOURLY, QueryableStoreTypes.<String, HourlyCounts>windowStore(), messageId, store -> {
+            try (WindowStoreIterator<HourlyCounts> it = store.fetch(messageId, from, to)) {
+                it.forEachRemaining(kv -> sink.accept(Instant.ofEpochMilli(kv.key), kv.value));
+            }
+            return null;
+        });
     }
 
     /** The campaign's failed recipients from {@code from} on, in the order they failed, while {@code sink} asks for more. */
     public void failed(final String messageId, final Instant from, final Predicate<FailedRecipient> sink) {
-        final ReadOnlyWindowStore<String, FailedRecipient> store = campaignStore(StoreNames.CAMPAIGN_FAILED, QueryableStoreTypes.windowStore(),
-                messageId);
-        try (WindowStoreIterator<FailedRecipient> it = store.fetch(messageId, from, END_OF_TIME)) {
-            while (it.hasNext()) {
-                if (!sink.test(it.next().value)) {
-                    return;
+        readCampaign(StoreNames.CAMPAIGN_FAILED, QueryableStoreTypes.<String, FailedRecipient>windowStore(), messageId, store -> {
+            try (WindowStoreIterator<FailedRecipient> it = store.fetch(messageId, from, END_OF_TIME)) {
+                while (it.hasNext() && sink.test(it.next().value)) {
+                    // the sink takes rows until it has enough
                 }
             }
-        }
+            return null;
+        });
     }
 
     /** Every recipient of the campaign not sent to (rule 14), in smsId order. */
     public void notSent(final String messageId, final Consumer<NotSentRecipient> sink) {
-        final ReadOnlyWindowStore<String, NotSentRecipient> store = campaignStore(StoreNames.CAMPAIGN_NOT_SENT,
-                QueryableStoreTypes.windowStore(), messageId);
         final String prefix = io.smsreports.topology.CampaignKeys.prefix(messageId);
-        try (var it = store.fetch(prefix, prefix + '\uffff', Instant.EPOCH, END_OF_TIME)) {
-            it.forEachRemaining(kv -> sink.accept(kv.value));
-        }
+        readCampaign(StoreNames.CAMPAIGN_NOT_SENT, QueryableStoreTypes.<String, NotSentRecipient>windowStore(), messageId, store -> {
+            try (var it = store.fetch(prefix, prefix + '\uffff', Instant.EPOCH, END_OF_TIME)) {
+                it.forEachRemaining(kv -> sink.accept(kv.value));
+            }
+            return null;
+        });
     }
 
     /** Every SMS Delivered row of the campaign, in delivery order. */
     public void delivered(final String messageId, final Consumer<DeliveredRecord> sink) {
-        final ReadOnlyWindowStore<String, DeliveredRecord> store = campaignStore(StoreNames.CAMPAIGN_DELIVERED,
-                QueryableStoreTypes.windowStore(), messageId);
-        try (WindowStoreIterator<DeliveredRecord> it = store.fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
-            it.forEachRemaining(kv -> sink.accept(kv.value));
-        }
+        readCampaign(StoreNames.CAMPAIGN_DELIVERED, QueryableStoreTypes.<String, DeliveredRecord>windowStore(), messageId, store -> {
+            try (WindowStoreIterator<DeliveredRecord> it = store.fetch(messageId, Instant.EPOCH, END_OF_TIME)) {
+                it.forEachRemaining(kv -> sink.accept(kv.value));
+            }
+            return null;
+        });
     }
 
     /**
@@ -393,9 +395,22 @@ public final class ReportReader {
 
     // ---- stores ----
 
-    /** The store of the partition that holds a campaign's key. */
-    private <S> S campaignStore(final String name, final QueryableStoreType<S> type, final String messageId) {
-        return partitionStore(name, type, cluster.partitionOfCampaign(messageId));
+    /**
+     * What {@code read} reads in the store of the partition that holds a campaign's key, provided the partition's task was the
+     * same restored, running incarnation from before the read to after it (else 503, {@link QueryableStores#generation}): Kafka
+     * Streams resolves the store at each call, so a task closed and reopened between the check and the read would be read
+     * while it restores (a campaign answered as unknown, or with part of its counts).
+     */
+    private <S, T> T readCampaign(final String name, final QueryableStoreType<S> type, final String messageId,
+            final java.util.function.Function<S, T> read) {
+        final int partition = cluster.partitionOfCampaign(messageId);
+        final long generation = queryable.generation(name, partition);
+        final T result = read.apply(partitionStore(name, type, partition));
+        if (generation < 0 || queryable.generation(name, partition) != generation) {
+            throw new StateUnavailableException("State store " + name + " partition " + partition + " was closed or reopened here while "
+                    + "it was read (" + streams.state() + ")");
+        }
+        return result;
     }
 
     private <S> S partitionStore(final String name, final QueryableStoreType<S> type, final int partition) {

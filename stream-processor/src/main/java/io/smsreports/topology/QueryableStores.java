@@ -25,7 +25,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 public final class QueryableStores {
 
-    private final Set<String> open = ConcurrentHashMap.newKeySet();
+    /** Open store partitions, each with the generation it was opened at (a new one at every open). */
+    private final Map<String, Long> open = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
     /** Open marked processors per task: a task whose processors are initialized is restored and running here. */
     private final Map<TaskId, Integer> openTasks = new ConcurrentHashMap<>();
 
@@ -36,7 +38,17 @@ public final class QueryableStores {
 
     /** Whether partition {@code partition} of store {@code store} is restored and served by a running task here. */
     public boolean isQueryable(final String store, final int partition) {
-        return open.contains(key(store, partition));
+        return open.containsKey(key(store, partition));
+    }
+
+    /**
+     * The generation of partition {@code partition} of store {@code store}: a number that changes every time the partition is
+     * opened here, or -1 while it is not open. A read that finds the same generation before and after it read a task's store
+     * read that one restored, running incarnation of the task; another number means the task was closed (or closed and
+     * opened again, its store restoring in between) while it read, and its answer may come from a store being restored.
+     */
+    public long generation(final String store, final int partition) {
+        return open.getOrDefault(key(store, partition), -1L);
     }
 
     /** The supplier's processors, marking the stores it declares queryable for their task's partition from init to close. */
@@ -59,7 +71,8 @@ public final class QueryableStores {
                     public void init(final ProcessorContext<KOut, VOut> context) {
                         delegate.init(context);
                         task = context.taskId();
-                        names.forEach(name -> open.add(key(name, task.partition())));
+                        final long generation = generations.incrementAndGet();
+                        names.forEach(name -> open.put(key(name, task.partition()), generation));
                         openTasks.merge(task, 1, Integer::sum);
                     }
 
