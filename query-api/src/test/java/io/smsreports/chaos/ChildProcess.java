@@ -22,9 +22,16 @@ final class ChildProcess {
 
     ChildProcess(final String name, final String heap, final String mainClass, final List<String> args, final Map<String, String> environment,
             final Path workingDirectory, final Path logDirectory) {
+        this(name, List.of(heap), mainClass, args, environment, workingDirectory, logDirectory);
+    }
+
+    /** @param jvmOptions the heap and any other option of the child JVM (a system property, a logging configuration) */
+    ChildProcess(final String name, final List<String> jvmOptions, final String mainClass, final List<String> args,
+            final Map<String, String> environment, final Path workingDirectory, final Path logDirectory) {
         this.name = name;
-        this.command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass));
+        this.command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        this.command.addAll(jvmOptions);
+        this.command.addAll(List.of("-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass));
         this.command.addAll(args);
         this.environment = environment;
         this.workingDirectory = workingDirectory;

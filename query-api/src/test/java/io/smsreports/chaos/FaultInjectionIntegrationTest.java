@@ -263,9 +263,11 @@ class FaultInjectionIntegrationTest {
                         try {
                             state.append("\n").append(instance.id).append(": ").append(instance.readyBody()).append(" ")
                                     .append(instance.campaignNumbers());
-                            // Its consumers' lag per partition and what its decoders hold (the non-zero ones).
+                            // Its consumers' lag per partition, what its decoders hold and what its lifecycle ignored (the non-zero ones).
                             instance.metrics().lines().filter(line -> !line.startsWith("#"))
-                                    .filter(line -> line.contains("records_lag{") || line.contains("sms_input_decode"))
+                                    .filter(line -> line.contains("records_lag{") || line.contains("sms_input_decode")
+                                            || line.contains("stale_inputs") || line.contains("duplicate_dispatches")
+                                            || line.contains("expired_sms_states") || line.contains("dead_letter"))
                                     .filter(line -> !line.endsWith(" 0.0") && !line.endsWith(" NaN"))
                                     .forEach(line -> state.append("\n  ").append(line));
                         } catch (IOException | InterruptedException | RuntimeException ignored) {
@@ -274,9 +276,51 @@ class FaultInjectionIntegrationTest {
                     }
                 }
                 state.append("\ninput not yet committed by the group: ").append(uncommittedInput());
+                state.append("\nmissing SMS Delivered events by dispatch partition: ").append(missingByDispatchOffset());
+                try {
+                    state.append("\ndead-letter records: ").append(SmsWorkload.count(cluster.bootstrapServers(), topics.deadLetters()));
+                } catch (RuntimeException dlq) {
+                    state.append("\ndead-letter records: not known (").append(dlq).append(')');
+                }
                 throw new AssertionError(name + ": " + delivered.count() + " of " + count + " SMS Delivered events; expected totals "
                         + java.util.Arrays.toString(expected.totals("m0")) + " … " + state, e);
             }
+        }
+
+        /**
+         * Where the SMS whose SMS Delivered event is missing were dispatched, per partition of the dispatch topic: how many,
+         * the first and last offset of their dispatches (the producer writes each partition in list order, so an offset is
+         * the dispatch's position among that partition's dispatches) and how many dispatches that range holds. A range
+         * with as many dispatches as missing SMS is a contiguous slice of the input that had no effect.
+         */
+        String missingByDispatchOffset() {
+            final java.util.Set<String> seen = new java.util.HashSet<>();
+            delivered.all().forEach(event -> seen.add(event.substring(0, event.indexOf('|'))));
+            final java.util.Set<String> missing = new java.util.HashSet<>();
+            expected.delivered().forEach(event -> {
+                final String smsId = event.substring(0, event.indexOf('|'));
+                if (!seen.contains(smsId)) {
+                    missing.add(smsId);
+                }
+            });
+            final Map<Integer, List<Long>> missingOffsets = new TreeMap<>();
+            final Map<Integer, Long> nextOffset = new HashMap<>();
+            for (final SmsWorkload.Input input : inputs) {
+                if (!input.topic().equals(topics.dispatches()) || input.key() == null) {
+                    continue;
+                }
+                final int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                        input.key().getBytes(java.nio.charset.StandardCharsets.UTF_8))) % PARTITIONS;
+                final long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
+                if (missing.contains(input.key())) {
+                    missingOffsets.computeIfAbsent(partition, p -> new ArrayList<>()).add(offset);
+                }
+            }
+            final StringBuilder out = new StringBuilder().append(missing.size()).append(" SMS");
+            missingOffsets.forEach((partition, offsets) -> out.append("; p").append(partition).append(": ").append(offsets.size())
+                    .append(" in offsets ").append(offsets.get(0)).append("..").append(offsets.get(offsets.size() - 1)).append(" (")
+                    .append(offsets.get(offsets.size() - 1) - offsets.get(0) + 1).append(" dispatches in that range)"));
+            return out.toString();
         }
 
         /**
@@ -451,7 +495,11 @@ class FaultInjectionIntegrationTest {
             env.put(ProcessorConfig.SMS_STREAMS_PROPERTIES, "topic.min.insync.replicas=2");
             env.putAll(TestTokens.settings(DIR));
             this.environment = Map.copyOf(env);
-            this.process = new ChildProcess(scenario.name + "-" + id, "-Xmx448m", Main.class.getName(), List.of(), environment, dir, DIR);
+            // Kafka Streams' task life cycle and the consumer's offset resets at INFO (logback-chaos.xml): after a failure, the
+            // log says which task ran where and from which offset each input partition was read again.
+            this.process = new ChildProcess(scenario.name + "-" + id, List.of("-Xmx448m", "-Dlogback.configurationFile="
+                    + Path.of(java.net.URI.create(FaultInjectionIntegrationTest.class.getResource("/logback-chaos.xml").toString()))),
+                    Main.class.getName(), List.of(), environment, dir, DIR);
         }
 
         Map<String, String> environment() {
