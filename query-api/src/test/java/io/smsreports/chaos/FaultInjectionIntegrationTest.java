@@ -309,8 +309,7 @@ class FaultInjectionIntegrationTest {
                 if (!input.topic().equals(topics.dispatches()) || input.key() == null) {
                     continue;
                 }
-                final int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
-                        input.key().getBytes(java.nio.charset.StandardCharsets.UTF_8))) % PARTITIONS;
+                final int partition = io.smsreports.query.Cluster.partitionOf(input.key(), PARTITIONS);
                 final long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
                 if (missing.contains(input.key())) {
                     missingOffsets.computeIfAbsent(partition, p -> new ArrayList<>()).add(offset);

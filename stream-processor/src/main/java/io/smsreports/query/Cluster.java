@@ -66,7 +66,7 @@ public final class Cluster {
     }
 
     /** The partition the producer's default partitioner gives a String key among {@code partitions}. */
-    static int partitionOf(final String key, final int partitions) {
+    public static int partitionOf(final String key, final int partitions) {
         return Utils.toPositive(Utils.murmur2(KEYS.serialize(null, key))) % partitions;
     }
 
