@@ -376,8 +376,14 @@ class FaultInjectionIntegrationTest {
                 } catch (AssertionError | RuntimeException e) {
                     restored = "a fresh instance restored from the changelogs does not hold the model either: " + e.getMessage();
                 }
+                String deadLetters;
+                try {
+                    deadLetters = String.valueOf(SmsWorkload.count(cluster.bootstrapServers(), topics.deadLetters()));
+                } catch (RuntimeException e) {
+                    deadLetters = "not known (" + e + ")";
+                }
                 throw new AssertionError(wrong.getMessage() + "\n" + restored + "\nsms.delivered: " + delivered.count() + " events of "
-                        + expected.delivered().size(), wrong);
+                        + expected.delivered().size() + "\ndead-letter records: " + deadLetters, wrong);
             }
             LOG.info("Scenario {}: API answers {}", name, first);
             poller.close();

@@ -22,9 +22,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -304,7 +306,7 @@ public final class SmsWorkload {
             Map<String, Map<Long, Map<String, long[]>>> hourly, Map<String, List<String>> failed,
             Map<String, Map<Integer, Long>> latency, List<String> delivered, Map<String, List<String>> people, long orphans,
             int poison, Map<String, Map<String, long[]>> spend, Map<String, long[]> pricing, Map<String, Map<String, Long>> notSent,
-            Map<String, long[]> clicks, long orphanClicks, Map<String, long[]> replies, long unattributedReplies) {
+            Map<String, long[]> clicks, long orphanClicks, Map<String, long[]> replies, long unattributedReplies, long inboundMessages) {
 
         /**
          * A campaign's figures as the API's campaign report says them: sent, delivered, failed, unconfirmed, not sent (rule 14),
@@ -356,6 +358,7 @@ public final class SmsWorkload {
         final Map<Integer, ReferenceModel> models = new HashMap<>();
         // Replies meet the SMS by number, across the lifecycle partitions: one model over every dispatch and inbound message.
         final ReferenceModel replyModel = new ReferenceModel(receiptTimeoutMs, receiptTimeoutMs, 7 * DAY);
+        final Set<String> inboundIds = new HashSet<>();
         int poison = 0;
         for (final Input input : inputs) {
             if (input.value instanceof byte[]) {
@@ -367,6 +370,7 @@ public final class SmsWorkload {
             }
             if (input.value instanceof io.smsreports.events.SmsInbound message) {
                 replyModel.inbound(message);
+                inboundIds.add(message.getInboundId());
                 continue;
             }
             final ReferenceModel model = models.computeIfAbsent(partitionOf(input.key), p -> new ReferenceModel(receiptTimeoutMs, receiptTimeoutMs, 7 * DAY));
@@ -419,7 +423,7 @@ public final class SmsWorkload {
         failed.values().forEach(list -> list.sort(null));
         people.values().forEach(list -> list.sort(null));
         return new Expected(stats, reconciliation, hourly, failed, latency, delivered, people, orphans, poison, spend, pricing, notSent,
-                clicks, orphanClicks, replyModel.replies, replyModel.unattributedReplies);
+                clicks, orphanClicks, replyModel.replies, replyModel.unattributedReplies, inboundIds.size());
     }
 
     private static void add(final long[] into, final long[] values) {
@@ -475,7 +479,8 @@ public final class SmsWorkload {
             assertThat(s.notSent()).as("not sent by reason of %s (rule 14)", m).isEqualTo(expected.notSent.getOrDefault(m, Map.of()));
             final io.smsreports.reporting.Engagement e = s.engagement();
             assertThat(List.of(e.totalClicks(), e.uniqueClicks(), e.botClicks(), e.replies(), e.optOuts()))
-                    .as("clicks, unique, bot (rule 16), replies and opt-outs (rule 17) of %s", m).isEqualTo(expected.engagement(m));
+                    .as(() -> "clicks, unique, bot (rule 16), replies and opt-outs (rule 17) of " + m + " (" + repliesDiagnosis(streams, expected)
+                            + ")").isEqualTo(expected.engagement(m));
         }
 
         final ReadOnlyWindowStore<String, HourlyCounts> hourly = streams.store(StoreQueryParameters.fromNameAndType(
@@ -545,6 +550,36 @@ public final class SmsWorkload {
                 .as("orphan clicks (rule 16)").isEqualTo(expected.orphanClicks);
         assertThat(counterOverPartitions(streams, StoreNames.REPLY_META, ReplyProcessor.UNATTRIBUTED_KEY))
                 .as("unattributed replies (rule 17)").isEqualTo(expected.unattributedReplies);
+    }
+
+    /**
+     * What the replies' tasks hold against the model, to tell on a shortfall which input lost records: the sends and the
+     * inbound messages in the ledgers (nothing is pruned in this workload), the stale inputs and the unattributed replies.
+     */
+    private String repliesDiagnosis(final KafkaStreams streams, final Expected expected) {
+        long sends = 0;
+        final Set<String> inbound = new HashSet<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            try (KeyValueIterator<String, io.smsreports.replies.ReplyLedger> it = streams.store(StoreQueryParameters.fromNameAndType(
+                    StoreNames.REPLY_LEDGER, QueryableStoreTypes.<String, io.smsreports.replies.ReplyLedger>keyValueStore())
+                    .withPartition(partition)).all()) {
+                while (it.hasNext()) {
+                    final io.smsreports.replies.ReplyLedger ledger = it.next().value;
+                    sends += ledger.sends().size();
+                    ledger.inbounds().forEach(i -> inbound.add(i.inboundId()));
+                }
+            }
+        }
+        long sent = 0;
+        for (final Map<String, long[]> platforms : expected.stats.values()) {
+            for (final long[] c : platforms.values()) {
+                sent += c[0];
+            }
+        }
+        return "reply ledgers hold " + sends + " sends (model " + sent + ") and " + inbound.size() + " inbound messages (model "
+                + expected.inboundMessages + "); stale inputs " + counterOverPartitions(streams, StoreNames.REPLY_META, ReplyProcessor.STALE_KEY)
+                + ", unattributed " + counterOverPartitions(streams, StoreNames.REPLY_META, ReplyProcessor.UNATTRIBUTED_KEY) + " (model "
+                + expected.unattributedReplies + ")";
     }
 
     /** A counter of a meta store summed over its partitions (the lifecycle's and the replies' tasks have the input's count). */
