@@ -175,9 +175,7 @@ class QueryApiIntegrationTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return io.smsreports.testing.FreePorts.next();
     }
 
     private static List<String> texts(final JsonNode array, final String field) {

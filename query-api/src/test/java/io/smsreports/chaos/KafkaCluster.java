@@ -84,9 +84,6 @@ final class KafkaCluster implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
+        return io.smsreports.testing.FreePorts.next();
     }
 }

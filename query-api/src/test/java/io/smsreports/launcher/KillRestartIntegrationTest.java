@@ -107,8 +107,6 @@ class KillRestartIntegrationTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return io.smsreports.testing.FreePorts.next();
     }
 }
