@@ -10,6 +10,9 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The Kafka Streams configuration of an SMS Reports instance. */
 public final class StreamsProperties {
 
+    /** The producer's transaction timeout: longer than a rebalance under load, shorter than the consumer's session timeout. */
+    static final int TRANSACTION_TIMEOUT_MS = 30_000;
+
     private StreamsProperties() {
     }
 
@@ -46,6 +49,14 @@ public final class StreamsProperties {
         // within two commit intervals (BENCHMARKS.md: p99 2.4 s -> 0.39 s at 4,000 events/s).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 50);
+        // Kafka Streams commits nothing while a rebalance is in progress (TaskManager skips the commit), and the thread keeps
+        // processing into the open transaction. Its exactly-once default, a 10 s transaction timeout, is shorter than a
+        // rebalance on a loaded machine: the coordinator then aborted the transaction, every thread of the group was fenced
+        // (InvalidProducerEpochException), closed all its tasks dirty, wiped them and restored them from the changelogs
+        // (the chaos suite, 2026-12-05: both instances at once, after a 10 s rebalance). 30 s outlasts such a rebalance and
+        // stays below the consumer's 45 s session timeout, so the open transaction of an instance that died is aborted before
+        // its tasks move to another instance (a restarted one, with the same transactional id, aborts it at once).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MS);
         // Static membership (Faults: "restarts are fast"): a restarted instance is the same member, so a restart after
         // SIGKILL neither waits out the dead member's session nor moves its tasks away and back.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), InstanceIdentity.of(config));
