@@ -49,6 +49,14 @@ public final class StreamsProperties {
         // within two commit intervals (BENCHMARKS.md: p99 2.4 s -> 0.39 s at 4,000 events/s).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 50);
+        // Transactional state stores (KIP-892, Kafka Streams 4.4): a store's writes since the last commit are held in its
+        // transaction buffer and reach RocksDB when the changelog transaction commits. A task closed dirty (a crash, a fenced
+        // thread, a corrupted task) keeps its committed local state and replays only what it had not committed, instead of
+        // being wiped and restored from the changelogs; and interactive queries read committed state only, so a figure the
+        // API has shown is never taken back by an aborted transaction (a campaign reported, then 404 after its first
+        // transaction was aborted: the chaos suite, 2026-12-05).
+        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+        p.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
         // Kafka Streams commits nothing while a rebalance is in progress (TaskManager skips the commit), and the thread keeps
         // processing into the open transaction. Its exactly-once default, a 10 s transaction timeout, is shorter than a
         // rebalance on a loaded machine: the coordinator then aborted the transaction, every thread of the group was fenced

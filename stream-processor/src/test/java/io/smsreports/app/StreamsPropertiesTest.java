@@ -32,4 +32,13 @@ class StreamsPropertiesTest {
         assertThat(transactionTimeout).as("the transaction of an instance that died is aborted before its tasks move")
                 .isLessThan(sessionTimeout);
     }
+
+    @Test
+    void storesAreTransactionalAndQueriesReadCommittedState() {
+        final StreamsConfig config = new StreamsConfig(PROPERTIES);
+        assertThat(config.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG))
+                .as("a task closed dirty keeps its committed state instead of being wiped and restored").isTrue();
+        assertThat(config.defaultInteractiveQueryIsolationLevel()).as("the API never shows an uncommitted figure")
+                .isEqualTo(org.apache.kafka.common.IsolationLevel.READ_COMMITTED);
+    }
 }
