@@ -121,6 +121,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         format(logDirectory);
 
         LOG.info("Starting embedded Kafka broker on {} (data in {})", bootstrapServers(), logDirectory);
+        final long startedAt = System.nanoTime();
         final KafkaRaftServer raftServer = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
         try {
             raftServer.startup();
@@ -129,13 +130,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("The embedded Kafka broker failed to start on " + bootstrapServers() + ": " + e.getMessage(), e);
         }
         server = raftServer;
+        final long serverUpAt = System.nanoTime();
         try {
             awaitReady(settings.startupTimeout);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        LOG.info("Embedded Kafka broker ready on {}", bootstrapServers());
+        LOG.info("Embedded Kafka broker ready on {} ({} ms to start the server, {} ms until it served a transaction and a"
+                        + " consumer group)", bootstrapServers(), (serverUpAt - startedAt) / 1_000_000,
+                (System.nanoTime() - serverUpAt) / 1_000_000);
         return this;
     }
 
