@@ -4,40 +4,67 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API's bearer tokens, known only by their SHA-256 hashes, each with a name and a {@link Role}.
  *
  * <p>Read from a tokens file ({@code SMS_API_TOKENS_FILE}), one token a line: {@code <name> <role> <sha256 hex>}
- * ({@code #} starts a comment). The file is read again when it changes, so tokens are added, rotated and revoked
- * without a restart. A presented token is hashed and compared with every stored hash in constant time
- * ({@link MessageDigest#isEqual}), so neither the match nor its position leaks through timing.
+ * ({@code #} starts a comment). Tokens are added, rotated and revoked without a restart: at most once every
+ * {@link #RECHECK_EVERY} (on the next request) the file is read again and compared by its content, not its modification
+ * time, so a rewrite within the same second, or one that keeps the old time and size, is seen as well. A file that is
+ * gone denies every token it held until it is back (logged once); a half-written or broken file keeps the tokens read
+ * last. A presented token is hashed and compared with every stored hash in constant time ({@link MessageDigest#isEqual}),
+ * so neither the match nor its position leaks through timing.
  */
 public final class ApiTokens {
 
     private record Entry(String name, Role role, byte[] hash) {
     }
 
+    /** How often, at most, the tokens file is read again: a revoked token stops working within this (plus one request). */
+    public static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiTokens.class);
+    private static final byte[] GONE = new byte[0];
+
     private final Path file;
     private final List<Entry> extra;
+    private final LongSupplier nanoTime;
     private volatile List<Entry> entries;
-    private volatile FileTime loadedAt;
+    /** SHA-256 of the bytes {@link #entries} were last compared with ({@link #GONE} while the file is missing). */
+    private volatile byte[] contentHash;
+    private volatile long checkedAt;
 
-    private ApiTokens(final Path file, final List<Entry> extra) {
+    private ApiTokens(final Path file, final List<Entry> extra, final LongSupplier nanoTime) {
         this.file = file;
         this.extra = extra;
-        this.entries = file == null ? List.of() : load(file);
-        this.loadedAt = file == null ? null : modified(file);
+        this.nanoTime = nanoTime;
+        if (file != null) {
+            final byte[] content = read(file);
+            if (content == null) {
+                throw new UncheckedIOException("Cannot read the API tokens file " + file + ": it does not exist",
+                        new NoSuchFileException(file.toString()));
+            }
+            this.entries = parse(file, content);
+            this.contentHash = sha256(content);
+        } else {
+            this.entries = List.of();
+        }
+        this.checkedAt = nanoTime.getAsLong();
     }
 
     /**
@@ -51,7 +78,12 @@ public final class ApiTokens {
         if (file == null && extra.isEmpty()) {
             throw new IllegalArgumentException("no API token is configured: set SMS_API_TOKENS_FILE");
         }
-        return new ApiTokens(file, extra);
+        return new ApiTokens(file, extra, System::nanoTime);
+    }
+
+    /** As {@link #of(Path, Principal, String)}, with the clock the recheck interval is measured on (tests). */
+    static ApiTokens of(final Path file, final LongSupplier nanoTime) {
+        return new ApiTokens(file, List.of(), nanoTime);
     }
 
     /** The principal a bearer token belongs to, if it is one of ours. */
@@ -86,32 +118,62 @@ public final class ApiTokens {
     }
 
     private void reloadIfChanged() {
-        if (file == null) {
+        if (file == null || nanoTime.getAsLong() - checkedAt < RECHECK_EVERY.toNanos()) {
             return;
         }
-        final FileTime now = modified(file);
-        if (now != null && !now.equals(loadedAt)) {
-            synchronized (this) {
-                if (!now.equals(loadedAt)) {
-                    try {
-                        entries = load(file);
-                    } catch (IllegalArgumentException | UncheckedIOException e) {
-                        // A half-written or broken file: keep the tokens we had until it is fixed.
-                        org.slf4j.LoggerFactory.getLogger(ApiTokens.class).warn("Keeping the previous API tokens: {}", e.getMessage());
-                    }
-                    loadedAt = now;
-                }
+        synchronized (this) {
+            final long now = nanoTime.getAsLong();
+            if (now - checkedAt < RECHECK_EVERY.toNanos()) {
+                return;
             }
+            checkedAt = now;
+            final byte[] content;
+            try {
+                content = read(file);
+            } catch (UncheckedIOException e) {
+                LOG.warn("Keeping the previous API tokens: {}", e.getMessage()); // read again at the next recheck
+                return;
+            }
+            if (content == null) {
+                if (contentHash != GONE) {
+                    LOG.error("The API tokens file {} is gone: every token it held is refused until it is back", file);
+                    entries = List.of();
+                    contentHash = GONE;
+                }
+                return;
+            }
+            final byte[] hash = sha256(content);
+            if (MessageDigest.isEqual(hash, contentHash)) {
+                return;
+            }
+            final boolean wasGone = contentHash == GONE;
+            try {
+                entries = parse(file, content);
+                if (wasGone) {
+                    LOG.warn("The API tokens file {} is back: its tokens are accepted again", file);
+                }
+            } catch (IllegalArgumentException e) {
+                // A half-written or broken file: keep the tokens we had (none if it was gone) until it changes again.
+                LOG.warn(wasGone ? "The API tokens file {} is back but cannot be read, every token is still refused: {}"
+                        : "Keeping the previous API tokens of {}: {}", file, e.getMessage());
+            }
+            contentHash = hash;
         }
     }
 
-    private static List<Entry> load(final Path file) {
-        final List<String> lines;
+    /** The file's bytes, or null when it does not exist. */
+    private static byte[] read(final Path file) {
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the API tokens file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<Entry> parse(final Path file, final byte[] content) {
+        final List<String> lines = new String(content, StandardCharsets.UTF_8).lines().toList();
         final List<Entry> loaded = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             final String line = lines.get(i).strip();
@@ -133,17 +195,13 @@ public final class ApiTokens {
         return List.copyOf(loaded);
     }
 
-    private static FileTime modified(final Path file) {
-        try {
-            return Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            return null;
-        }
+    private static byte[] sha256(final String token) {
+        return sha256(token.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] sha256(final String token) {
+    private static byte[] sha256(final byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
