@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.kafka.StoreSafeKafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -49,13 +49,13 @@ public final class SmsReportsService implements AutoCloseable {
     private final SmsReportsPipeline pipeline;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry metrics;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private final StoreSafeKafkaStreamsMetrics streamsMetrics;
     private final Javalin http;
     private final QueryApi api;
     private final AuditLog audit;
 
     private SmsReportsService(final ServiceConfig config, final SmsReportsPipeline pipeline, final PrometheusMeterRegistry metrics,
-            final KafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api, final AuditLog audit) {
+            final StoreSafeKafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api, final AuditLog audit) {
         this.audit = audit;
         this.config = config;
         this.pipeline = pipeline;
@@ -81,7 +81,7 @@ public final class SmsReportsService implements AutoCloseable {
         final DecodeStalls stalls = pipeline.monitor().decodeStalls();
 
         final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        final StoreSafeKafkaStreamsMetrics streamsMetrics = new StoreSafeKafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         PipelineCounters.bind(streams, metrics);
         new JvmMemoryMetrics().bindTo(metrics);
