@@ -686,11 +686,19 @@ public final class SmsWorkload {
                 }
             }
             producer.flush();
-            for (final Future<?> future : sent) {
-                future.get(); // any rejected record fails the test here
+            for (int i = 0; i < sent.size(); i++) {
+                try {
+                    sent.get(i).get(); // any rejected record fails the test here
+                } catch (ExecutionException e) {
+                    // The cause in the message: a CI summary shows the message, not the stack trace.
+                    throw new IllegalStateException("producing the dataset failed at record " + i + " of " + inputs.size() + " (topic "
+                            + inputs.get(i).topic + ", " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s after the first): "
+                            + e.getCause(), e.getCause());
+                }
             }
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("producing the dataset failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("producing the dataset was interrupted", e);
         }
         avro.close();
     }
