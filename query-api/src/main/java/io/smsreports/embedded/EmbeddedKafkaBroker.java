@@ -195,6 +195,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
                 sleep(100);
             }
+            awaitLeaders(admin, names, deadline);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot list the topics of " + bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -202,6 +203,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Timed out creating topics on " + bootstrapServers(), e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code names} is served by its leader, not only named in the metadata. A KRaft broker
+     * publishes new topics to its metadata cache before its replica manager takes their leadership; a produce in between
+     * is refused with NOT_LEADER_OR_FOLLOWER, and an idempotent producer was seen to leave such a batch unsent until
+     * delivery.timeout.ms expired (ArrivalOrderIntegrationTest, 5 minutes, under load). ListOffsets is answered by the
+     * replica manager, so its success on every partition means each one takes writes.
+     */
+    private static void awaitLeaders(final Admin admin, final List<String> names, final long deadline)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        final Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions = new java.util.HashMap<>();
+        admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(topic -> topic.partitions()
+                .forEach(p -> partitions.put(new TopicPartition(topic.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+        while (true) {
+            try {
+                admin.listOffsets(partitions, new org.apache.kafka.clients.admin.ListOffsetsOptions().timeoutMs(5_000)).all()
+                        .get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The partitions of " + names + " have no serving leader: " + e.getCause(), e.getCause());
+                }
+                sleep(100);
+            }
         }
     }
 
