@@ -76,6 +76,8 @@ class QueryApiIntegrationTest {
             new ch.qos.logback.core.read.ListAppender<>();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** Every response a test reads through {@link #get} is checked against the served OpenAPI document. */
+    private final OpenApiContract contract = new OpenApiContract();
     private EmbeddedKafkaBroker kafka;
     private DevSchemaRegistryServer registry;
     private SmsReportsService first;
@@ -136,6 +138,107 @@ class QueryApiIntegrationTest {
         }
     }
 
+    /**
+     * For each documented route, one request it must answer 200 (with the admin token), one 400 (a bad parameter) and one
+     * 404 (nothing by that id); {@code null} where the route has no such request. 401 asks the first without a token, 403
+     * with a role below the route's, 503 once stream processing has stopped.
+     */
+    /** A campaign nobody sent (unlike {@code D}, whose SMS came without their campaign). */
+    private static final String NONE = "no-such-campaign";
+
+    private static final Map<String, String[]> CONTRACT_REQUESTS = Map.ofEntries(
+            Map.entry("/api/v1/campaigns", new String[] {"/api/v1/campaigns?limit=2", "/api/v1/campaigns?limit=0", null}),
+            Map.entry("/api/v1/campaigns/{messageId}", new String[] {"/api/v1/campaigns/" + A, null, "/api/v1/campaigns/" + NONE}),
+            Map.entry("/api/v1/campaigns/{messageId}/platforms",
+                    new String[] {"/api/v1/campaigns/" + A + "/platforms", null, "/api/v1/campaigns/" + NONE + "/platforms"}),
+            Map.entry("/api/v1/campaigns/{messageId}/timeline", new String[] {"/api/v1/campaigns/" + A + "/timeline",
+                    "/api/v1/campaigns/" + A + "/timeline?from=yesterday", "/api/v1/campaigns/" + NONE + "/timeline"}),
+            Map.entry("/api/v1/campaigns/{messageId}/heatmap", new String[] {"/api/v1/campaigns/" + A + "/heatmap?tz=Europe/Istanbul",
+                    "/api/v1/campaigns/" + A + "/heatmap?tz=Mars/Olympus_Mons", "/api/v1/campaigns/" + NONE + "/heatmap"}),
+            Map.entry("/api/v1/campaigns/{messageId}/breakdown", new String[] {"/api/v1/campaigns/" + A + "/breakdown?by=operator",
+                    "/api/v1/campaigns/" + A + "/breakdown?by=colour", "/api/v1/campaigns/" + NONE + "/breakdown?by=platform"}),
+            Map.entry("/api/v1/campaigns/{messageId}/funnel",
+                    new String[] {"/api/v1/campaigns/" + A + "/funnel", null, "/api/v1/campaigns/" + NONE + "/funnel"}),
+            Map.entry("/api/v1/campaigns/{messageId}/links",
+                    new String[] {"/api/v1/campaigns/" + A + "/links", null, "/api/v1/campaigns/" + NONE + "/links"}),
+            Map.entry("/api/v1/campaigns/{messageId}/failures", new String[] {"/api/v1/campaigns/" + A + "/failures?by=errorCode",
+                    "/api/v1/campaigns/" + A + "/failures?by=colour", "/api/v1/campaigns/" + NONE + "/failures?by=category"}),
+            Map.entry("/api/v1/campaigns/{messageId}/latency",
+                    new String[] {"/api/v1/campaigns/" + A + "/latency", null, "/api/v1/campaigns/" + NONE + "/latency"}),
+            Map.entry("/api/v1/campaigns/{messageId}/failed", new String[] {"/api/v1/campaigns/" + A + "/failed?limit=3",
+                    "/api/v1/campaigns/" + A + "/failed?limit=0", "/api/v1/campaigns/" + NONE + "/failed"}),
+            Map.entry("/api/v1/campaigns/{messageId}/failed/export", new String[] {"/api/v1/campaigns/" + A + "/failed/export?format=csv",
+                    "/api/v1/campaigns/" + A + "/failed/export?format=pdf", "/api/v1/campaigns/" + NONE + "/failed/export"}),
+            Map.entry("/api/v1/campaigns/{messageId}/not-sent/export", new String[] {
+                    "/api/v1/campaigns/" + A + "/not-sent/export?format=xlsx", "/api/v1/campaigns/" + A + "/not-sent/export?reason=BORED",
+                    "/api/v1/campaigns/" + NONE + "/not-sent/export"}),
+            Map.entry("/api/v1/people", new String[] {"/api/v1/people?externalId=u2", "/api/v1/people", "/api/v1/people?externalId=nobody"}),
+            Map.entry("/api/v1/people/{personId}", new String[] {"/api/v1/people/ext:u2", "/api/v1/people/u2", "/api/v1/people/ext:nobody"}),
+            Map.entry("/api/v1/people/{personId}/messages", new String[] {"/api/v1/people/ext:u2/messages",
+                    "/api/v1/people/ext:u2/messages?from=yesterday", "/api/v1/people/ext:nobody/messages"}),
+            Map.entry("/api/v1/events/sms-delivered", new String[] {"/api/v1/events/sms-delivered?messageId=" + B,
+                    "/api/v1/events/sms-delivered?groupBy=colour&messageId=" + B, "/api/v1/events/sms-delivered?messageId=" + NONE}),
+            Map.entry("/api/v1/reconciliation", new String[] {"/api/v1/reconciliation", null, null}),
+            Map.entry("/api/v1/alerts", new String[] {"/api/v1/alerts?state=all", "/api/v1/alerts?state=closed", null}),
+            Map.entry("/api/v1/routes", new String[] {"/api/v1/routes", "/api/v1/routes?from=yesterday", null}),
+            Map.entry("/api/v1/openapi.json", new String[] {"/api/v1/openapi.json", null, null}),
+            Map.entry("/health", new String[] {"/health", null, null}),
+            Map.entry("/ready", new String[] {"/ready", null, null}),
+            Map.entry("/metrics", new String[] {"/metrics", null, null}),
+            Map.entry("/api/v1/whoami", new String[] {"/api/v1/whoami", null, null}),
+            Map.entry("/api/v1/audit", new String[] {"/api/v1/audit?limit=5", "/api/v1/audit?limit=0", null}));
+
+    /**
+     * The OpenAPI document against reality (issue 21): every status each route documents is asked for and the answer
+     * validated against the document (status, headers, media type, body schema), as is every response the other tests
+     * read. Last, because it stops the first instance's stream processing to see the 503s.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void shouldAnswerEveryStatusAsTheOpenApiDocumentSays() throws Exception {
+        final Map<String, java.util.Set<String>> documented = contract.documented();
+        assertThat(CONTRACT_REQUESTS.keySet()).as("a request for every documented route").isEqualTo(documented.keySet());
+        final String base = bases.get(0);
+        final List<String> unavailable = new ArrayList<>();
+        final List<String> wrong = new ArrayList<>();
+        for (final Map.Entry<String, java.util.Set<String>> route : documented.entrySet()) {
+            final String[] asks = CONTRACT_REQUESTS.get(route.getKey());
+            final io.smsreports.api.auth.Access access = QueryApi.POLICY.get(route.getKey());
+            for (final String status : route.getValue()) {
+                switch (status) {
+                    case "200" -> expect(wrong, base, asks[0], TestTokens.ADMIN, 200);
+                    case "400" -> expect(wrong, base, asks[1], TestTokens.ADMIN, 400);
+                    case "404" -> expect(wrong, base, asks[2], TestTokens.ADMIN, 404);
+                    case "401" -> expect(wrong, base, asks[0], null, 401);
+                    case "403" -> expect(wrong, base, asks[0], access == io.smsreports.api.auth.Access.ADMIN ? TestTokens.ANALYST : TestTokens.VIEWER, 403);
+                    case "503" -> unavailable.add(asks[0]);
+                    default -> throw new AssertionError(route.getKey() + " documents status " + status + ", which this test cannot ask for");
+                }
+            }
+        }
+        first.streams().close(Duration.ofMinutes(1));
+        for (final String path : unavailable) {
+            expect(wrong, base, path, TestTokens.ADMIN, 503);
+        }
+        assertThat(wrong).as("answers with another status than asked for").isEmpty();
+        assertThat(contract.findings()).as("responses that do not conform to openapi.json").isEmpty();
+        assertThat(contract.documentedButNotSeen()).as("documented statuses no response showed").isEmpty();
+    }
+
+    private void expect(final List<String> wrong, final String base, final String path, final String token, final int status)
+            throws IOException, InterruptedException {
+        assertThat(path).as("a request that should answer %d", status).isNotNull();
+        final HttpResponse<byte[]> response = get(base, path, token);
+        if (response.statusCode() != status) {
+            wrong.add("GET " + path + (token == null ? " without a token" : "") + " answered " + response.statusCode() + ", not " + status
+                    + ": " + abbreviated(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static String abbreviated(final String body) {
+        return body.length() <= 300 ? body : body.substring(0, 300) + "…";
+    }
+
     // ---- helpers ----
 
     private HttpResponse<byte[]> get(final String base, final String path) throws IOException, InterruptedException {
@@ -147,7 +250,9 @@ class QueryApiIntegrationTest {
         if (token != null) {
             request.header("Authorization", TestTokens.bearer(token));
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        final HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        contract.check(URI.create(base + path), response);
+        return response;
     }
 
     private JsonNode json(final String base, final String path) throws IOException, InterruptedException {
