@@ -172,7 +172,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(topicConfig)));
     }
 
-    /** Creates the topics that do not exist yet, and returns once every one of them is in the broker's metadata. */
+    /** Creates the topics that do not exist yet, and returns once every partition of them is served by its leader. */
     public void createTopics(final Collection<NewTopic> topics) {
         try (Admin admin = admin()) {
             // One request for all of them (each its own result): a restart finds them all there and is not held up by a
@@ -188,14 +188,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
             }
             final List<String> names = topics.stream().map(NewTopic::name).toList();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(names)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Created topics " + names + " do not show in the metadata of " + bootstrapServers());
-                }
-                sleep(100);
-            }
-            awaitLeaders(admin, names, deadline);
+            awaitLeaders(admin, names, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot list the topics of " + bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -215,11 +208,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     private static void awaitLeaders(final Admin admin, final List<String> names, final long deadline)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        final Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions = new java.util.HashMap<>();
-        admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(topic -> topic.partitions()
-                .forEach(p -> partitions.put(new TopicPartition(topic.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
         while (true) {
             try {
+                // Described in the loop: a topic just created may not be in the broker's metadata yet
+                // (UnknownTopicOrPartitionException, a retriable error).
+                final Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions = new java.util.HashMap<>();
+                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(topic -> topic.partitions()
+                        .forEach(p -> partitions.put(new TopicPartition(topic.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
                 admin.listOffsets(partitions, new org.apache.kafka.clients.admin.ListOffsetsOptions().timeoutMs(5_000)).all()
                         .get(30, TimeUnit.SECONDS);
                 return;
