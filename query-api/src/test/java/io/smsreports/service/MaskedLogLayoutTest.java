@@ -34,4 +34,20 @@ class MaskedLogLayoutTest {
                 .contains("{\"msisdn\":\"…\"}").contains("lookup of <email>").contains("at io.smsreports.service.MaskedLogLayoutTest");
         assertThat(line).doesNotContain("5551234567").doesNotContain("ann@example.com").doesNotContain("u-4711");
     }
+
+    /**
+     * Logback prints its own status lines on every start when the configuration has a warning (logback 1.6 deprecated
+     * {@code converterClass}, and every user then saw thirty lines of logback internals before the service's first line).
+     */
+    @Test
+    void shouldConfigureWithoutWarningsSoThatStartingPrintsOnlyTheServicesLines() throws Exception {
+        final LoggerContext context = new LoggerContext();
+        final JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(MaskedLogLayoutTest.class.getResource("/logback.xml"));
+
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .filteredOn(status -> status.getEffectiveLevel() >= ch.qos.logback.core.status.Status.WARN)
+                .extracting(ch.qos.logback.core.status.Status::getMessage).isEmpty();
+    }
 }
