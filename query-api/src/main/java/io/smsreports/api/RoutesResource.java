@@ -38,10 +38,17 @@ public final class RoutesResource {
         });
     }
 
+    /** The default range [from, to) at {@code now}: the 24 dispatch hours up to and including the current one. */
+    public static Instant[] lastDay(final Instant now) {
+        final Instant to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        return new Instant[] {to.minus(DEFAULT_RANGE), to};
+    }
+
     /** [from, to): given, or the last day; from before to, within the history retention. */
     private Instant[] range(final Context ctx) {
         final Instant now = clock.instant();
-        final Instant to = Params.instant(ctx, "to", now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1)));
+        final Instant[] lastDay = lastDay(now);
+        final Instant to = Params.instant(ctx, "to", lastDay[1]);
         final Instant from = Params.instant(ctx, "from", to.minus(DEFAULT_RANGE));
         if (!from.isBefore(to)) {
             throw ApiException.badParameter("from", "must be before 'to' (" + from + " is not before " + to + ")");

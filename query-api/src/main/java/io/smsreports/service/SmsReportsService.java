@@ -53,10 +53,13 @@ public final class SmsReportsService implements AutoCloseable {
     private final Javalin http;
     private final QueryApi api;
     private final AuditLog audit;
+    private final ReportMetrics reportMetrics;
 
     private SmsReportsService(final ServiceConfig config, final SmsReportsPipeline pipeline, final PrometheusMeterRegistry metrics,
-            final StoreSafeKafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api, final AuditLog audit) {
+            final StoreSafeKafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api, final AuditLog audit,
+            final ReportMetrics reportMetrics) {
         this.audit = audit;
+        this.reportMetrics = reportMetrics;
         this.config = config;
         this.pipeline = pipeline;
         this.streams = pipeline.streams();
@@ -142,9 +145,10 @@ public final class SmsReportsService implements AutoCloseable {
         }
         streams.setStateListener((newState, oldState) -> LOG.info("Stream processing {} -> {}", oldState, newState));
         pipeline.start();
+        final ReportMetrics reportMetrics = ReportMetrics.start(reader, pipeline.monitor().restoreProgress(), metrics, Clock.systemUTC());
         LOG.info("SMS Reports API on http://{}:{} (advertised as {}, group member {})", config.httpHost(), http.port(), advertised,
                 InstanceIdentity.of(processor));
-        return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api, audit);
+        return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api, audit, reportMetrics);
     }
 
     /**
@@ -210,6 +214,7 @@ public final class SmsReportsService implements AutoCloseable {
     public void close(final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         http.stop();
+        reportMetrics.close();
         pipeline.close(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
         audit.close();
         streamsMetrics.close();

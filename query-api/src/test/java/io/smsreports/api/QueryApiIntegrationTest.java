@@ -1102,6 +1102,106 @@ class QueryApiIntegrationTest {
         return sum;
     }
 
+    /** The samples of a metric on both instances summed, over the series whose labels include {@code labels}. */
+    private static double sumOf(final List<String> scrapes, final String metric, final Map<String, String> labels) {
+        double sum = 0;
+        for (final String scrape : scrapes) {
+            for (final String line : scrape.split("\n")) {
+                if (!line.startsWith(metric + "{") && !line.startsWith(metric + " ")) {
+                    continue;
+                }
+                final Map<String, String> found = new java.util.HashMap<>();
+                final java.util.regex.Matcher label = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"")
+                        .matcher(line.substring(0, line.lastIndexOf(' ')));
+                while (label.find()) {
+                    found.put(label.group(1), label.group(2));
+                }
+                if (found.entrySet().containsAll(labels.entrySet())) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
+    }
+
+    private List<String> scrapes() throws IOException, InterruptedException {
+        final List<String> scrapes = new ArrayList<>();
+        for (final String base : bases) {
+            scrapes.add(new String(get(base, "/metrics").body(), StandardCharsets.UTF_8));
+        }
+        return scrapes;
+    }
+
+    /**
+     * Issue 21, item 2: every metric that the Grafana dashboard and the Prometheus alerting rules under {@code ops/} read is
+     * exported by the running instances, and the report gauges, summed over both instances as the dashboard sums them, are
+     * the API's figures (campaigns, spend, routes, open alerts).
+     */
+    @Test
+    void shouldExportEveryMetricTheDashboardAndAlertingRulesReadAddingUpToTheApisFigures() throws Exception {
+        // The gauges are read from the stores every 10 s in the background: wait until they have caught up, then they must equal.
+        Poll.untilPasses("the report gauges summed over both instances equal the API's figures", Duration.ofSeconds(90),
+                Duration.ofSeconds(1), () -> {
+                    final List<String> scrapes = scrapes();
+                    for (final String campaign : List.of(A, B, C)) {
+                        final JsonNode report = both("/api/v1/campaigns/" + campaign);
+                        for (final String status : List.of("sent", "delivered", "failed", "unconfirmed", "pending")) {
+                            assertThat(sumOf(scrapes, "sms_campaign_messages", Map.of("campaign", campaign, "status", status)))
+                                    .as("%s %s", campaign, status).isEqualTo(report.at("/metrics/" + status).asDouble());
+                        }
+                        assertThat(sumOf(scrapes, "sms_campaign_messages", Map.of("campaign", campaign, "status", "not_sent")))
+                                .as("%s not sent", campaign).isEqualTo(report.path("notSent").asDouble());
+                        for (final JsonNode spend : report.at("/cost/spend")) {
+                            final String currency = spend.path("currency").asText();
+                            assertThat(sumOf(scrapes, "sms_campaign_spend_micros", Map.of("campaign", campaign, "currency", currency,
+                                    "kind", "spend"))).as("%s spend %s", campaign, currency).isEqualTo(spend.path("spendMicros").asDouble());
+                            assertThat(sumOf(scrapes, "sms_campaign_spend_micros", Map.of("campaign", campaign, "currency", currency,
+                                    "kind", "wasted"))).as("%s wasted %s", campaign, currency).isEqualTo(spend.path("wastedMicros").asDouble());
+                        }
+                    }
+                    final JsonNode spendOfB = both("/api/v1/campaigns/" + B).at("/cost/spend");
+                    assertThat(spendOfB).as("B's SMS are priced (rule 15)").hasSize(1);
+                    assertThat(spendOfB.at("/0/spendMicros").asLong()).as("B's spend").isEqualTo(30 * TestData.B_PRICE_MICROS);
+                    assertThat(spendOfB.at("/0/wastedMicros").asLong()).as("B's wasted spend: every SMS delivered").isZero();
+                    final JsonNode routes = both("/api/v1/routes").path("routes");
+                    assertThat(routes).as("a route dispatched in the last day (the dataset's clock records)").isNotEmpty();
+                    for (final JsonNode route : routes) {
+                        for (final String status : List.of("sent", "delivered", "failed", "unconfirmed", "pending")) {
+                            assertThat(sumOf(scrapes, "sms_route_messages", Map.of("route", route.path("route").asText(), "status", status)))
+                                    .as("route %s %s", route.path("route").asText(), status).isEqualTo(route.path(status).asDouble());
+                        }
+                    }
+                    final Map<String, Double> open = new java.util.TreeMap<>();
+                    for (final io.smsreports.alerting.Alert.Rule rule : io.smsreports.alerting.Alert.Rule.values()) {
+                        open.put(rule.label(), 0.0);
+                    }
+                    for (final JsonNode alert : both("/api/v1/alerts").path("items")) {
+                        open.merge(alert.path("rule").asText(), 1.0, Double::sum);
+                    }
+                    open.forEach((rule, n) -> assertThat(sumOf(scrapes, "sms_alerts_open", Map.of("rule", rule)))
+                            .as("open alerts of %s", rule).isEqualTo(n));
+                    assertThat(sumOf(scrapes, "sms_input_lag_records", Map.of())).as("input processed").isZero();
+                }, IOException.class);
+
+        final List<String> scrapes = scrapes();
+        final java.util.Set<String> exported = new java.util.TreeSet<>();
+        for (final String scrape : scrapes) {
+            for (final String line : scrape.split("\n")) {
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    exported.add(line.substring(0, line.indexOf('{') > 0 ? line.indexOf('{') : line.indexOf(' ')));
+                }
+            }
+            assertThat(sumOf(List.of(scrape), "kafka_stream_client_state", Map.of()))
+                    .as("RUNNING is 2 (the rules and the dashboard count kafka_stream_client_state == 2 as running)")
+                    .isEqualTo(KafkaStreams.State.RUNNING.ordinal());
+        }
+        final Map<String, List<String>> named = io.smsreports.monitoring.MonitoringAssets.ofRepository().everyMetricName();
+        assertThat(named).as("metric names read by ops/").hasSizeGreaterThan(10);
+        named.forEach((metric, where) -> assertThat(exported).as("%s, read by %s, is exported", metric, where).contains(metric));
+        assertThat(sumOf(scrapes, "sms_freshness_lag_seconds", Map.of())).as("freshness known").isGreaterThanOrEqualTo(0);
+        assertThat(sumOf(scrapes, "sms_restore_remaining_offsets", Map.of())).as("nothing left to restore").isZero();
+    }
+
     @Test
     void shouldReportHealthReadinessAndMetrics() throws Exception {
         for (final String base : bases) {

@@ -54,6 +54,8 @@ final class TestData {
 
     static final int PARTITIONS = 3;
     static final Instant NOW = Instant.now();
+    /** What each of campaign B's SMS cost, as its sender priced it (rule 15). */
+    static final long B_PRICE_MICROS = 45_000;
     static final Instant BASE = NOW.minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
     static final Instant OLD = NOW.minus(Duration.ofDays(5)).truncatedTo(ChronoUnit.HOURS);
     static final String A = campaignIdIn(0, "black-friday-");
@@ -157,7 +159,8 @@ final class TestData {
         inputs.add(inbound("in-3b", msisdn(3), "Teşekkürler", BASE.plus(Duration.ofHours(4))));
         inputs.add(inbound("in-x", "+905559990000", "Merhaba", BASE.plus(Duration.ofHours(1))));
         for (int k = 0; k < 30; k++) {
-            inputs.add(dispatch("b" + k, B, k % 10, "web", dispatchedB(k)));
+            // priced by the sender (rule 15): B's spend is 30 × 0.045 TRY, none of it wasted (all delivered)
+            inputs.add(dispatch("b" + k, B, k % 10, "web", dispatchedB(k), B_PRICE_MICROS, "TRY"));
             inputs.add(receipt("b" + k, ReceiptStatus.DELIVERED, dispatchedB(k).plusSeconds(2), null, null));
         }
         for (int k = 0; k < 5; k++) {
@@ -198,9 +201,15 @@ final class TestData {
 
     private static Input dispatch(final String smsId, final String messageId, final int person, final String platform,
             final Instant at) {
+        return dispatch(smsId, messageId, person, platform, at, null, null);
+    }
+
+    private static Input dispatch(final String smsId, final String messageId, final int person, final String platform,
+            final Instant at, final Long priceMicros, final String currency) {
         return new Input(Topics.DEFAULT_DISPATCHES, smsId, SmsDispatched.newBuilder().setSmsId(smsId).setMessageId(messageId)
                 .setMsisdn(msisdn(person)).setExternalId(externalId(person)).setEmail(email(person)).setPlatform(platform)
-                .setProvider("acme").setCountry("TR").setOperator(null).setSegments(1).setDispatchedAt(at).build(), at);
+                .setProvider("acme").setCountry("TR").setOperator(null).setSegments(1).setDispatchedAt(at)
+                .setPriceMicros(priceMicros).setCurrency(currency).build(), at);
     }
 
     private static Input inbound(final String inboundId, final String msisdn, final String body, final Instant at) {

@@ -27,7 +27,7 @@ class ServiceLayeringTest {
             "export", Set.of("reporting", "api.dto"),
             "demo", Set.of(),
             "embedded", Set.of(),
-            "service", Set.of("api", "api.audit", "api.auth", "app", "config", "query", "topology", "reporting", "privacy"),
+            "service", Set.of("api", "api.audit", "api.auth", "app", "config", "query", "topology", "reporting", "alerting", "privacy"),
             "launcher", Set.of("api.auth", "app", "config", "demo", "embedded", "service"));
     private static final Set<String> SDK = Set.of("events", "registry", "serde", "smpp");
 

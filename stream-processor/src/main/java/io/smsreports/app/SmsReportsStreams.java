@@ -56,6 +56,7 @@ public final class SmsReportsStreams {
     public static KafkaStreams create(final ProcessorConfig config, final EventSerdes serdes, final PipelineMonitor monitor) {
         final KafkaStreams streams = new KafkaStreams(topology(config, serdes, monitor), StreamsProperties.of(config));
         monitor.watch(streams);
+        streams.setGlobalStateRestoreListener(monitor.restoreProgress());
         streams.setUncaughtExceptionHandler(StreamThreadFailures.standard());
         return streams;
     }

@@ -25,6 +25,7 @@ public final class PipelineMonitor {
 
     private final DecodeStalls stalls;
     private final QueryableStores queryable = new QueryableStores();
+    private final RestoreProgress restoreProgress = new RestoreProgress();
     private final boolean synchronousInput;
     private volatile KafkaStreams streams;
     private volatile int reportingPartitions;
@@ -62,6 +63,11 @@ public final class PipelineMonitor {
 
     public DecodeStalls decodeStalls() {
         return stalls;
+    }
+
+    /** The restoration of this instance's active stores (set as the global restore listener by the pipeline). */
+    public RestoreProgress restoreProgress() {
+        return restoreProgress;
     }
 
     /** Which store partitions of this instance are restored and served by a running task (for interactive queries). */
