@@ -68,22 +68,59 @@ class KillRestartIntegrationTest {
                 LOG.info("Ready {} ms after restart {}", readyAfterMs.get(readyAfterMs.size() - 1), kill);
             }
             final ApiClient api = ApiClient.embedded("http://127.0.0.1:" + ports[0], data);
-            Poll.untilPasses("the reports equal the model", Duration.ofMinutes(5), Duration.ofSeconds(1), () -> {
-                for (final String m : SmsWorkload.CAMPAIGNS) {
-                    assertThat(SmsWorkload.Expected.reportFigures(api.json("/api/v1/campaigns/" + m)))
-                            .as("sent, delivered, failed, unconfirmed, not sent, clicks (total, unique, bot), replies, opt-outs of %s", m)
-                            .isEqualTo(expected.reportFigures(m));
-                }
-                final var reconciliation = api.json("/api/v1/reconciliation");
-                assertThat(List.of(reconciliation.get("orphanReceipts").asLong(), reconciliation.get("orphanClicks").asLong(),
-                        reconciliation.get("unattributedReplies").asLong())).as("orphan receipts, orphan clicks, unattributed replies")
-                        .containsExactly(expected.orphans(), expected.orphanClicks(), expected.unattributedReplies());
-            }, ApiClient.Unavailable.class, IOException.class);
+            try {
+                awaitModel(api, expected);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + diagnose(service, ports[0], logs), e);
+            }
             LOG.info("FIGURE: ready after a SIGKILL restart (ms): {}", readyAfterMs);
             assertThat(readyAfterMs).hasSize(KILLS);
         } finally {
             service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static void awaitModel(final ApiClient api, final SmsWorkload.Expected expected) {
+        Poll.untilPasses("the reports equal the model", Duration.ofMinutes(5), Duration.ofSeconds(1), () -> {
+            for (final String m : SmsWorkload.CAMPAIGNS) {
+                assertThat(SmsWorkload.Expected.reportFigures(api.json("/api/v1/campaigns/" + m)))
+                        .as("sent, delivered, failed, unconfirmed, not sent, clicks (total, unique, bot), replies, opt-outs of %s", m)
+                        .isEqualTo(expected.reportFigures(m));
+            }
+            final var reconciliation = api.json("/api/v1/reconciliation");
+            assertThat(List.of(reconciliation.get("orphanReceipts").asLong(), reconciliation.get("orphanClicks").asLong(),
+                    reconciliation.get("unattributedReplies").asLong())).as("orphan receipts, orphan clicks, unattributed replies")
+                    .containsExactly(expected.orphans(), expected.orphanClicks(), expected.unattributedReplies());
+        }, ApiClient.Unavailable.class, IOException.class);
+    }
+
+    /**
+     * What a stalled run leaves to look at (seen once under heavy load: RUNNING, answering, but m0 at 3 of 3000 Sent for five
+     * minutes after the last restart): the stream threads' stacks and the metrics, saved next to the run's log, and the
+     * input lag and progress figures in the failure message.
+     */
+    private static String diagnose(final Process service, final int httpPort, final Path logs) {
+        final StringBuilder summary = new StringBuilder("Diagnostics (full files in " + logs.toAbsolutePath() + "):");
+        try {
+            final Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(service.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(logs.resolve("threads-at-failure.txt").toFile()).start();
+            jcmd.waitFor(60, TimeUnit.SECONDS);
+            final String metrics = new ApiClient("http://127.0.0.1:" + httpPort, null).get("/metrics").body();
+            Files.writeString(logs.resolve("metrics-at-failure.txt"), metrics);
+            for (final String line : metrics.split("\n")) {
+                if (line.startsWith("sms_input_lag_records") || line.startsWith("sms_freshness_lag_seconds")
+                        || line.startsWith("sms_restore_remaining_offsets") || line.startsWith("kafka_stream_client_state")
+                        || line.startsWith("kafka_stream_thread_process_total") || line.startsWith("sms_input_decode_paused ")
+                        || (line.startsWith("kafka_consumer_fetch_manager_records_lag{") && line.contains("StreamThread")
+                                && !line.endsWith(" 0.0"))) {
+                    summary.append("\n  ").append(line.replaceAll("client_id=\"[^\"]*\",?", ""));
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            summary.append(" (could not be taken: ").append(e).append(')');
+        }
+        return summary.toString();
     }
 
     private static Process start(final Path logs, final Path data, final int[] ports, final int run) throws IOException {
