@@ -25,9 +25,17 @@ import java.time.Duration;
  * @param adminToken     the embedded mode's admin token (kept in the data directory), or null
  * @param exportsPerMinute {@code SMS_EXPORTS_PER_MINUTE} (30): failed-user exports a minute per token and instance
  * @param failureTaxonomy  rule 11's mapping table: the defaults after the rules in {@code SMS_FAILURE_CODES_FILE}, if set
+ * @param alertDelivery    {@code SMS_ALERT_WEBHOOKS_FILE} (none) and {@code SMS_ALERT_WEBHOOK_MAX_BACKOFF} (60s): where alerts go
  */
 public record ServiceConfig(ProcessorConfig processor, String httpHost, int httpPort, Duration forwardTimeout, Path apiTokensFile,
-        String clusterSecret, String adminToken, int exportsPerMinute, FailureTaxonomy failureTaxonomy) {
+        String clusterSecret, String adminToken, int exportsPerMinute, FailureTaxonomy failureTaxonomy, AlertDelivery alertDelivery) {
+
+    /**
+     * The webhooks that receive the alerts of {@code sms.alerts}, and the longest wait between two attempts of one delivery.
+     */
+    public record AlertDelivery(java.util.List<AlertWebhook> webhooks, Duration maxBackoff) {
+        public static final AlertDelivery NONE = new AlertDelivery(java.util.List.of(), Duration.ofSeconds(60));
+    }
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String SMS_HTTP_HOST = "SMS_HTTP_HOST";
@@ -40,6 +48,9 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
     public static final String SMS_CLUSTER_SECRET = "SMS_CLUSTER_SECRET";
     /** A file holding the cluster secret (a mounted secret), read when {@link #SMS_CLUSTER_SECRET} is not set. */
     public static final String SMS_CLUSTER_SECRET_FILE = "SMS_CLUSTER_SECRET_FILE";
+    /** A JSON file of alert webhooks ({@link AlertWebhook}). */
+    public static final String SMS_ALERT_WEBHOOKS_FILE = "SMS_ALERT_WEBHOOKS_FILE";
+    public static final String SMS_ALERT_WEBHOOK_MAX_BACKOFF = "SMS_ALERT_WEBHOOK_MAX_BACKOFF";
 
     /**
      * Reads and validates the settings. Without {@code SMS_APPLICATION_SERVER}, this instance advertises
@@ -79,9 +90,24 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
                 settings.problem(SMS_FAILURE_CODES_FILE + " (" + codes + "): " + e.getMessage());
             }
         }
+        java.util.List<AlertWebhook> webhooks = java.util.List.of();
+        final String webhooksFile = settings.string(SMS_ALERT_WEBHOOKS_FILE, null);
+        if (webhooksFile != null) {
+            try {
+                webhooks = AlertWebhook.parse(Files.readString(Path.of(webhooksFile)));
+            } catch (IOException e) {
+                settings.problem(SMS_ALERT_WEBHOOKS_FILE + ": cannot read " + webhooksFile);
+            } catch (IllegalArgumentException e) {
+                settings.problem(SMS_ALERT_WEBHOOKS_FILE + " (" + webhooksFile + "): " + e.getMessage());
+            }
+        }
+        final Duration maxBackoff = settings.duration(SMS_ALERT_WEBHOOK_MAX_BACKOFF, AlertDelivery.NONE.maxBackoff());
+        if (maxBackoff.compareTo(Duration.ofMillis(250)) < 0) {
+            settings.problem(SMS_ALERT_WEBHOOK_MAX_BACKOFF + " must be at least 250ms (got " + maxBackoff + ")");
+        }
         final ProcessorConfig processor = ProcessorConfig.from(settings, false);
         return new ServiceConfig(processor, host, port, timeout, tokens == null ? null : Path.of(tokens), secret, null, exportsPerMinute,
-                taxonomy);
+                taxonomy, new AlertDelivery(webhooks, maxBackoff));
     }
 
     /** The {@code host:port} other instances use to reach this one. */
@@ -95,19 +121,19 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
             return this;
         }
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy);
+            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy, alertDelivery);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free port for the API", e);
         }
     }
 
     public ServiceConfig withProcessor(final ProcessorConfig newProcessor) {
-        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy);
+        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy, alertDelivery);
     }
 
     /** The embedded mode's settings: its admin token, and its cluster secret unless one is set. */
     public ServiceConfig withEmbeddedSecurity(final String embeddedAdminToken, final String embeddedClusterSecret) {
         return new ServiceConfig(processor, httpHost, httpPort, forwardTimeout, apiTokensFile,
-                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken, exportsPerMinute, failureTaxonomy);
+                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken, exportsPerMinute, failureTaxonomy, alertDelivery);
     }
 }

@@ -54,12 +54,14 @@ public final class SmsReportsService implements AutoCloseable {
     private final QueryApi api;
     private final AuditLog audit;
     private final ReportMetrics reportMetrics;
+    private final AlertWebhooks webhooks;
 
     private SmsReportsService(final ServiceConfig config, final SmsReportsPipeline pipeline, final PrometheusMeterRegistry metrics,
             final StoreSafeKafkaStreamsMetrics streamsMetrics, final Javalin http, final QueryApi api, final AuditLog audit,
-            final ReportMetrics reportMetrics) {
+            final ReportMetrics reportMetrics, final AlertWebhooks webhooks) {
         this.audit = audit;
         this.reportMetrics = reportMetrics;
+        this.webhooks = webhooks;
         this.config = config;
         this.pipeline = pipeline;
         this.streams = pipeline.streams();
@@ -146,9 +148,13 @@ public final class SmsReportsService implements AutoCloseable {
         streams.setStateListener((newState, oldState) -> LOG.info("Stream processing {} -> {}", oldState, newState));
         pipeline.start();
         final ReportMetrics reportMetrics = ReportMetrics.start(reader, pipeline.monitor().restoreProgress(), metrics, Clock.systemUTC());
+        // Alert delivery runs on its own consumers and threads: a slow or unreachable receiver holds back nothing else.
+        final AlertWebhooks webhooks = AlertWebhooks.start(config.alertDelivery().webhooks(), config.alertDelivery().maxBackoff(),
+                processor.kafkaClientConfig(), processor.registryClientConfig(), processor.topics().alerts(), processor.applicationId(),
+                metrics);
         LOG.info("SMS Reports API on http://{}:{} (advertised as {}, group member {})", config.httpHost(), http.port(), advertised,
                 InstanceIdentity.of(processor));
-        return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api, audit, reportMetrics);
+        return new SmsReportsService(config, pipeline, metrics, streamsMetrics, http, api, audit, reportMetrics, webhooks);
     }
 
     /**
@@ -214,6 +220,7 @@ public final class SmsReportsService implements AutoCloseable {
     public void close(final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         http.stop();
+        webhooks.close();
         reportMetrics.close();
         pipeline.close(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
         audit.close();

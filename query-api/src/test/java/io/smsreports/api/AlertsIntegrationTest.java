@@ -19,6 +19,7 @@ import io.smsreports.launcher.RunningSmsReports;
 import io.smsreports.serde.AvroSerdeConfig;
 import io.smsreports.serde.SpecificAvroDeserializer;
 import io.smsreports.service.ServiceConfig;
+import io.smsreports.testing.Poll;
 import io.smsreports.topology.SmsWorkload;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Alerts end to end on a real broker: a provider's delivery rate drops for ten minutes (by event time, a day ago) and
  * recovers; {@code sms.alerts}, read as a pager relay would (read_committed), carries each alert's OPENED and RESOLVED
- * exactly once, with the times the rule's arithmetic gives, and {@code GET /alerts} lists them as they stand.
+ * exactly once, with the times the rule's arithmetic gives, and {@code GET /alerts} lists them as they stand. Webhooks get
+ * them too: a signed generic one whose receiver is down when they come gets every one afterwards, in order; a Slack one
+ * filtered to provider alerts gets those two.
  */
 @Tag("integration")
 class AlertsIntegrationTest {
@@ -51,10 +54,22 @@ class AlertsIntegrationTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void shouldPublishEachOpenAndResolveExactlyOnceAndListThem(@TempDir final Path dir) throws Exception {
+    void shouldPublishEachOpenAndResolveExactlyOnceListThemAndDeliverThemToWebhooks(@TempDir final Path dir) throws Exception {
+        final WebhookReceiver slack = WebhookReceiver.start(0, 0);
         final LaunchOptions options = LaunchOptions.defaults().withDataDir(dir.resolve("data")).withFreePorts();
+        // Two webhooks (issue 21, item 1): a signed generic one whose receiver is down when the alerts come (nothing listens
+        // on its port, then it answers 503 twice), and a Slack one for provider alerts only, up all along.
+        final int pagerPort = io.smsreports.testing.FreePorts.next();
+        final String pagerSecret = "pager-secret-0123456789";
+        final Path webhooks = java.nio.file.Files.writeString(dir.resolve("webhooks.json"), """
+                {"webhooks": [
+                  {"name": "pager", "url": "http://127.0.0.1:%d/hooks/sms", "format": "generic", "secret": "%s"},
+                  {"name": "ops-slack", "url": "http://127.0.0.1:%d/services/T0/B0/x", "format": "slack",
+                   "rules": ["delivery-rate-drop"], "scopes": ["provider"]}]}
+                """.formatted(pagerPort, pagerSecret, slack.port()));
         final ServiceConfig config = Launcher.serviceConfig(Settings.of(TestTokens.settings(dir)).with(Map.of(
-                ServiceConfig.SMS_HTTP_PORT, "0", ProcessorConfig.SMS_IDLE_CLOCK_LAG, "30d")), options);
+                ServiceConfig.SMS_HTTP_PORT, "0", ProcessorConfig.SMS_IDLE_CLOCK_LAG, "30d",
+                ServiceConfig.SMS_ALERT_WEBHOOKS_FILE, webhooks.toString(), ServiceConfig.SMS_ALERT_WEBHOOK_MAX_BACKOFF, "2s")), options);
         try (RunningSmsReports running = Launcher.start(options, config)) {
             assertThat(running.awaitReady(Duration.ofMinutes(3))).isTrue();
             final Topics topics = Topics.defaults();
@@ -128,7 +143,52 @@ class AlertsIntegrationTest {
             assertThat(get(base + "/api/v1/alerts", 200).get("items")).as("open only, by default").isEmpty();
             assertThat(get(base + "/api/v1/alerts?state=all&messageId=m-alert", 200).get("items")).hasSize(1);
             assertThat(get(base + "/api/v1/alerts?state=closed", 400).toString()).contains("state").contains("must be one of [open, all]");
+
+            // The pager's receiver has been down all along: its alerts wait, retried with backoff, while the Slack webhook got its own.
+            final io.micrometer.core.instrument.MeterRegistry metrics = running.service().metrics();
+            Poll.until("the pager webhook failing while its receiver is down", Duration.ofMinutes(2), Duration.ofMillis(200),
+                    () -> attempts(metrics, "pager", "failed") >= 8);
+            assertThat(attempts(metrics, "pager", "delivered")).isZero();
+            try (WebhookReceiver pager = WebhookReceiver.start(pagerPort, 2)) {
+                Poll.until("every alert at the pager once it is back", Duration.ofMinutes(2), Duration.ofMillis(200),
+                        () -> pager.accepted().size() >= published.size());
+                final List<String> keys = new ArrayList<>();
+                for (final WebhookReceiver.Received request : pager.accepted()) {
+                    final JsonNode body = Json.MAPPER.readTree(request.body());
+                    assertThat(request.header("X-SMS-Reports-Signature")).as("HMAC-SHA256 of the body with the pager's secret")
+                            .isEqualTo("sha256=" + hmacSha256Hex(pagerSecret, request.body()));
+                    assertThat(request.header("X-SMS-Reports-Idempotency-Key")).isEqualTo(body.path("idempotencyKey").asText())
+                            .isEqualTo(body.path("alertId").asText() + ":" + body.path("state").asText());
+                    keys.add(body.path("idempotencyKey").asText());
+                }
+                assertThat(keys).as("every alert, once each, in the order of sms.alerts")
+                        .containsExactlyElementsOf(published.stream().map(a -> a.getAlertId() + ":" + a.getState()).toList());
+                assertThat(pager.received()).as("two 503s, then each alert accepted").hasSize(published.size() + 2);
+                assertThat(pager.received().get(0).answered()).isEqualTo(503);
+                assertThat(attempts(metrics, "pager", "delivered")).isEqualTo(published.size());
+            }
+            final List<String> texts = new ArrayList<>();
+            for (final WebhookReceiver.Received request : slack.accepted()) {
+                texts.add(Json.MAPPER.readTree(request.body()).path("text").asText());
+            }
+            assertThat(texts).as("Slack: the provider alerts only, opened then resolved").hasSize(2);
+            assertThat(texts.get(0)).contains("opened").contains("delivery-rate-drop on provider p1");
+            assertThat(texts.get(1)).contains("resolved").contains("delivery-rate-drop on provider p1");
+        } finally {
+            slack.close();
         }
+    }
+
+    private static double attempts(final io.micrometer.core.instrument.MeterRegistry metrics, final String webhook, final String outcome) {
+        final io.micrometer.core.instrument.Counter counter = metrics.find("sms.alert.webhook.attempts").tag("webhook", webhook)
+                .tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static String hmacSha256Hex(final String secret, final byte[] body) throws Exception {
+        final javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(body));
     }
 
     private JsonNode get(final String url, final int status) throws Exception {
