@@ -28,12 +28,26 @@ public final class InstanceClient {
     private final HttpClient http;
     private final Duration timeout;
     private final String clusterSecret;
+    private final String scheme;
 
     /** @param clusterSecret the secret every instance of the service shares, proving a call comes from one of them */
     public InstanceClient(final Duration timeout, final String clusterSecret) {
+        this(timeout, clusterSecret, null);
+    }
+
+    /**
+     * @param tls what this instance trusts when it calls the others over https (their certificates must name the host each
+     *            advertises); null: plain http
+     */
+    public InstanceClient(final Duration timeout, final String clusterSecret, final javax.net.ssl.SSLContext tls) {
         this.timeout = timeout;
         this.clusterSecret = java.util.Objects.requireNonNull(clusterSecret, "clusterSecret");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        final HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
+        this.scheme = tls == null ? "http" : "https";
     }
 
     /**
@@ -79,7 +93,7 @@ public final class InstanceClient {
     }
 
     private HttpRequest.Builder builder(final HostInfo host, final String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+        return HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + pathAndQuery))
                 .timeout(timeout)
                 .header(FORWARDED_HEADER, "1")
                 .header(io.smsreports.api.auth.Authenticator.CLUSTER_SECRET_HEADER, clusterSecret)

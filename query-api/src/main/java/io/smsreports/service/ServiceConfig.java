@@ -26,9 +26,11 @@ import java.time.Duration;
  * @param exportsPerMinute {@code SMS_EXPORTS_PER_MINUTE} (30): failed-user exports a minute per token and instance
  * @param failureTaxonomy  rule 11's mapping table: the defaults after the rules in {@code SMS_FAILURE_CODES_FILE}, if set
  * @param alertDelivery    {@code SMS_ALERT_WEBHOOKS_FILE} (none) and {@code SMS_ALERT_WEBHOOK_MAX_BACKOFF} (60s): where alerts go
+ * @param tls              {@code SMS_TLS_KEYSTORE} and the rest ({@link TlsConfig}), or null: plain HTTP (the default)
  */
 public record ServiceConfig(ProcessorConfig processor, String httpHost, int httpPort, Duration forwardTimeout, Path apiTokensFile,
-        String clusterSecret, String adminToken, int exportsPerMinute, FailureTaxonomy failureTaxonomy, AlertDelivery alertDelivery) {
+        String clusterSecret, String adminToken, int exportsPerMinute, FailureTaxonomy failureTaxonomy, AlertDelivery alertDelivery,
+        TlsConfig tls) {
 
     /**
      * The webhooks that receive the alerts of {@code sms.alerts}, and the longest wait between two attempts of one delivery.
@@ -51,6 +53,11 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
     /** A JSON file of alert webhooks ({@link AlertWebhook}). */
     public static final String SMS_ALERT_WEBHOOKS_FILE = "SMS_ALERT_WEBHOOKS_FILE";
     public static final String SMS_ALERT_WEBHOOK_MAX_BACKOFF = "SMS_ALERT_WEBHOOK_MAX_BACKOFF";
+    /** A PKCS12 key store: the API listens with TLS only, and instances call each other over https (see {@link TlsConfig}). */
+    public static final String SMS_TLS_KEYSTORE = "SMS_TLS_KEYSTORE";
+    public static final String SMS_TLS_KEYSTORE_PASSWORD = "SMS_TLS_KEYSTORE_PASSWORD";
+    public static final String SMS_TLS_TRUSTSTORE = "SMS_TLS_TRUSTSTORE";
+    public static final String SMS_TLS_TRUSTSTORE_PASSWORD = "SMS_TLS_TRUSTSTORE_PASSWORD";
 
     /**
      * Reads and validates the settings. Without {@code SMS_APPLICATION_SERVER}, this instance advertises
@@ -105,9 +112,24 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
         if (maxBackoff.compareTo(Duration.ofMillis(250)) < 0) {
             settings.problem(SMS_ALERT_WEBHOOK_MAX_BACKOFF + " must be at least 250ms (got " + maxBackoff + ")");
         }
+        TlsConfig tls = null;
+        final String keyStore = settings.string(SMS_TLS_KEYSTORE, null);
+        if (keyStore != null) {
+            final String trustStore = settings.string(SMS_TLS_TRUSTSTORE, null);
+            final String trustPassword = settings.string(SMS_TLS_TRUSTSTORE_PASSWORD, null);
+            tls = new TlsConfig(Path.of(keyStore), settings.string(SMS_TLS_KEYSTORE_PASSWORD, "").toCharArray(),
+                    trustStore == null ? null : Path.of(trustStore), trustPassword == null ? null : trustPassword.toCharArray());
+            try {
+                tls.validate();
+            } catch (IllegalArgumentException e) {
+                settings.problem(e.getMessage());
+            }
+        } else if (settings.string(SMS_TLS_TRUSTSTORE, null) != null) {
+            settings.problem(SMS_TLS_TRUSTSTORE + " is set but " + SMS_TLS_KEYSTORE + " is not: TLS needs this instance's key store");
+        }
         final ProcessorConfig processor = ProcessorConfig.from(settings, false);
         return new ServiceConfig(processor, host, port, timeout, tokens == null ? null : Path.of(tokens), secret, null, exportsPerMinute,
-                taxonomy, new AlertDelivery(webhooks, maxBackoff));
+                taxonomy, new AlertDelivery(webhooks, maxBackoff), tls);
     }
 
     /** The {@code host:port} other instances use to reach this one. */
@@ -121,19 +143,19 @@ public record ServiceConfig(ProcessorConfig processor, String httpHost, int http
             return this;
         }
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy, alertDelivery);
+            return new ServiceConfig(processor, httpHost, socket.getLocalPort(), forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy, alertDelivery, tls);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free port for the API", e);
         }
     }
 
     public ServiceConfig withProcessor(final ProcessorConfig newProcessor) {
-        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy, alertDelivery);
+        return new ServiceConfig(newProcessor, httpHost, httpPort, forwardTimeout, apiTokensFile, clusterSecret, adminToken, exportsPerMinute, failureTaxonomy, alertDelivery, tls);
     }
 
     /** The embedded mode's settings: its admin token, and its cluster secret unless one is set. */
     public ServiceConfig withEmbeddedSecurity(final String embeddedAdminToken, final String embeddedClusterSecret) {
         return new ServiceConfig(processor, httpHost, httpPort, forwardTimeout, apiTokensFile,
-                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken, exportsPerMinute, failureTaxonomy, alertDelivery);
+                clusterSecret != null ? clusterSecret : embeddedClusterSecret, embeddedAdminToken, exportsPerMinute, failureTaxonomy, alertDelivery, tls);
     }
 }

@@ -119,13 +119,17 @@ public final class SmsReportsService implements AutoCloseable {
         }).description("Orphan receipts (rule 7) stored by this instance's tasks, all time").register(metrics);
         final AuditLog audit = new AuditLog(processor.kafkaClientConfig(), processor.registryClientConfig(), processor.topics().audit(),
                 Clock.systemUTC());
-        final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout(), config.clusterSecret()),
+        final QueryApi api = new QueryApi(streams, local, cluster, new InstanceClient(config.forwardTimeout(), config.clusterSecret(),
+                        config.tls() == null ? null : config.tls().clientContext()),
                 processor.historyRetention(), Clock.systemUTC(), metrics, () -> {
                     final String stalled = stalls.problem();
                     return stalled != null ? stalled : pipeline.monitor().restoringProblem();
                 }, auth, audit,
                 new io.smsreports.api.ExportLimiter(config.exportsPerMinute(), Clock.systemUTC()));
         final Javalin http = Javalin.create(javalin -> {
+            if (config.tls() != null) {
+                javalin.jetty.addConnector((server, httpConfig) -> TlsConnector.of(server, httpConfig, config));
+            }
             api.configure(javalin);
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
