@@ -16,10 +16,7 @@ class MaskedLogLayoutTest {
 
     @Test
     void shouldMaskMessagesAndStackTracesOfEveryLogLine() throws Exception {
-        final LoggerContext context = new LoggerContext();
-        final JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(MaskedLogLayoutTest.class.getResource("/logback.xml"));
+        final LoggerContext context = configuredByTheServicesLogbackXml();
         @SuppressWarnings("unchecked")
         final ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> console = (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
                 context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
@@ -41,13 +38,18 @@ class MaskedLogLayoutTest {
      */
     @Test
     void shouldConfigureWithoutWarningsSoThatStartingPrintsOnlyTheServicesLines() throws Exception {
-        final LoggerContext context = new LoggerContext();
-        final JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(MaskedLogLayoutTest.class.getResource("/logback.xml"));
+        final LoggerContext context = configuredByTheServicesLogbackXml();
 
         assertThat(context.getStatusManager().getCopyOfStatusList())
                 .filteredOn(status -> status.getEffectiveLevel() >= ch.qos.logback.core.status.Status.WARN)
                 .extracting(ch.qos.logback.core.status.Status::getMessage).isEmpty();
+    }
+
+    private static LoggerContext configuredByTheServicesLogbackXml() throws Exception {
+        final LoggerContext context = new LoggerContext();
+        final JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(MaskedLogLayoutTest.class.getResource("/logback.xml"));
+        return context;
     }
 }
