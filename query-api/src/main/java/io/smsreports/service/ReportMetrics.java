@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code sms_alerts_open{rule}}: open alerts per rule, at the instance that runs the alert task;</li>
  *   <li>{@code sms_freshness_lag_seconds}, {@code sms_input_lag_records}: how far behind the wall clock the processed
  *       event time is, and the input not processed yet (the same figures as a report's {@code freshness});</li>
+ *   <li>{@code sms_input_uncommitted_records{topic, partition}} and {@code sms_input_committed_offset{topic, partition}}:
+ *       the dispatches and receipts of this instance's lifecycle partitions past the group's committed offset, read from
+ *       the broker (end offset minus committed offset). Unlike the consumer's lag this also counts a partition the consumer
+ *       does not fetch, so a stalled partition shows (rule {@code SmsReportsInputStalled}: records waiting, and a committed
+ *       offset that has not moved for 10 minutes);</li>
  *   <li>{@code sms_restore_remaining_offsets}, {@code sms_restore_partitions}, {@code sms_restore_records_total}.</li>
  * </ul>
  *
@@ -64,15 +69,20 @@ final class ReportMetrics implements AutoCloseable {
     private final MultiGauge alertsOpen;
     private volatile double freshnessLagSeconds = Double.NaN;
     private volatile double inputLagRecords = Double.NaN;
+    private final MultiGauge uncommittedRecords;
+    private final MultiGauge committedOffsets;
+    private final InputOffsets inputOffsets;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         final Thread thread = new Thread(r, "sms-report-metrics");
         thread.setDaemon(true);
         return thread;
     });
 
-    private ReportMetrics(final ReportReader reader, final RestoreProgress restore, final MeterRegistry registry, final Clock clock) {
+    private ReportMetrics(final ReportReader reader, final RestoreProgress restore, final InputOffsets inputOffsets,
+            final MeterRegistry registry, final Clock clock) {
         this.reader = reader;
         this.clock = clock;
+        this.inputOffsets = inputOffsets;
         campaignMessages = MultiGauge.builder("sms.campaign.messages")
                 .description("SMS of a campaign by status (sent, delivered, failed, unconfirmed, pending, not_sent), for the "
                         + CAMPAIGNS + " newest campaigns held by this instance").register(registry);
@@ -90,6 +100,11 @@ final class ReportMetrics implements AutoCloseable {
                         + "(rule 13); grows while input waits or while no event arrives").register(registry);
         Gauge.builder("sms.input.lag.records", this, m -> m.inputLagRecords)
                 .description("Dispatches and receipts on this instance's lifecycle partitions not processed yet").register(registry);
+        uncommittedRecords = MultiGauge.builder("sms.input.uncommitted.records")
+                .description("Records of an input partition of this instance's lifecycle tasks past the group's committed offset (from the broker)")
+                .register(registry);
+        committedOffsets = MultiGauge.builder("sms.input.committed.offset")
+                .description("The group's committed offset of an input partition of this instance's lifecycle tasks").register(registry);
         Gauge.builder("sms.restore.remaining.offsets", restore, RestoreProgress::remainingOffsets)
                 .description("Changelog offsets this instance still restores before its stores answer").register(registry);
         Gauge.builder("sms.restore.partitions", restore, RestoreProgress::partitions)
@@ -99,8 +114,9 @@ final class ReportMetrics implements AutoCloseable {
     }
 
     /** Registers the gauges and starts refreshing them every {@link #PERIOD}. */
-    static ReportMetrics start(final ReportReader reader, final RestoreProgress restore, final MeterRegistry registry, final Clock clock) {
-        final ReportMetrics metrics = new ReportMetrics(reader, restore, registry, clock);
+    static ReportMetrics start(final ReportReader reader, final RestoreProgress restore, final InputOffsets inputOffsets,
+            final MeterRegistry registry, final Clock clock) {
+        final ReportMetrics metrics = new ReportMetrics(reader, restore, inputOffsets, registry, clock);
         metrics.refresher.scheduleWithFixedDelay(metrics::refreshQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         return metrics;
     }
@@ -123,6 +139,18 @@ final class ReportMetrics implements AutoCloseable {
             inputLagRecords = progress.inputLag();
         } catch (StateUnavailableException e) {
             // restoring: keep the last figures
+        }
+        final List<InputOffsets.Partition> offsets = inputOffsets.read();
+        if (offsets != null) { // else the broker did not answer: keep the last figures
+            final List<MultiGauge.Row<?>> uncommitted = new ArrayList<>();
+            final List<MultiGauge.Row<?>> committed = new ArrayList<>();
+            for (final InputOffsets.Partition partition : offsets) {
+                final Tags tags = Tags.of("topic", partition.partition().topic(), "partition", String.valueOf(partition.partition().partition()));
+                uncommitted.add(MultiGauge.Row.of(tags, partition.uncommitted()));
+                committed.add(MultiGauge.Row.of(tags, partition.committed()));
+            }
+            uncommittedRecords.register(uncommitted, true);
+            committedOffsets.register(committed, true);
         }
         if (reader.holdsCampaigns()) {
             try {
@@ -209,5 +237,6 @@ final class ReportMetrics implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
+        inputOffsets.close();
     }
 }

@@ -28,6 +28,7 @@ import io.smsreports.topology.DecodeStalls;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -151,7 +152,11 @@ public final class SmsReportsService implements AutoCloseable {
         }
         streams.setStateListener((newState, oldState) -> LOG.info("Stream processing {} -> {}", oldState, newState));
         pipeline.start();
-        final ReportMetrics reportMetrics = ReportMetrics.start(reader, pipeline.monitor().restoreProgress(), metrics, Clock.systemUTC());
+        final InputOffsets inputOffsets = new InputOffsets(processor.kafkaClientConfig(), processor.applicationId(),
+                List.of(processor.topics().dispatches(), processor.topics().receipts()),
+                () -> cluster.assignedPartitions(processor.topics().dispatches()));
+        final ReportMetrics reportMetrics = ReportMetrics.start(reader, pipeline.monitor().restoreProgress(), inputOffsets, metrics,
+                Clock.systemUTC());
         // Alert delivery runs on its own consumers and threads: a slow or unreachable receiver holds back nothing else.
         final AlertWebhooks webhooks = AlertWebhooks.start(config.alertDelivery().webhooks(), config.alertDelivery().maxBackoff(),
                 processor.kafkaClientConfig(), processor.registryClientConfig(), processor.topics().alerts(), processor.applicationId(),

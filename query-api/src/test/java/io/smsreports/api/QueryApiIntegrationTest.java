@@ -1181,6 +1181,9 @@ class QueryApiIntegrationTest {
                     open.forEach((rule, n) -> assertThat(sumOf(scrapes, "sms_alerts_open", Map.of("rule", rule)))
                             .as("open alerts of %s", rule).isEqualTo(n));
                     assertThat(sumOf(scrapes, "sms_input_lag_records", Map.of())).as("input processed").isZero();
+                    assertThat(sumOf(scrapes, "sms_input_uncommitted_records", Map.of())).as("input committed, per the broker").isZero();
+                    assertThat(sumOf(scrapes, "sms_input_committed_offset", Map.of("topic", Topics.DEFAULT_DISPATCHES)))
+                            .as("every dispatch committed").isEqualTo(TestData.dispatchRecords());
                 }, IOException.class);
 
         final List<String> scrapes = scrapes();

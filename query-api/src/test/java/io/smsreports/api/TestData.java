@@ -106,6 +106,11 @@ final class TestData {
     record Input(String topic, String key, Object value, Instant timestamp) {
     }
 
+    /** How many records the dataset writes to the dispatches topic (poison included): its end offsets add up to this. */
+    static long dispatchRecords() {
+        return inputs().stream().filter(input -> input.topic().equals(Topics.DEFAULT_DISPATCHES)).count();
+    }
+
     static List<Input> inputs() {
         final Topics t = Topics.defaults();
         final List<Input> inputs = new ArrayList<>();
