@@ -139,7 +139,7 @@ class KillRestartIntegrationTest {
                 if (line.startsWith("sms_input_lag_records") || line.startsWith("sms_freshness_lag_seconds")
                         || line.startsWith("sms_restore_remaining_offsets") || line.startsWith("kafka_stream_client_state")
                         || line.startsWith("kafka_stream_thread_process_total") || line.startsWith("sms_input_decode_paused ")
-                        || line.startsWith("sms_restore_partitions")
+                        || line.startsWith("sms_restore_partitions") || line.startsWith("sms_input_uncommitted_records")
                         || (line.startsWith("kafka_consumer_fetch_manager_records_lag{") && !line.endsWith(" 0.0"))
                         || (line.startsWith("kafka_stream_topic_records_consumed_total{") && line.contains("sms.dispatches"))) {
                     summary.append("\n  ").append(line.replaceAll("client_id=\"[^\"]*\",?", ""));
@@ -160,7 +160,9 @@ class KillRestartIntegrationTest {
         builder.environment().keySet().removeIf(name -> name.startsWith("SMS_") || name.equals("KAFKA_BOOTSTRAP_SERVERS")
                 || name.equals("SCHEMA_REGISTRY_URL"));
         // The data's clock is its own event time (weeks back): the idle clock must not jump to the wall clock.
-        builder.environment().putAll(Map.of("SMS_IDLE_CLOCK_LAG", "365d", "SMS_EXPIRY_SCAN_INTERVAL", "1s"));
+        builder.environment().putAll(Map.of("SMS_IDLE_CLOCK_LAG", "365d", "SMS_EXPIRY_SCAN_INTERVAL", "1s",
+                // Kafka Streams' own task lifecycle in the run logs: a stalled partition's task shows where it stopped.
+                "SMS_TEST_STREAMS_LOG_LEVEL", "INFO"));
         return builder.start();
     }
 

@@ -27,12 +27,10 @@ public final class SmsReportsPipeline implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final PipelineMonitor monitor;
     private final KafkaStreams streams;
-    private final UncleanStopRecovery recovery;
 
     private SmsReportsPipeline(final ProcessorConfig config, final SchemaRegistryClient registry, final PipelineMonitor monitor,
-            final KafkaStreams streams, final UncleanStopRecovery recovery) {
+            final KafkaStreams streams) {
         this.config = config;
-        this.recovery = recovery;
         this.registry = registry;
         this.monitor = monitor;
         this.streams = streams;
@@ -42,10 +40,8 @@ public final class SmsReportsPipeline implements AutoCloseable {
     public static SmsReportsPipeline create(final ProcessorConfig config) {
         final SchemaRegistryClient registry = SchemaRegistryClients.create(config.registryClientConfig());
         final PipelineMonitor monitor = PipelineMonitor.create();
-        final UncleanStopRecovery recovery = new UncleanStopRecovery(config);
-        recovery.beforeStart();
         final KafkaStreams streams = SmsReportsStreams.create(config, EventSerdes.using(registry), monitor);
-        return new SmsReportsPipeline(config, registry, monitor, streams, recovery);
+        return new SmsReportsPipeline(config, registry, monitor, streams);
     }
 
     public KafkaStreams streams() {
@@ -58,7 +54,6 @@ public final class SmsReportsPipeline implements AutoCloseable {
 
     /** Starts stream processing. */
     public void start() {
-        recovery.started();
         streams.start();
     }
 
@@ -72,9 +67,7 @@ public final class SmsReportsPipeline implements AutoCloseable {
     public boolean close(final Duration timeout) {
         final boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
-        if (clean) {
-            recovery.stoppedCleanly();
-        } else {
+        if (!clean) {
             LOG.warn("Stream processing did not stop within {} s (is the Kafka cluster reachable?); stopping anyway: "
                     + "uncommitted work is redone from the last commit on the next start", timeout.toSeconds());
         }
