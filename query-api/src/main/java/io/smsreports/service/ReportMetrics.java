@@ -132,14 +132,12 @@ final class ReportMetrics implements AutoCloseable {
 
     /** Reads every part now (each part that cannot be read keeps its last values). */
     void refresh() {
-        try {
+        whileReadable(() -> {
             final ReportReader.Progress progress = reader.progress();
             freshnessLagSeconds = progress.asOf() == null ? Double.NaN
                     : Math.max(0, clock.millis() - progress.asOf()) / 1000.0;
             inputLagRecords = progress.inputLag();
-        } catch (StateUnavailableException e) {
-            // restoring: keep the last figures
-        }
+        });
         final List<InputOffsets.Partition> offsets = inputOffsets.read();
         if (offsets != null) { // else the broker did not answer: keep the last figures
             final List<MultiGauge.Row<?>> uncommitted = new ArrayList<>();
@@ -152,25 +150,30 @@ final class ReportMetrics implements AutoCloseable {
             uncommittedRecords.register(uncommitted, true);
             committedOffsets.register(committed, true);
         }
-        if (reader.holdsCampaigns()) {
-            try {
+        whileReadable(() -> {
+            if (reader.holdsCampaigns()) {
                 refreshCampaigns();
-            } catch (StateUnavailableException e) {
-                // restoring: keep the last figures
+            } else {
+                campaignMessages.register(List.of(), true);
+                campaignSpend.register(List.of(), true);
             }
-        } else {
-            campaignMessages.register(List.of(), true);
-            campaignSpend.register(List.of(), true);
-        }
-        try {
-            refreshRoutes();
-        } catch (StateUnavailableException e) {
-            // restoring: keep the last figures
-        }
-        try {
-            refreshAlerts();
-        } catch (StateUnavailableException e) {
+        });
+        whileReadable(this::refreshRoutes);
+        if (!whileReadable(this::refreshAlerts)) {
             alertsOpen.register(List.of(), true); // the alert task runs elsewhere (or is restoring here)
+        }
+    }
+
+    /**
+     * Runs one part's read; false when its stores cannot be read now (restoring, migrating, a rebalance in progress): the
+     * part keeps its last values.
+     */
+    private static boolean whileReadable(final Runnable read) {
+        try {
+            read.run();
+            return true;
+        } catch (StateUnavailableException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            return false;
         }
     }
 
